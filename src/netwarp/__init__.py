@@ -1,0 +1,44 @@
+"""netwarp: see what a neural network does to data, every layer at every epoch of training.
+
+The core (datasets, engine, record, trajectory, geometry) needs only NumPy and
+scikit-learn; views import the core, never the reverse.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netwarp import datasets, geometry
+from netwarp.datasets import Dataset
+from netwarp.errors import NetwarpError, TrajectoryFileError, UnsupportedParameterError
+from netwarp.record import from_estimator, record, train
+from netwarp.trajectory import Trajectory
+from netwarp.trajio import load, load_all, save
+
+__version__ = "0.1.0"
+
+
+def plot(*args: Any, **kwargs: Any) -> Any:
+    """Figure of every layer at one epoch; see :func:`netwarp.plotting.plot`."""
+    from netwarp.plotting import plot as _plot
+
+    return _plot(*args, **kwargs)
+
+
+__all__ = [
+    "Dataset",
+    "NetwarpError",
+    "Trajectory",
+    "TrajectoryFileError",
+    "UnsupportedParameterError",
+    "__version__",
+    "datasets",
+    "from_estimator",
+    "geometry",
+    "load",
+    "load_all",
+    "plot",
+    "record",
+    "save",
+    "train",
+]
