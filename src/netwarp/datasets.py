@@ -97,7 +97,7 @@ def interval1d(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, N
     """1-D: class 1 on (-1/3, 1/3), class 0 on the rest of [-1, 1] (the seed; Olah's 1-D example)."""
     x = np.linspace(-1, 1, n)
     y = np.zeros(n, dtype=np.int64)
-    y[(-1 / 3 < x) & (x < 1 / 3)] = 1
+    y[(x > -1 / 3) & (x < 1 / 3)] = 1
     if noise:
         x = x + rng.normal(scale=noise, size=n)
     return x.reshape(n, 1), y

@@ -1,0 +1,1 @@
+"""One module per ``netwarp`` sub-command; each defines ``register(subparsers)``."""

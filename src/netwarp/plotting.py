@@ -1,0 +1,335 @@
+"""Matplotlib figures: one panel per layer, in each layer's own coordinates.
+
+Follows seaborn's contract: axes-level functions take ``ax=None`` and return the Axes;
+:func:`plot` is figure-level and returns the Figure. :class:`LayerFigure` builds the
+artists once and :meth:`LayerFigure.update` changes only their data, which is what
+:mod:`netwarp.animate` uses to render many frames quickly.
+
+For the seed configuration (1 input, 2 hidden units, 1 output) the figure is the seed
+notebook's three panels: the input with jitter, the two hidden units as a 2-D scatter and
+the output probability with jitter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import ListedColormap, to_rgb
+from matplotlib.figure import Figure
+from numpy.typing import NDArray
+
+from netwarp import geometry
+from netwarp.errors import NetwarpError
+from netwarp.trajectory import Trajectory
+
+Array = NDArray[np.float64]
+
+#: Okabe–Ito colours (colour-blind safe), shared with the JavaScript view.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+GRID_COLOUR = "#9a9a9a"
+
+
+def class_colours(labels: NDArray[Any], classes: NDArray[Any] | None) -> NDArray[np.float64]:
+    """RGB ``(n, 3)`` for each label: class k gets ``PALETTE[k]``."""
+    if classes is None:
+        return np.tile(to_rgb(PALETTE[0]), (len(labels), 1))
+    index = np.searchsorted(np.asarray(classes), labels)
+    index = np.clip(index, 0, len(classes) - 1)
+    rgb = np.array([to_rgb(c) for c in PALETTE])
+    return np.asarray(rgb[index % len(PALETTE)], dtype=np.float64)
+
+
+def _data(traj: Trajectory, X: Any, y: Any) -> tuple[Array, NDArray[Any]]:
+    if X is None:
+        if traj.data is None:
+            raise NetwarpError("this trajectory holds no data: pass X and y")
+        return traj.data.X, traj.data.y
+    X = traj.check_input(X)
+    y = np.zeros(len(X)) if y is None else np.asarray(y)
+    if len(y) != len(X):
+        raise NetwarpError(f"X has {len(X)} rows but y has {len(y)}")
+    return X, y
+
+
+class LayerFigure:
+    """All panels of a trajectory at one epoch (or one morph position), updatable in place.
+
+    ``layers`` selects panels by index (0 = input, ``n_layers`` = output). Creating it draws
+    nothing data-dependent; call :meth:`update`.
+    """
+
+    def __init__(
+        self,
+        traj: Trajectory,
+        X: Any = None,
+        y: Any = None,
+        *,
+        layers: Sequence[int] | None = None,
+        axes: Sequence[Axes] | None = None,
+        grid: bool = True,
+        regions: bool = True,
+        figsize: tuple[float, float] | None = None,
+        dpi: float | None = None,
+        morph: bool = False,
+    ) -> None:
+        self.traj = traj
+        self.X, self.y = _data(traj, X, y)
+        n_panels = len(traj.layer_sizes)
+        self.layers = list(range(n_panels)) if layers is None else [int(i) for i in layers]
+        for i in self.layers:
+            if not 0 <= i < n_panels:
+                raise NetwarpError(f"layer {i} is out of range 0..{n_panels - 1}")
+        self.morph = morph
+        self.projs = geometry.projections(traj, self.X)
+        self.bounds = geometry.layer_bounds(traj, self.X, self.projs)
+        self.colours = class_colours(self.y, traj.classes)
+        self.jitter = geometry.jitter(len(self.X))
+        dom = geometry.domain(self.X)
+        self.grid_lines = geometry.grid(dom, 11, 101) if grid and traj.layer_sizes[0] <= 3 else None
+        self.region_res = 80
+        self.regions = regions and traj.layer_sizes[0] == 2
+        if self.regions:
+            gx = np.linspace(dom[0, 0], dom[0, 1], self.region_res)
+            gy = np.linspace(dom[1, 0], dom[1, 1], self.region_res)
+            mx, my = np.meshgrid(gx, gy)
+            self.region_points = np.column_stack([mx.ravel(), my.ravel()])
+            self.region_extent = (dom[0, 0], dom[0, 1], dom[1, 0], dom[1, 1])
+        panel_ids = ["morph"] if morph else self.layers
+        dims = [3 if morph else self._dim(i) for i in panel_ids]
+        if axes is None:
+            width = 4.0 * len(panel_ids)
+            self.fig = plt.figure(figsize=figsize or (width, 4.0), dpi=dpi)
+            axes = [
+                self.fig.add_subplot(1, len(panel_ids), k + 1, projection="3d" if d == 3 else None)
+                for k, d in enumerate(dims)
+            ]
+        else:
+            axes = list(axes)
+            if len(axes) != len(panel_ids):
+                raise NetwarpError(f"need {len(panel_ids)} axes, got {len(axes)}")
+            self.fig = axes[0].figure  # type: ignore[assignment]
+        self.axes = list(axes)
+        self.title = self.fig.suptitle("", fontsize=11)
+        self._artists = [self._setup(ax, i, d) for ax, i, d in zip(self.axes, panel_ids, dims, strict=True)]
+
+    # ------------------------------------------------------------------ setup
+    def _dim(self, layer: int) -> int:
+        return self.projs[layer].k
+
+    def _label(self, layer: int, axis: int) -> str:
+        t = self.traj
+        if layer == 0:
+            return "Input feature" if t.layer_sizes[0] == 1 else f"x{axis + 1}"
+        if layer == t.n_layers:
+            if t.layer_sizes[-1] == 1:
+                return "network output"
+            return f"class {t.classes[axis]}" if t.classes is not None and self.projs[layer].k == t.layer_sizes[-1] else f"PC{axis + 1}"
+        if self.projs[layer].k < t.layer_sizes[layer]:
+            return f"PC{axis + 1}"
+        return f"neuron {axis + 1}"
+
+    def _setup(self, ax: Axes, layer: Any, dim: int) -> dict[str, Any]:
+        art: dict[str, Any] = {"layer": layer, "dim": dim}
+        n_lines = 0 if self.grid_lines is None else len(self.grid_lines)
+        if dim == 3:
+            art["lines"] = [ax.plot([], [], [], color=GRID_COLOUR, lw=0.6, alpha=0.7)[0] for _ in range(n_lines)]
+            art["points"] = ax.scatter([0], [0], [0], c=[self.colours[0]], s=6, lw=0, depthshade=False)  # type: ignore[call-arg]
+        else:
+            if self.regions and layer == 0:
+                art["regions"] = ax.imshow(
+                    np.zeros((2, 2)), extent=self.region_extent, origin="lower", aspect="auto",
+                    cmap=_region_cmap(), vmin=0, vmax=1, alpha=0.35, zorder=0,
+                )  # fmt: skip
+            art["lines"] = [ax.plot([], [], color=GRID_COLOUR, lw=0.6, alpha=0.8, zorder=1)[0] for _ in range(n_lines)]
+            art["points"] = ax.scatter(np.zeros(len(self.X)), np.zeros(len(self.X)), c=self.colours, s=6, lw=0, zorder=2)
+        if layer != "morph":
+            b = self.bounds[layer]
+            if dim == 1:
+                ax.set_xlim(*b[0])
+                ax.set_ylim(-3, 3)
+                ax.set_xlabel(self._label(layer, 0))
+                ax.set_ylabel("Dummy" if layer == 0 else "dummy")
+            else:
+                ax.set_xlim(*b[0])
+                ax.set_ylim(*b[1])
+                ax.set_xlabel(self._label(layer, 0))
+                ax.set_ylabel(self._label(layer, 1))
+                if dim == 3:
+                    ax.set_zlim(*b[2])  # type: ignore[attr-defined]
+                    ax.set_zlabel(self._label(layer, 2))  # type: ignore[attr-defined]
+            ax.set_title(self._panel_title(layer), fontsize=10)
+        return art
+
+    def _panel_title(self, layer: int) -> str:
+        t = self.traj
+        if layer == 0:
+            return f"input ({t.layer_sizes[0]}-D)"
+        if layer == t.n_layers:
+            return f"output ({t.out_activation})"
+        return f"hidden {layer} ({t.layer_sizes[layer]} {t.activations[layer - 1]})"
+
+    # ----------------------------------------------------------------- update
+    def update(self, epoch: int | None = None, morph_t: float | None = None) -> list[Any]:
+        """Redraw for ``epoch`` (and, for a morph figure, position ``morph_t``); returns artists."""
+        t = self.traj
+        e = t.epoch_index(epoch)
+        changed: list[Any] = []
+        if self.morph:
+            tt = 0.0 if morph_t is None else float(morph_t)
+            pts = _to3(geometry.morph(t, self.X, e, tt))
+            lines = None
+            if self.grid_lines is not None:
+                m, s, d = self.grid_lines.shape
+                lines = _to3(geometry.morph(t, self.grid_lines.reshape(m * s, d), e, tt)).reshape(m, s, 3)
+            changed += self._draw(self._artists[0], pts, lines)
+            self._fit_morph_axes(self.axes[0], pts)
+            layer = min(int(tt // 3), t.n_layers - 1)
+            stage = geometry.STAGE_NAMES[min(3, round(tt - 3 * layer))]
+            self.title.set_text(f"{t.name}  epoch {e}  layer {layer + 1}: {stage}")
+            return changed
+        values = t.forward(self.X, e)
+        grid_values = geometry.push_grid(t, self.grid_lines, e) if self.grid_lines is not None else None
+        for art in self._artists:
+            layer = art["layer"]
+            proj = self.projs[layer]
+            pts = proj.apply(values[layer])
+            lines = None if grid_values is None else proj.apply(grid_values[layer])
+            changed += self._draw(art, pts, lines)
+            if "regions" in art:
+                out = t.forward(self.region_points, e)[-1]
+                prob = out[:, 0] if out.shape[1] == 1 else np.argmax(out, axis=1) / max(1, out.shape[1] - 1)
+                art["regions"].set_data(prob.reshape(self.region_res, self.region_res))
+                changed.append(art["regions"])
+        score = t.test_score[e] if np.isfinite(t.test_score[e]) else t.train_score[e]
+        label = "test accuracy" if np.isfinite(t.test_score[e]) else "train accuracy"
+        self.title.set_text(f"{t.name}  epoch {e}/{t.n_epochs}  loss {t.loss[e]:.4f}  {label} {score:.3f}")
+        changed.append(self.title)
+        return changed
+
+    def _draw(self, art: dict[str, Any], pts: Array, lines: Array | None) -> list[Any]:
+        dim = art["dim"]
+        if dim == 1:
+            xy = np.column_stack([pts[:, 0], self.jitter])
+            art["points"].set_offsets(xy)
+        elif dim == 2:
+            art["points"].set_offsets(pts[:, :2])
+        else:
+            art["points"]._offsets3d = (pts[:, 0], pts[:, 1], pts[:, 2])
+            art["points"].set_facecolor(self.colours)
+        if lines is not None:
+            for line, seg in zip(art["lines"], lines, strict=True):
+                if dim == 1:
+                    line.set_data(seg[:, 0], np.zeros(len(seg)))
+                elif dim == 2:
+                    line.set_data(seg[:, 0], seg[:, 1])
+                else:
+                    line.set_data_3d(seg[:, 0], seg[:, 1], seg[:, 2])
+        return [art["points"], *art["lines"]]
+
+    def _fit_morph_axes(self, ax: Axes, pts: Array) -> None:
+        b = geometry.domain(pts, 0.08)
+        ax.set_xlim(*b[0])
+        ax.set_ylim(*b[1])
+        ax.set_zlim(*b[2])  # type: ignore[attr-defined]
+
+
+def _region_cmap() -> ListedColormap:
+    """Blue (class 0) through white to orange (class 1), pale."""
+    a, b = np.array(to_rgb(PALETTE[0])), np.array(to_rgb(PALETTE[1]))
+    s = np.linspace(0, 1, 256)[:, None]
+    white = np.ones(3)
+    colours = np.where(s < 0.5, a + (white - a) * (s / 0.5), white + (b - white) * ((s - 0.5) / 0.5))
+    return ListedColormap(colours)
+
+
+def _to3(a: Array) -> Array:
+    if a.shape[1] > 3:
+        return a[:, :3]
+    return geometry.embed(a, 3)
+
+
+def plot(
+    traj: Trajectory,
+    X: Any = None,
+    y: Any = None,
+    epoch: int | None = None,
+    ax: Sequence[Axes] | None = None,
+    *,
+    layers: Sequence[int] | None = None,
+    grid: bool = True,
+    regions: bool = True,
+    figsize: tuple[float, float] | None = None,
+    dpi: float | None = None,
+) -> Figure:
+    """Figure with one panel per layer at ``epoch`` (default: last): input, hidden, output.
+
+    ``X``, ``y`` default to the trajectory's stored data (train and test points). ``ax`` may
+    be a sequence of Axes, one per panel (3-D axes for 3-unit layers). 2-D inputs get the
+    decision regions behind the points; ``grid`` draws the input grid deformed by each layer.
+    """
+    lf = LayerFigure(traj, X, y, layers=layers, axes=ax, grid=grid, regions=regions, figsize=figsize, dpi=dpi)
+    lf.update(epoch)
+    if ax is None:
+        lf.fig.tight_layout()
+    return lf.fig
+
+
+def plot_layer(
+    traj: Trajectory,
+    X: Any = None,
+    y: Any = None,
+    layer: int = 1,
+    epoch: int | None = None,
+    ax: Axes | None = None,
+    **kwargs: Any,
+) -> Axes:
+    """One panel: layer ``layer`` (0 = input) at ``epoch``. Returns the Axes."""
+    if ax is None:
+        lf = LayerFigure(traj, X, y, layers=[layer], **kwargs)
+    else:
+        lf = LayerFigure(traj, X, y, layers=[layer], axes=[ax], **kwargs)
+    lf.update(epoch)
+    return lf.axes[0]
+
+
+def plot_training(traj: Trajectory, epoch: int | None = None, ax: Axes | None = None) -> Axes:
+    """Loss and scores over epochs, with ``epoch`` marked. Returns the Axes."""
+    if ax is None:
+        ax = plt.figure(figsize=(6, 3)).add_subplot()
+    epochs = np.arange(traj.n_epochs + 1)
+    ax.plot(epochs, traj.loss, color="#333333", label="loss")
+    ax.plot(epochs, traj.train_score, color=PALETTE[2], label="train score")
+    if np.isfinite(traj.test_score).any():
+        ax.plot(epochs, traj.test_score, color=PALETTE[3], label="test score")
+    if epoch is not None:
+        ax.axvline(traj.epoch_index(epoch), color=PALETTE[5], lw=1)
+    ax.set_xlabel("epoch")
+    ax.legend(frameon=False, fontsize=8)
+    return ax
+
+
+def plot_runs(
+    runs: Sequence[Trajectory], X: Any = None, y: Any = None, epoch: int | None = None, **kwargs: Any
+) -> Figure:
+    """Several runs stacked as rows (same data), each at ``epoch`` (clipped to its length)."""
+    if not runs:
+        raise NetwarpError("no runs to plot")
+    n_panels = len(runs[0].layer_sizes)
+    fig = plt.figure(figsize=(4.0 * n_panels, 4.0 * len(runs)), layout="constrained")
+    rows = np.atleast_1d(fig.subfigures(len(runs), 1))
+    for row, traj in zip(rows, runs, strict=True):
+        X_r, _ = _data(traj, X, y)
+        dims = [geometry.fixed_projection(traj, X_r, i).k for i in range(len(traj.layer_sizes))]
+        axes = [
+            row.add_subplot(1, len(dims), k + 1, projection="3d" if d == 3 else None)
+            for k, d in enumerate(dims)
+        ]
+        e = None if epoch is None else min(int(epoch), traj.n_epochs)
+        lf = LayerFigure(traj, X, y, axes=axes, **kwargs)
+        lf.update(e)
+        lf.title.set_fontweight("bold")
+    return fig
