@@ -188,6 +188,8 @@ class LayerFigure:
             changed += self._draw(self._artists[0], pts, lines)
             self._fit_morph_axes(self.axes[0], pts)
             layer = min(int(tt // 3), t.n_layers - 1)
+            if tt > 0 and tt == 3 * layer:  # the end of one layer is the start of the next
+                layer -= 1
             stage = geometry.STAGE_NAMES[min(3, round(tt - 3 * layer))]
             self.title.set_text(f"{t.name}  epoch {e}  layer {layer + 1}: {stage}")
             return changed

@@ -83,7 +83,7 @@ def save(runs: Trajectory | Sequence[Trajectory], path: str | Path) -> Path:
     for i, t in enumerate(trajs):
         data_index = None
         if t.data is not None:
-            data_index = next((j for j, d in enumerate(blocks) if d is t.data), None)
+            data_index = next((j for j, d in enumerate(blocks) if _same_data(d, t.data)), None)
             if data_index is None:
                 data_index = len(blocks)
                 blocks.append(t.data)
@@ -109,6 +109,16 @@ def save(runs: Trajectory | Sequence[Trajectory], path: str | Path) -> Path:
     meta = {"format": FORMAT, "version": VERSION, "runs": meta_runs}
     arrays["__netwarp__"] = np.array(json.dumps(meta, default=_json_default))
     return atomic_write(path, lambda fh: np.savez(fh, **arrays))  # type: ignore[arg-type]
+
+
+def _same_data(a: Dataset, b: Dataset) -> bool:
+    """True when two datasets hold the same arrays (so a file stores them once)."""
+    if a is b:
+        return True
+    return a.name == b.name and all(
+        np.array_equal(getattr(a, k), getattr(b, k)) and getattr(a, k).dtype == getattr(b, k).dtype
+        for k in _DATA_KEYS
+    )
 
 
 def _json_default(value: Any) -> Any:

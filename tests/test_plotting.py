@@ -1,0 +1,99 @@
+"""Figures: the seed's three panels, grids, regions, 3-D axes, and in-place updates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+import netwarp
+from netwarp.errors import NetwarpError
+from netwarp.plotting import PALETTE, LayerFigure, plot, plot_layer, plot_runs, plot_training
+
+
+def test_seed_figure_has_the_seed_panels(seed_runs: dict[str, Any]) -> None:
+    fig = plot(seed_runs["tanh"])
+    assert isinstance(fig, Figure)
+    ax_in, ax_hidden, ax_out = fig.axes
+    assert ax_in.get_xlabel() == "Input feature" and ax_in.get_ylim() == (-3, 3)
+    assert (ax_hidden.get_xlabel(), ax_hidden.get_ylabel()) == ("neuron 1", "neuron 2")
+    assert ax_out.get_xlabel() == "network output" and ax_out.get_xlim() == (0, 1)
+    # the hidden panel shows the points where the network puts them
+    t = seed_runs["tanh"]
+    hidden = t.forward(t.data.X)[1]
+    np.testing.assert_allclose(ax_hidden.collections[0].get_offsets(), hidden)
+    # the input line, bent by the hidden layer, is drawn as a curve
+    curve = ax_hidden.lines[0].get_xydata()
+    assert len(curve) == 101 and np.ptp(curve[:, 1]) > 1
+    plt.close(fig)
+
+
+def test_epoch_changes_the_picture(seed_runs: dict[str, Any]) -> None:
+    lf = LayerFigure(seed_runs["tanh"])
+    lf.update(0)
+    first = np.array(lf.axes[1].collections[0].get_offsets())
+    lf.update(200)
+    later = np.array(lf.axes[1].collections[0].get_offsets())
+    assert not np.allclose(first, later)
+    assert "epoch 200" in lf.title.get_text()
+    # axes do not jump between epochs
+    assert lf.axes[1].get_xlim() == pytest.approx(tuple(lf.bounds[1][0]))
+    plt.close(lf.fig)
+
+
+def test_2d_input_regions_and_3d_hidden() -> None:
+    d = netwarp.datasets.load("disk_annulus", n=200)
+    t = netwarp.train(d.X_train, d.y_train, hidden=(3,), max_iter=30, X_test=d.X_test, y_test=d.y_test)
+    fig = plot(t, epoch=10)
+    assert fig.axes[1].name == "3d" and fig.axes[0].name == "rectilinear"
+    assert len(fig.axes[0].images) == 1
+    regions = fig.axes[0].images[0].get_array()
+    assert regions.shape == (80, 80) and 0 <= regions.min() <= regions.max() <= 1
+    colours = fig.axes[0].collections[0].get_facecolors()[:, :3]
+    expected = np.array([plt.matplotlib.colors.to_rgb(PALETTE[int(c)]) for c in t.data.y])
+    np.testing.assert_allclose(colours, expected)
+    plt.close(fig)
+
+
+def test_given_axes_and_axes_level_functions(seed_runs: dict[str, Any]) -> None:
+    fig, axes = plt.subplots(1, 3)
+    out = plot(seed_runs["relu"], epoch=5, ax=axes)
+    assert out is fig
+    ax = plot_layer(seed_runs["relu"], layer=1, epoch=5)
+    assert ax.get_xlabel() == "neuron 1"
+    ax2 = plot_training(seed_runs["relu"], epoch=5)
+    assert len(ax2.lines) == 4
+    with pytest.raises(NetwarpError, match="need 3 axes"):
+        plot(seed_runs["relu"], ax=axes[:2])
+    with pytest.raises(NetwarpError, match="out of range"):
+        plot(seed_runs["relu"], epoch=10_000)
+    plt.close("all")
+
+
+def test_runs_figure(seed_runs: dict[str, Any]) -> None:
+    fig = plot_runs(list(seed_runs.values()), epoch=100)
+    assert len(fig.axes) == 9
+    plt.close(fig)
+
+
+def test_wide_layers_use_the_fixed_projection() -> None:
+    d = netwarp.datasets.load("blobs", n=150)
+    t = netwarp.train(d.X_train, d.y_train, hidden=(6,), max_iter=20, solver="adam")
+    fig = plot(t)
+    assert fig.axes[1].name == "3d" and fig.axes[1].get_xlabel() == "PC1"
+    assert fig.axes[2].name == "3d" and fig.axes[2].get_xlabel() == "class 0"
+    plt.close(fig)
+
+
+def test_morph_figure(seed_runs: dict[str, Any]) -> None:
+    lf = LayerFigure(seed_runs["tanh"], morph=True)
+    lf.update(None, 0.0)
+    a = np.array(lf._artists[0]["points"]._offsets3d)
+    lf.update(None, 3.0)
+    b = np.array(lf._artists[0]["points"]._offsets3d)
+    assert not np.allclose(a, b)
+    assert "activated" in lf.title.get_text()
+    plt.close(lf.fig)
