@@ -1,0 +1,112 @@
+"""Request guards of ``netwarp serve``, as one pure ASGI middleware.
+
+- **Token**: when the server has a token (always when bound beyond localhost), every
+  ``/api/`` request must carry it: ``Authorization: Bearer TOKEN``, ``X-Netwarp-Token: TOKEN``
+  or ``?token=TOKEN`` (for ``EventSource``, which cannot set headers).
+- **Host** (without a token): only ``localhost``, ``127.0.0.1`` and ``[::1]`` are accepted as
+  ``Host``, which defeats DNS-rebinding pages reaching a local server.
+- **Origin**: a state-changing request sent by a browser from another origin is refused,
+  so a web page cannot post a form to the local server.
+- **Body size**: bodies beyond ``max_body`` bytes (uploads: ``max_upload``) get a 413.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from starlette.exceptions import HTTPException
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+UPLOAD_PATH = "/api/uploads"
+
+
+def _host_name(host: str) -> str:
+    """``"127.0.0.1:8765"`` -> ``"127.0.0.1"``; ``"[::1]:80"`` -> ``"::1"``."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+async def _reply(send: Send, status: int, detail: str, extra: list[tuple[bytes, bytes]] | None = None) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers + (extra or [])})
+    await send({"type": "http.response.body", "body": body})
+
+
+class Guard:
+    """The ASGI middleware applying the rules above to every HTTP request."""
+
+    def __init__(self, app: ASGIApp, *, token: str | None, max_body: int, max_upload: int) -> None:
+        self.app = app
+        self.token = token
+        self.max_body = max_body
+        self.max_upload = max_upload
+
+    def _token_ok(self, scope: Scope, headers: dict[bytes, bytes]) -> bool:
+        assert self.token is not None
+        given = headers.get(b"x-netwarp-token", b"").decode("latin-1")
+        auth = headers.get(b"authorization", b"").decode("latin-1")
+        if not given and auth.lower().startswith("bearer "):
+            given = auth[7:].strip()
+        if not given:
+            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            given = (query.get("token") or [""])[0]
+        return hmac.compare_digest(given.encode("utf-8", "replace"), self.token.encode())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.lower(): v for k, v in scope.get("headers", [])}
+        path: str = scope.get("path", "")
+        host = headers.get(b"host", b"").decode("latin-1")
+        if self.token is None and _host_name(host) not in LOCAL_HOSTS:
+            await _reply(send, 400, f"host {host!r} is not allowed; open the app at http://127.0.0.1:PORT/")
+            return
+        method = scope.get("method", "GET")
+        origin = headers.get(b"origin", b"").decode("latin-1")
+        unsafe = method not in ("GET", "HEAD", "OPTIONS")
+        if unsafe and origin and (origin == "null" or urlsplit(origin).netloc.lower() != host.lower()):
+            await _reply(send, 403, f"cross-origin request from {origin[:100]} refused")
+            return
+        if path.startswith("/api/") and self.token is not None and not self._token_ok(scope, headers):
+            await _reply(
+                send, 401, "missing or wrong token: send 'Authorization: Bearer TOKEN' or ?token=TOKEN",
+                [(b"www-authenticate", b"Bearer")],
+            )  # fmt: skip
+            return
+        limit = self.max_upload if path == UPLOAD_PATH else self.max_body
+        length = headers.get(b"content-length")
+        if length is not None:
+            try:
+                too_big = int(length) > limit
+            except ValueError:
+                await _reply(send, 400, "bad Content-Length header")
+                return
+            if too_big:
+                await _reply(send, 413, f"request body of {int(length)} bytes is over the limit of {limit}")
+                return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise HTTPException(413, f"request body is over the limit of {limit} bytes")
+            return message
+
+        await self.app(scope, counting_receive, send)

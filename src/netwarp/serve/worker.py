@@ -1,0 +1,149 @@
+"""What runs inside a training worker process.
+
+:func:`worker_main` is the process's entry: it receives jobs on a pipe, trains with
+netwarp's engine and reports on a shared event queue:
+
+- ``("start", seq, worker)`` when a job begins,
+- ``("progress", seq, epoch, loss, rows)`` a few times a second, ``rows`` being the new
+  flat parameter vectors ``(k, n_params)`` since the last report,
+- ``("done", seq, trajectory)`` or ``("failed", seq, message)`` at the end.
+
+Pause and cancel come through a small shared array ``control = [seq, command]`` that the
+engine's ``should_stop`` hook polls between epochs. Heavy imports happen inside
+:func:`worker_main`, after the thread limits are set, so each worker uses one core.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+RUN, PAUSE, CANCEL = 0, 1, 2
+#: Seconds between progress reports (the last epoch always comes with ``done``).
+REPORT_EVERY = 0.1
+
+
+@dataclass
+class Job:
+    """One training request as the worker needs it (plain arrays and options)."""
+
+    seq: int
+    name: str
+    dataset_name: str
+    X_train: Any
+    y_train: Any
+    X_test: Any
+    y_test: Any
+    options: dict[str, Any]
+
+
+def train_job(job: Job, report: Callable[[int, float, Any], None], should_stop: Callable[[], bool]) -> Any:
+    """Train ``job`` as :func:`netwarp.train` would, reporting parameter rows as epochs finish.
+
+    Returns the same :class:`~netwarp.trajectory.Trajectory` that ``netwarp.train`` gives for
+    these options (tests check it); the difference is ``report(epoch, loss, rows)``, which
+    sees every epoch's parameters while training runs.
+    """
+    import numpy as np
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.preprocessing import LabelBinarizer
+
+    from netwarp import engine
+    from netwarp.datasets import Dataset
+    from netwarp.record import _CONFIG_KEYS, _engine_config, _full_loss
+    from netwarp.trajectory import Trajectory
+
+    opts = dict(job.options)
+    hidden = tuple(int(h) for h in opts.pop("hidden"))
+    params: dict[str, Any] = {} if opts.pop("early_stop") else {"n_iter_no_change": np.inf}
+    est = MLPClassifier(hidden_layer_sizes=hidden, **opts, **params)
+    cfg = _engine_config(est)
+    X = np.asarray(job.X_train, dtype=np.float64)
+    y = np.asarray(job.y_train)
+    lb = LabelBinarizer().fit(y)
+    Y = lb.transform(y).astype(bool)
+    out_activation = "softmax" if len(lb.classes_) > 2 else "logistic"
+    buffer: list[Any] = []
+    last = [time.monotonic()]
+
+    def on_epoch(epoch: int, W: list[Any], B: list[Any], loss: float) -> None:
+        buffer.append(np.concatenate([w.ravel() for w in W] + [b.ravel() for b in B]))
+        now = time.monotonic()
+        if now - last[0] >= REPORT_EVERY:
+            last[0] = now
+            report(epoch, loss, np.stack(buffer))
+            buffer.clear()
+
+    result = engine.train(
+        X, Y, cfg, out_activation=out_activation, loss="log_loss", callback=on_epoch, should_stop=should_stop
+    )
+    config = {k: getattr(cfg, k) for k in _CONFIG_KEYS}
+    config["hidden_layer_sizes"] = list(cfg.hidden_layer_sizes)
+    if np.isinf(config["n_iter_no_change"]):
+        config["n_iter_no_change"] = "inf"
+    config["estimator"] = "MLPClassifier"
+    data = Dataset(job.dataset_name, X, y, np.asarray(job.X_test, dtype=np.float64), np.asarray(job.y_test))
+    traj = Trajectory(
+        layer_sizes=tuple(result.layer_units),
+        activations=(cfg.activation,) * len(hidden) + (out_activation,),
+        params=result.history,
+        classes=lb.classes_,
+        stop_reason=result.stop_reason,
+        name=job.name,
+        config=config,
+        data=data,
+    )
+    traj.loss = np.array([_full_loss(traj, X, Y, cfg.alpha), *result.loss_curve], dtype=np.float64)
+    traj.train_score = traj.scores(X, y)
+    if len(data.y_test):
+        traj.test_score = traj.scores(data.X_test, data.y_test)
+    return traj
+
+
+def worker_main(index: int, jobs: Any, events: Any, control: Any) -> None:
+    """Process entry: take jobs from the ``jobs`` pipe until it sends None or closes."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = "1"
+    with contextlib.suppress(OSError):
+        os.nice(5)  # the server process stays responsive while workers train
+    import warnings
+
+    warnings.simplefilter("ignore")
+    while True:
+        try:
+            job = jobs.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if job is None:
+            return
+        _run(index, job, events, control)
+
+
+def _run(index: int, job: Job, events: Any, control: Any) -> None:
+    from netwarp.errors import NetwarpError
+
+    seq = job.seq
+    events.put(("start", seq, index))
+
+    def should_stop() -> bool:
+        while control[0] == seq and control[1] == PAUSE:
+            time.sleep(0.05)
+        return bool(control[0] == seq and control[1] == CANCEL)
+
+    def report(epoch: int, loss: float, rows: Any) -> None:
+        events.put(("progress", seq, epoch, float(loss), rows))
+
+    try:
+        traj = train_job(job, report, should_stop)
+    except NetwarpError as exc:
+        events.put(("failed", seq, str(exc)))
+    except MemoryError:
+        events.put(("failed", seq, "out of memory (use fewer points, epochs or units)"))
+    except Exception as exc:  # a bug, reported to the run instead of killing the worker
+        events.put(("failed", seq, f"internal error: {type(exc).__name__}: {exc}"))
+    else:
+        events.put(("done", seq, traj))
