@@ -227,7 +227,7 @@ class Diagnostics:
         j = self.index(epoch)
         layers = []
         for ell in range(self.n_layers):
-            det = float(self.det[ell, j])
+            det = self.det[ell, j]
             sv = self.singular_values[ell][j]
             layers.append({
                 "layer": ell + 1,
@@ -235,16 +235,16 @@ class Diagnostics:
                 "kind": self.kinds[ell][j],
                 "injective": bool(self.injective[ell, j]),
                 "homeomorphism": bool(self.homeomorphism[ell, j]),
-                "det": None if math.isnan(det) else det,
+                "det": _opt(det),
                 "singular_values": [float(s) for s in sv],
-                "separability": float(self.separability[ell + 1, j]),
+                "separability": _opt(self.separability[ell + 1, j]),
                 "stretch": float(self.stretch[ell + 1, j]),
                 "stretch_median": float(self.stretch_median[ell + 1, j]),
             })  # fmt: skip
         first = int(self.first_separable[j])
         return {
             "epoch": int(self.epochs[j]),
-            "input_separability": float(self.separability[0, j]),
+            "input_separability": _opt(self.separability[0, j]),
             "first_separable_layer": None if first < 0 else first,
             "threshold": self.threshold,
             "layers": layers,
@@ -273,6 +273,12 @@ class Diagnostics:
             "stretch": _json(self.stretch),
             "stretch_median": _json(self.stretch_median),
         }
+
+
+def _opt(v: Any) -> float | None:
+    """A finite float, or None (JSON has no NaN)."""
+    v = float(v)
+    return v if math.isfinite(v) else None
 
 
 def _json(a: Array) -> Any:
@@ -343,13 +349,15 @@ def diagnose(
         inj[ell] = [r[0] for r in row]
         homeo[ell] = [r[1] for r in row]
         kinds.append([r[2] for r in row])
-    sep = np.empty((L + 1, k))
-    sep[0] = linear_separability(X, y)
+    sep = np.full((L + 1, k), np.nan)
+    classify = traj.is_classifier  # separability means nothing for a regressor's targets
+    if classify:
+        sep[0] = linear_separability(X, y)
     stretch = np.ones((L + 1, k))
     median = np.ones((L + 1, k))
     for j, e in enumerate(sel):
         values = traj.forward(X, int(e))
-        for ell in range(1, L + 1):
+        for ell in range(1, L + 1 if classify else 1):
             sep[ell, j] = linear_separability(values[ell], y)
         for ell, J in enumerate(jacobians(traj, X, int(e))[1:], start=1):
             s = _largest_singular(J)
@@ -372,16 +380,20 @@ def to_payload(traj: Trajectory, X: Any = None, y: Any = None, *, max_epochs: in
 
 def format_summary(summary: dict[str, Any]) -> list[str]:
     """Human-readable lines for :meth:`Diagnostics.summary` (used by ``netwarp info``)."""
+
+    def num(v: float | None, fmt: str = ".3f") -> str:
+        return "n/a" if v is None else format(v, fmt)
+
     first = summary["first_separable_layer"]
-    where = "never" if first is None else ("already in the input" if first == 0 else f"from layer {first}")
+    where = "never" if first is None else ("already in the input" if first == 0 else f"from layer {first} on")
     lines = [
-        f"diagnostics at epoch {summary['epoch']}: linearly separable (>= {summary['threshold']:.0%}) {where}; "
-        f"input {summary['input_separability']:.3f}"
+        f"diagnostics at epoch {summary['epoch']}: classes linearly separable (>= {summary['threshold']:.0%}) "
+        f"{where}; input {num(summary['input_separability'])}"
     ]
     for s in summary["layers"]:
         det = "" if s["det"] is None else f", det {s['det']:.3g}"
         lines.append(
-            f"  layer {s['layer']} ({s['map']}): {s['kind']}{det}; "
-            f"separability {s['separability']:.3f}, stretch max {s['stretch']:.3g} (median {s['stretch_median']:.3g})"
+            f"  layer {s['layer']} ({s['map']}): {s['kind']}{det}; separability {num(s['separability'])}, "
+            f"stretch max {s['stretch']:.3g} (median {s['stretch_median']:.3g})"
         )
     return lines

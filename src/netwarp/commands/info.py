@@ -6,12 +6,22 @@ import argparse
 import json
 
 from netwarp.commands._common import load_runs
+from netwarp.diagnostics import diagnose, format_summary
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("info", help="describe a trajectory file", description="Describe every run in a trajectory file.")
+    p = sub.add_parser(
+        "info",
+        help="describe a trajectory file",
+        description="Describe every run in a trajectory file, with topology diagnostics per layer: "
+        "is the layer a homeomorphism (det, singular values), how linearly separable the classes are, "
+        "and how much it stretches space.",
+    )
     p.add_argument("file", help="a .npz trajectory written by netwarp")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--epoch", type=int, help="epoch of the diagnostics (default: the last; negative counts back)")
+    p.add_argument("--no-diagnostics", action="store_true",
+                   help="skip the topology diagnostics (homeomorphism, separability, stretching)")  # fmt: skip
     p.set_defaults(func=run)
 
 
@@ -21,6 +31,9 @@ def run(args: argparse.Namespace) -> int:
     for t, s in zip(runs, summaries, strict=True):
         if t.data is not None:
             s["data"] = {"name": t.data.name, "train": len(t.data.y_train), "test": len(t.data.y_test)}
+        if not args.no_diagnostics and t.data is not None and len(t.data.X):
+            e = t.epoch_index(args.epoch)
+            s["diagnostics"] = diagnose(t, epochs=[e]).summary(e)
     if args.json:
         print(json.dumps(summaries, indent=2))
         return 0
@@ -35,4 +48,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"  data {d['name'] or '(unnamed)'}: {d['train']} train / {d['test']} test points")
         if s["classes"] is not None:
             print(f"  classes {', '.join(s['classes'])}")
+        if "diagnostics" in s:
+            for line in format_summary(s["diagnostics"]):
+                print("  " + line)
     return 0

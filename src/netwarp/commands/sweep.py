@@ -48,7 +48,8 @@ def _outputs(args: argparse.Namespace) -> tuple[list[Path], list[Path]]:
     paths = [*args.output, *([args.plot] if args.plot else [])]
     if not paths:
         raise NetwarpError("give an output: -o results.csv (and/or -o results.png for the plot)")
-    tables, figures = [], []
+    tables: list[Path] = []
+    figures: list[Path] = []
     for text in paths:
         path = check_output(text, [*TABLES, *FIGURES])
         (tables if path.suffix.lower() in TABLES else figures).append(path)
