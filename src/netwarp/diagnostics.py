@@ -50,7 +50,7 @@ def derivative(name: str, z: Array) -> Array:
 
     Softmax is not element-wise; see :func:`jacobians`.
     """
-    name = act.canonical(name)
+    name, slope = act.split(act.canonical(name))
     if name == "identity":
         return np.ones_like(z)
     if name == "tanh":
@@ -61,7 +61,7 @@ def derivative(name: str, z: Array) -> Array:
     if name == "relu":
         return (z > 0).astype(np.float64)
     if name == "leaky_relu":
-        return np.where(z >= 0, 1.0, 0.01)
+        return np.where(z >= 0, 1.0, act.LEAKY_SLOPE if slope is None else slope)
     if name == "elu":
         return np.where(z > 0, 1.0, np.exp(np.minimum(z, 0)))
     if name == "softplus":
@@ -76,6 +76,14 @@ def derivative(name: str, z: Array) -> Array:
     return np.asarray((f(z + h) - f(z - h)) / (2 * h), dtype=np.float64)
 
 
+def injective_activation(name: str) -> bool:
+    """Whether activation ``name`` is one-to-one on the real line (leaky ReLU: iff its slope > 0)."""
+    base, slope = act.split(act.canonical(name))
+    if base == "leaky_relu":
+        return (act.LEAKY_SLOPE if slope is None else slope) > 0
+    return base in INJECTIVE
+
+
 def layer_map(W: Array, activation: str) -> tuple[bool, bool, str]:
     """Classify ``x -> activation(x W + b)`` for ``W`` ``(fan_in, fan_out)``.
 
@@ -86,7 +94,7 @@ def layer_map(W: Array, activation: str) -> tuple[bool, bool, str]:
     fan_in, fan_out = W.shape
     activation = act.canonical(activation)
     reasons = []
-    if activation not in INJECTIVE:
+    if not injective_activation(activation):
         reasons.append(f"{activation} is not injective")
     if fan_out < fan_in:
         reasons.append(f"narrows {fan_in} -> {fan_out}")
