@@ -161,10 +161,17 @@ def _suffix(name: str) -> str:
     return suffix
 
 
+def _size(nbytes: int) -> str:
+    for unit, scale in (("MB", 2**20), ("KB", 2**10)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.3g} {unit}"
+    return f"{nbytes} bytes"
+
+
 def _check_size(name: str, size: int, max_bytes: int) -> None:
     if size > max_bytes:
         raise DataFileError(
-            f"{name}: file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:g} MB limit "
+            f"{name}: file is {_size(size)}, over the {_size(max_bytes)} limit "
             "(raise it with --max-mb, or use fewer rows)"
         )
     if size == 0:
