@@ -1,0 +1,171 @@
+// state.js: the one table of view state, and its two homes: model traits and the URL hash.
+//
+// Every field has a type, a default, an optional model trait (synced with Python in
+// Jupyter) and a short key in the URL hash (used by the HTML file and the web app).
+// No DOM here except `bindHash`, which is given the window to work on.
+
+/** name -> {type, def, trait?, key} */
+export const FIELDS = {
+  epoch: { type: 'int', def: -1, trait: 'epoch', key: 'e' }, // -1: the last epoch
+  run: { type: 'int', def: 0, trait: 'run', key: 'r' },
+  morph: { type: 'float', def: 0, trait: 'morph', key: 'm' },
+  compare: { type: 'bool', def: false, trait: 'compare', key: 'c' },
+  points: { type: 'enum', values: ['all', 'train', 'test'], def: 'all', key: 'pts' },
+  grid: { type: 'bool', def: true, key: 'g' },
+  regions: { type: 'bool', def: true, key: 'rg' },
+  speed: { type: 'float', def: 30, key: 'sp' }, // epochs per second while playing
+  yaw: { type: 'float', def: 0.6, key: 'yw' },
+  pitch: { type: 'float', def: 0.45, key: 'pt' },
+  proj: { type: 'map', def: {}, key: 'p' }, // "run.layer" -> "pca3" | "pca2" | "u0.3.5"
+  playing: { type: 'bool', def: false }, // not persisted
+};
+
+/** Trait names synced with a Jupyter model. */
+export const TRAITS = Object.keys(FIELDS).filter((k) => FIELDS[k].trait);
+
+function parseValue(field, raw) {
+  switch (field.type) {
+    case 'int': {
+      const v = Number.parseInt(raw, 10);
+      return Number.isFinite(v) ? v : undefined;
+    }
+    case 'float': {
+      const v = Number.parseFloat(raw);
+      return Number.isFinite(v) ? v : undefined;
+    }
+    case 'bool':
+      return raw === '1' || raw === 'true';
+    case 'enum':
+      return field.values.includes(raw) ? raw : undefined;
+    case 'map': {
+      const out = {};
+      for (const part of raw.split(',')) {
+        const [k, v] = part.split('-');
+        if (k && v && /^\d+\.\d+$/.test(k) && /^(pca[23]|u\d+(\.\d+){1,2})$/.test(v)) out[k] = v;
+      }
+      return out;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function formatValue(field, v) {
+  switch (field.type) {
+    case 'bool':
+      return v ? '1' : '0';
+    case 'float':
+      return String(Math.round(v * 1000) / 1000);
+    case 'map':
+      return Object.entries(v).map(([k, x]) => `${k}-${x}`).join(',');
+    default:
+      return String(v);
+  }
+}
+
+/** Default state, overridden by the payload's `view` and then by `initial`. */
+export function defaults(spec, initial = {}) {
+  const s = {};
+  for (const [k, f] of Object.entries(FIELDS)) s[k] = f.type === 'map' ? { ...f.def } : f.def;
+  return Object.assign(s, spec.view || {}, initial);
+}
+
+/** Partial state from a URL hash like "#e=120&r=1&m=2.5". Unknown keys are ignored. */
+export function parseHash(hash) {
+  const out = {};
+  const text = (hash || '').replace(/^#/, '');
+  if (!text) return out;
+  const byKey = Object.fromEntries(Object.entries(FIELDS).filter(([, f]) => f.key).map(([k, f]) => [f.key, k]));
+  for (const part of text.split('&')) {
+    const i = part.indexOf('=');
+    if (i < 0) continue;
+    const name = byKey[decodeURIComponent(part.slice(0, i))];
+    if (!name) continue;
+    const v = parseValue(FIELDS[name], decodeURIComponent(part.slice(i + 1)));
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
+/** A URL hash (without '#') holding the fields of `state` that differ from `base`. */
+export function toHash(state, base = {}) {
+  const parts = [];
+  for (const [k, f] of Object.entries(FIELDS)) {
+    if (!f.key || state[k] === undefined) continue;
+    const text = formatValue(f, state[k]);
+    if (base[k] !== undefined && formatValue(f, base[k]) === text) continue;
+    parts.push(`${f.key}=${encodeURIComponent(text)}`);
+  }
+  return parts.join('&');
+}
+
+/** Clamp a state to what the payload holds (run index, epoch, morph range). */
+export function clamp(state, spec) {
+  const s = { ...state };
+  const runs = spec.runs;
+  s.run = Math.max(0, Math.min(runs.length - 1, Math.trunc(s.run) || 0));
+  const maxEpoch = s.compare ? Math.max(...runs.map((r) => r.n_epochs)) : runs[s.run].n_epochs;
+  if (!Number.isFinite(s.epoch) || s.epoch < 0) s.epoch = maxEpoch;
+  s.epoch = Math.max(0, Math.min(maxEpoch, Math.trunc(s.epoch)));
+  const maxMorph = 3 * (runs[s.run].layer_sizes.length - 1);
+  s.morph = Math.max(0, Math.min(maxMorph, Number(s.morph) || 0));
+  s.speed = Math.max(0.5, Math.min(1000, Number(s.speed) || FIELDS.speed.def));
+  if (!FIELDS.points.values.includes(s.points)) s.points = 'all';
+  return s;
+}
+
+/** The state's trait values as the model holds them. */
+export function fromModel(model) {
+  const out = {};
+  for (const k of TRAITS) {
+    const v = model.get(FIELDS[k].trait);
+    if (v !== undefined && v !== null) out[k] = v;
+  }
+  return out;
+}
+
+/** Write the trait fields in `changes` to the model and save; returns true if any changed. */
+export function toModel(model, changes) {
+  let any = false;
+  for (const k of TRAITS) {
+    if (!(k in changes)) continue;
+    const name = FIELDS[k].trait;
+    if (model.get(name) === changes[k]) continue;
+    model.set(name, changes[k]);
+    any = true;
+  }
+  if (any) model.save_changes();
+  return any;
+}
+
+/**
+ * Keep `win.location.hash` and the view in step: returns {initial, write(state), stop()}.
+ * Writes use history.replaceState so scrubbing does not flood the history.
+ */
+export function bindHash(win, onChange) {
+  const initial = parseHash(win.location.hash);
+  let last = win.location.hash.replace(/^#/, '');
+  const listener = () => {
+    const now = win.location.hash.replace(/^#/, '');
+    if (now === last) return;
+    last = now;
+    onChange(parseHash(now));
+  };
+  win.addEventListener('hashchange', listener);
+  return {
+    initial,
+    write(state, base) {
+      const text = toHash(state, base);
+      if (text === last) return;
+      last = text;
+      try {
+        win.history.replaceState(null, '', text ? `#${text}` : win.location.pathname + win.location.search);
+      } catch {
+        // some hosts (sandboxed iframes, about:srcdoc) forbid it; the view still works
+      }
+    },
+    stop() {
+      win.removeEventListener('hashchange', listener);
+    },
+  };
+}
