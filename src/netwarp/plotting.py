@@ -7,7 +7,8 @@ artists once and :meth:`LayerFigure.update` changes only their data, which is wh
 
 For the seed configuration (1 input, 2 hidden units, 1 output) the figure is the seed
 notebook's three panels: the input with jitter, the two hidden units as a 2-D scatter and
-the output probability with jitter.
+the output probability with jitter. A regressor's one-unit output panel plots each point's
+prediction against its target, with the diagonal where they agree.
 """
 
 from __future__ import annotations
@@ -41,6 +42,15 @@ def class_colours(labels: NDArray[Any], classes: NDArray[Any] | None) -> NDArray
     index = np.clip(index, 0, len(classes) - 1)
     rgb = np.array([to_rgb(c) for c in PALETTE])
     return np.asarray(rgb[index % len(PALETTE)], dtype=np.float64)
+
+
+def target_colours(values: NDArray[Any]) -> NDArray[np.float64]:
+    """RGB ``(n, 3)`` for regression targets ``(n,)``: viridis over their range."""
+    v = np.asarray(values, dtype=np.float64).ravel()
+    lo, hi = (float(v.min()), float(v.max())) if len(v) else (0.0, 0.0)
+    if not hi > lo:
+        return np.tile(to_rgb(PALETTE[0]), (len(v), 1))
+    return np.asarray(plt.get_cmap("viridis")((v - lo) / (hi - lo))[:, :3], dtype=np.float64)
 
 
 def _data(traj: Trajectory, X: Any, y: Any) -> tuple[Array, NDArray[Any]]:
@@ -86,12 +96,17 @@ class LayerFigure:
         self.morph = morph
         self.projs = geometry.projections(traj, self.X)
         self.bounds = geometry.layer_bounds(traj, self.X, self.projs)
-        self.colours = class_colours(self.y, traj.classes)
+        # a regressor's targets, when known: coloured by value and plotted against the prediction
+        known = X is None or y is not None
+        one_target = self.y.ndim == 1 or (self.y.ndim == 2 and self.y.shape[1] == 1)
+        regression = traj.classes is None and known and one_target and traj.layer_sizes[-1] == 1
+        self.targets = np.asarray(self.y, dtype=np.float64).ravel() if regression else None
+        self.colours = class_colours(self.y, traj.classes) if self.targets is None else target_colours(self.targets)
         self.jitter = geometry.jitter(len(self.X))
         dom = geometry.domain(self.X)
         self.grid_lines = geometry.grid(dom, 11, 101) if grid and traj.layer_sizes[0] <= 3 else None
         self.region_res = 80
-        self.regions = regions and traj.layer_sizes[0] == 2
+        self.regions = regions and traj.layer_sizes[0] == 2 and traj.classes is not None
         if self.regions:
             gx = np.linspace(dom[0, 0], dom[0, 1], self.region_res)
             gy = np.linspace(dom[1, 0], dom[1, 1], self.region_res)
@@ -125,6 +140,8 @@ class LayerFigure:
         if layer == 0:
             return "Input feature" if t.layer_sizes[0] == 1 else f"x{axis + 1}"
         if layer == t.n_layers:
+            if self._vs_target(layer):
+                return "prediction" if axis == 0 else "target"
             if t.layer_sizes[-1] == 1:
                 return "network output"
             return f"class {t.classes[axis]}" if t.classes is not None and self.projs[layer].k == t.layer_sizes[-1] else f"PC{axis + 1}"
@@ -132,23 +149,38 @@ class LayerFigure:
             return f"PC{axis + 1}"
         return f"neuron {axis + 1}"
 
+    def _vs_target(self, layer: Any) -> bool:
+        """True for a regressor's output panel: prediction (x) against target (y)."""
+        return self.targets is not None and layer == self.traj.n_layers and self.projs[layer].k == 1
+
     def _setup(self, ax: Axes, layer: Any, dim: int) -> dict[str, Any]:
         art: dict[str, Any] = {"layer": layer, "dim": dim}
-        n_lines = 0 if self.grid_lines is None else len(self.grid_lines)
+        n_lines = 0 if self.grid_lines is None or self._vs_target(layer) else len(self.grid_lines)
         if dim == 3:
             art["lines"] = [ax.plot([], [], [], color=GRID_COLOUR, lw=0.6, alpha=0.7)[0] for _ in range(n_lines)]
             art["points"] = ax.scatter([0], [0], [0], c=[self.colours[0]], s=6, lw=0, depthshade=False)  # type: ignore[call-arg]
         else:
             if self.regions and layer == 0:
+                k = len(self.traj.classes) if self.traj.classes is not None else 2
+                cmap, vmin, vmax = (_region_cmap(), 0, 1) if k <= 2 else (ListedColormap(PALETTE[:k]), -0.5, k - 0.5)
                 art["regions"] = ax.imshow(
                     np.zeros((2, 2)), extent=self.region_extent, origin="lower", aspect="auto",
-                    cmap=_region_cmap(), vmin=0, vmax=1, alpha=0.35, zorder=0,
+                    cmap=cmap, vmin=vmin, vmax=vmax, alpha=0.35, zorder=0,
                 )  # fmt: skip
             art["lines"] = [ax.plot([], [], color=GRID_COLOUR, lw=0.6, alpha=0.8, zorder=1)[0] for _ in range(n_lines)]
             art["points"] = ax.scatter(np.zeros(len(self.X)), np.zeros(len(self.X)), c=self.colours, s=6, lw=0, zorder=2)
         if layer != "morph":
             b = self.bounds[layer]
-            if dim == 1:
+            if self._vs_target(layer) and self.targets is not None:
+                art["yvals"] = self.targets
+                lo = min(b[0][0], float(self.targets.min()))
+                hi = max(b[0][1], float(self.targets.max()))
+                ax.plot([lo, hi], [lo, hi], color=GRID_COLOUR, lw=0.8, ls="--", zorder=1)
+                ax.set_xlim(lo, hi)
+                ax.set_ylim(lo, hi)
+                ax.set_xlabel(self._label(layer, 0))
+                ax.set_ylabel(self._label(layer, 1))
+            elif dim == 1:
                 ax.set_xlim(*b[0])
                 ax.set_ylim(-3, 3)
                 ax.set_xlabel(self._label(layer, 0))
@@ -169,7 +201,7 @@ class LayerFigure:
         if layer == 0:
             return f"input ({t.layer_sizes[0]}-D)"
         if layer == t.n_layers:
-            return f"output ({t.out_activation})"
+            return f"output ({t.out_activation})" + (": prediction vs target" if self._vs_target(layer) else "")
         return f"hidden {layer} ({t.layer_sizes[layer]} {t.activations[layer - 1]})"
 
     # ----------------------------------------------------------------- update
@@ -203,11 +235,12 @@ class LayerFigure:
             changed += self._draw(art, pts, lines)
             if "regions" in art:
                 out = t.forward(self.region_points, e)[-1]
-                prob = out[:, 0] if out.shape[1] == 1 else np.argmax(out, axis=1) / max(1, out.shape[1] - 1)
+                prob = out[:, 0] if out.shape[1] == 1 else out[:, 1] if out.shape[1] == 2 else np.argmax(out, axis=1)
                 art["regions"].set_data(prob.reshape(self.region_res, self.region_res))
                 changed.append(art["regions"])
         score = t.test_score[e] if np.isfinite(t.test_score[e]) else t.train_score[e]
-        label = "test accuracy" if np.isfinite(t.test_score[e]) else "train accuracy"
+        metric = "accuracy" if t.is_classifier else "R²"
+        label = f"test {metric}" if np.isfinite(t.test_score[e]) else f"train {metric}"
         self.title.set_text(f"{t.name}  epoch {e}/{t.n_epochs}  loss {t.loss[e]:.4f}  {label} {score:.3f}")
         changed.append(self.title)
         return changed
@@ -215,14 +248,14 @@ class LayerFigure:
     def _draw(self, art: dict[str, Any], pts: Array, lines: Array | None) -> list[Any]:
         dim = art["dim"]
         if dim == 1:
-            xy = np.column_stack([pts[:, 0], self.jitter])
+            xy = np.column_stack([pts[:, 0], art.get("yvals", self.jitter)])
             art["points"].set_offsets(xy)
         elif dim == 2:
             art["points"].set_offsets(pts[:, :2])
         else:
             art["points"]._offsets3d = (pts[:, 0], pts[:, 1], pts[:, 2])
             art["points"].set_facecolor(self.colours)
-        if lines is not None:
+        if lines is not None and art["lines"]:
             for line, seg in zip(art["lines"], lines, strict=True):
                 if dim == 1:
                     line.set_data(seg[:, 0], np.zeros(len(seg)))

@@ -182,7 +182,7 @@ def _full_loss(traj: Trajectory, X: Any, Y: Any, alpha: float) -> float:
             Y = np.column_stack([~Y, Y])
         value = float(-np.where(Y, np.log(p), 0.0).mean(axis=0).sum())
     l2 = sum(float(np.dot(w.ravel(), w.ravel())) for w in traj.coefs(0))
-    return value + 0.5 * alpha * l2 / X.shape[0]
+    return float(value + 0.5 * alpha * l2 / X.shape[0])
 
 
 def _leave_fitted(
@@ -258,10 +258,22 @@ def train(
         )  # fmt: skip
 
 
-def from_estimator(model: MLPClassifier | MLPRegressor, *, name: str = "") -> Trajectory:
+def from_estimator(
+    model: MLPClassifier | MLPRegressor,
+    X: Any = None,
+    y: Any = None,
+    X_test: Any = None,
+    y_test: Any = None,
+    *,
+    name: str = "",
+    dataset_name: str = "",
+) -> Trajectory:
     """A one-snapshot trajectory (epoch 0 = the fitted state) of an already fitted MLP.
 
-    Its ``forward(X)[-1]`` equals the model's output (``predict_proba`` for a classifier).
+    Its ``forward(X)[-1]`` equals the model's output (``predict_proba`` for a classifier,
+    ``predict`` reshaped to ``(n, n_outputs)`` for a regressor, whose ``classes`` is None).
+    Any solver works (``lbfgs`` too). With ``X`` ``(n, d)`` and ``y`` (and ``X_test``,
+    ``y_test``) the trajectory carries the data and its score (accuracy or R^2).
     """
     if not isinstance(model, MLPClassifier | MLPRegressor):
         raise NetwarpError(
@@ -273,16 +285,32 @@ def from_estimator(model: MLPClassifier | MLPRegressor, *, name: str = "") -> Tr
     params = np.concatenate([c.ravel() for c in model.coefs_] + [b.ravel() for b in model.intercepts_])
     n_hidden = len(sizes) - 2
     loss_curve = getattr(model, "loss_curve_", None)
-    return Trajectory(
+    loss = getattr(model, "loss_", None) if not loss_curve else loss_curve[-1]
+    traj = Trajectory(
         layer_sizes=tuple(sizes),
         activations=(model.activation,) * n_hidden + (model.out_activation_,),
         params=params[None, :],
         classes=getattr(model, "classes_", None) if isinstance(model, MLPClassifier) else None,
-        loss=np.array([loss_curve[-1] if loss_curve else np.nan]),
+        loss=np.array([np.nan if loss is None else loss], dtype=np.float64),
         stop_reason=f"fitted elsewhere ({getattr(model, 'n_iter_', '?')} iterations)",
         name=name or type(model).__name__,
         config={"estimator": type(model).__name__, **{k: _jsonable(v) for k, v in model.get_params().items()}},
     )
+    if X is None and y is None and X_test is None and y_test is None:
+        return traj
+    if X is None or y is None:
+        raise NetwarpError("give X with y (and optionally X_test with y_test), or no data")
+    try:
+        Xa, ya = check_X_y(X, y, dtype=np.float64, multi_output=True)
+    except ValueError as exc:
+        raise NetwarpError(f"bad data: {exc}") from None
+    if Xa.shape[1] != sizes[0]:
+        raise NetwarpError(f"X has {Xa.shape[1]} features, the model takes {sizes[0]}")
+    traj.data = _dataset(Xa, ya, X_test, y_test, dataset_name)
+    traj.train_score = traj.scores(Xa, ya)
+    if len(traj.data.y_test):
+        traj.test_score = traj.scores(traj.data.X_test, traj.data.y_test)
+    return traj
 
 
 def _jsonable(value: Any) -> Any:
