@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Sequence
@@ -26,7 +27,8 @@ def make_traj(
         np.concatenate([np.asarray(W, float).ravel() for W in Ws] + [np.asarray(b, float).ravel() for b in bs])
         for Ws, bs in epochs
     ]
-    return Trajectory(tuple(sizes), tuple(activations), np.stack(rows), classes=None if classes is None else np.array(classes))
+    labels = None if classes is None else np.array(classes)
+    return Trajectory(tuple(sizes), tuple(activations), np.stack(rows), classes=labels)
 
 
 # ------------------------------------------------------------------ layer maps
@@ -126,7 +128,7 @@ def test_separability_of_xor_and_edge_cases() -> None:
 def test_jacobians_match_finite_differences() -> None:
     rng = np.random.default_rng(1)
     sizes, acts = (3, 4, 4, 3), ("tanh", "relu", "softmax")
-    Ws = [rng.normal(size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
+    Ws = [rng.normal(size=(a, b)) for a, b in itertools.pairwise(sizes)]
     bs = [rng.normal(size=b) for b in sizes[1:]]
     traj = make_traj(sizes, acts, [(Ws, bs)], classes=(0, 1, 2))
     X = rng.normal(size=(5, 3))
