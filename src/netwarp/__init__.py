@@ -25,6 +25,13 @@ def plot(*args: Any, **kwargs: Any) -> Any:
     return _plot(*args, **kwargs)
 
 
+def animate(*args: Any, **kwargs: Any) -> int:
+    """Write a GIF or MP4 of training or of the layer morph; see :func:`netwarp.animation.animate`."""
+    from netwarp.animation import animate as _animate
+
+    return _animate(*args, **kwargs)
+
+
 __all__ = [
     "Dataset",
     "NetwarpError",
@@ -32,6 +39,7 @@ __all__ = [
     "TrajectoryFileError",
     "UnsupportedParameterError",
     "__version__",
+    "animate",
     "datasets",
     "from_estimator",
     "geometry",

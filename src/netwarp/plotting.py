@@ -3,7 +3,7 @@
 Follows seaborn's contract: axes-level functions take ``ax=None`` and return the Axes;
 :func:`plot` is figure-level and returns the Figure. :class:`LayerFigure` builds the
 artists once and :meth:`LayerFigure.update` changes only their data, which is what
-:mod:`netwarp.animate` uses to render many frames quickly.
+:mod:`netwarp.animation` uses to render many frames quickly.
 
 For the seed configuration (1 input, 2 hidden units, 1 output) the figure is the seed
 notebook's three panels: the input with jitter, the two hidden units as a 2-D scatter and
@@ -114,7 +114,8 @@ class LayerFigure:
             self.region_points = np.column_stack([mx.ravel(), my.ravel()])
             self.region_extent = (dom[0, 0], dom[0, 1], dom[1, 0], dom[1, 1])
         panel_ids = ["morph"] if morph else self.layers
-        dims = [3 if morph else self._dim(i) for i in panel_ids]
+        self.morph_dim = max(p.k for p in self.projs)
+        dims = [self.morph_dim if morph else self._dim(i) for i in panel_ids]
         if axes is None:
             width = 4.0 * len(panel_ids)
             self.fig = plt.figure(figsize=figsize or (width, 4.0), dpi=dpi)
@@ -212,19 +213,14 @@ class LayerFigure:
         changed: list[Any] = []
         if self.morph:
             tt = 0.0 if morph_t is None else float(morph_t)
-            pts = _to3(geometry.morph(t, self.X, e, tt))
-            lines = None
-            if self.grid_lines is not None:
-                m, s, d = self.grid_lines.shape
-                lines = _to3(geometry.morph(t, self.grid_lines.reshape(m * s, d), e, tt)).reshape(m, s, 3)
+            pts, lines = self._morph_frame(e, tt)
             changed += self._draw(self._artists[0], pts, lines)
-            self._fit_morph_axes(self.axes[0], pts)
             layer = min(int(tt // 3), t.n_layers - 1)
             if tt > 0 and tt == 3 * layer:  # the end of one layer is the start of the next
                 layer -= 1
             stage = geometry.STAGE_NAMES[min(3, round(tt - 3 * layer))]
-            self.title.set_text(f"{t.name}  epoch {e}  layer {layer + 1}: {stage}")
-            return changed
+            self.title.set_text(f"{t.name}  epoch {e}  layer {layer + 1} of {t.n_layers}: {stage}")
+            return [*changed, self.title]
         values = t.forward(self.X, e)
         grid_values = geometry.push_grid(t, self.grid_lines, e) if self.grid_lines is not None else None
         for art in self._artists:
@@ -244,6 +240,17 @@ class LayerFigure:
         self.title.set_text(f"{t.name}  epoch {e}/{t.n_epochs}  loss {t.loss[e]:.4f}  {label} {score:.3f}")
         changed.append(self.title)
         return changed
+
+    def data_artists(self) -> list[Any]:
+        """Every artist whose data :meth:`update` changes, in drawing order (for blitting)."""
+        out: list[Any] = []
+        for art in self._artists:
+            out += [a for a in (art.get("regions"), *art["lines"], art["points"]) if a is not None]
+        return [*out, self.title]
+
+    @property
+    def has_3d(self) -> bool:
+        return any(ax.name == "3d" for ax in self.axes)
 
     def _draw(self, art: dict[str, Any], pts: Array, lines: Array | None) -> list[Any]:
         dim = art["dim"]
@@ -265,11 +272,54 @@ class LayerFigure:
                     line.set_data_3d(seg[:, 0], seg[:, 1], seg[:, 2])
         return [art["points"], *art["lines"]]
 
-    def _fit_morph_axes(self, ax: Axes, pts: Array) -> None:
-        b = geometry.domain(pts, 0.08)
-        ax.set_xlim(*b[0])
-        ax.set_ylim(*b[1])
-        ax.set_zlim(*b[2])  # type: ignore[attr-defined]
+    def _morph_stages(self, e: int) -> list[tuple[list[Array], list[Array] | None]]:
+        """Per layer, its four stages for the points (and grid), projected and padded to the panel."""
+        t = self.traj
+        dim = self.morph_dim
+        out = []
+        for layer in range(t.n_layers):
+            stage_sets = []
+            for pts in (self.X, None if self.grid_lines is None else self.grid_lines.reshape(-1, self.X.shape[1])):
+                if pts is None:
+                    stage_sets.append(None)
+                    continue
+                values = geometry.layer_stages(t, pts, e, layer).as_list()
+                projected = [self.projs[layer].apply(values[0])] + [
+                    self.projs[layer + 1].apply(v) if self.projs[layer + 1].k < v.shape[1] else v for v in values[1:]
+                ]
+                stage_sets.append([geometry.embed(v, dim) for v in projected])
+            out.append((stage_sets[0], stage_sets[1]))
+        return out
+
+    def _morph_frame(self, e: int, tt: float) -> tuple[Array, Array | None]:
+        if getattr(self, "_morph_epoch", None) != e:
+            self._morph_cache = self._morph_stages(e)
+            self._morph_epoch = e
+            every = np.concatenate([v for pts, _ in self._morph_cache for v in pts])
+            b = geometry.domain(every[np.all(np.isfinite(every), axis=1)], 0.05)
+            ax = self.axes[0]
+            if self.morph_dim == 1:
+                ax.set_xlim(*b[0])
+                ax.set_ylim(-3, 3)
+            else:
+                ax.set_xlim(*b[0])
+                ax.set_ylim(*b[1])
+                if self.morph_dim == 3:
+                    ax.set_zlim(*b[2])  # type: ignore[attr-defined]
+        total = 3 * self.traj.n_layers
+        if not 0.0 <= tt <= total:
+            raise NetwarpError(f"morph position must be in [0, {total}], got {tt}")
+        layer = min(int(tt // 3), self.traj.n_layers - 1)
+        local = tt - 3 * layer
+        k = min(int(local), 2)
+        f = local - k
+        pts_stages, grid_stages = self._morph_cache[layer]
+        pts = (1 - f) * pts_stages[k] + f * pts_stages[k + 1]
+        lines = None
+        if grid_stages is not None and self.grid_lines is not None:
+            m, s_, _ = self.grid_lines.shape
+            lines = ((1 - f) * grid_stages[k] + f * grid_stages[k + 1]).reshape(m, s_, -1)
+        return pts, lines
 
 
 def _region_cmap() -> ListedColormap:
@@ -279,12 +329,6 @@ def _region_cmap() -> ListedColormap:
     white = np.ones(3)
     colours = np.where(s < 0.5, a + (white - a) * (s / 0.5), white + (b - white) * ((s - 0.5) / 0.5))
     return ListedColormap(colours)
-
-
-def _to3(a: Array) -> Array:
-    if a.shape[1] > 3:
-        return a[:, :3]
-    return geometry.embed(a, 3)
 
 
 def plot(

@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         save_figure(fig, out, dpi=args.dpi)
         print(f"saved {out} ({traj.name}, epoch {epoch})")
         return 0
-    from netwarp.animate import animate, parse_epochs
+    from netwarp.animation import animate, parse_epochs
 
     epochs = None if args.morph else parse_epochs(args.epochs, traj.n_epochs)
     n = animate(
