@@ -132,8 +132,24 @@ def read_text(data: bytes, name: str, delimiter: str, label: str | None, feature
     try:
         X = np.array(cells, dtype=np.float64)
     except ValueError:
-        X = _locate_bad_cell(cells, [names[i] for i in cols], body_lines, name, "line")
+        X = _booleans_or_error(cells, [names[i] for i in cols], body_lines, name)
     return [names[i] for i in cols], X, labels, names[li], [f"line {n}" for n in body_lines]
+
+
+_TRUTH = {"true": "1", "false": "0"}
+
+
+def _booleans_or_error(cells: list[list[str]], names: list[str], lines: list[int], name: str) -> Array:
+    """Columns of only true/false (any case) become 1/0; any other text is an error."""
+    columns = list(zip(*cells, strict=True))
+    for j, column in enumerate(columns):
+        if all(cell.lower() in _TRUTH for cell in column):
+            columns[j] = tuple(_TRUTH[cell.lower()] for cell in column)
+    fixed = [list(row) for row in zip(*columns, strict=True)]
+    try:
+        return np.array(fixed, dtype=np.float64)
+    except ValueError:
+        return _locate_bad_cell(fixed, names, lines, name, "line")
 
 
 def _locate_bad_cell(cells: list[list[str]], names: list[str], where: list[int], name: str, unit: str) -> Array:
