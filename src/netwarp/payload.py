@@ -6,7 +6,9 @@ layout), the data points and labels, and what the renderer cannot cheaply derive
 projections for wide layers and axis bounds that hold over all epochs.
 
 Arrays live in the buffer, each 8-byte aligned, and the spec refers to them as
-``{"offset": bytes, "length": elements, "dtype": "float64" | "int32" | "uint8"}``.
+``{"offset": bytes, "length": elements, "dtype": "float64" | "float32" | "int32" | "uint8"}``.
+Parameters and points are float64 (the browser's forward pass matches NumPy to 1e-9);
+the loss and score curves are float32, class indices uint8 (int32 beyond 256 classes).
 """
 
 from __future__ import annotations
@@ -218,9 +220,10 @@ def _run(traj: Trajectory, X: Array, buf: _Buffer) -> dict[str, Any]:
         "stop_reason": traj.stop_reason,
         "is_classifier": traj.is_classifier,
         "params": buf.add(traj.params, "float64"),
-        "loss": buf.add(traj.loss, "float64"),
-        "train_score": buf.add(traj.train_score, "float64"),
-        "test_score": buf.add(traj.test_score, "float64"),
+        # curves are only drawn: float32 keeps a 1500-epoch demo well inside its budget
+        "loss": buf.add(traj.loss, "float32"),
+        "train_score": buf.add(traj.train_score, "float32"),
+        "test_score": buf.add(traj.test_score, "float32"),
         "projections": [
             None if w <= 3 else {
                 "mean": np.nan_to_num(p.mean, posinf=0.0, neginf=0.0).tolist(),
@@ -277,7 +280,7 @@ def build(
         "n": int(n),
         "d": int(d),
         "X": buf.add(Xa, "float64"),
-        "y": buf.add(labels, "int32"),
+        "y": buf.add(labels, "uint8" if len(classes) <= 256 else "int32"),
         "classes": classes,
         "split": buf.add(split, "uint8"),
         "split_names": ["train", "test", "other"],

@@ -1,0 +1,107 @@
+"""netwarp.export: one self-contained HTML file."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import netwarp
+from netwarp import payload
+from netwarp._bundle import bundle_js
+from netwarp.errors import NetwarpError
+from netwarp.export import export_html
+from netwarp.trajectory import Trajectory
+
+LIMIT = 600 * 1024
+
+
+def demo_runs(**kw: object) -> list[Trajectory]:
+    d = netwarp.datasets.load("interval1d")
+    return [
+        netwarp.train(d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test, activation=a, name=a, **kw)
+        for a in ("tanh", "identity", "relu")
+    ]
+
+
+@pytest.fixture(scope="module")
+def runs() -> list[Trajectory]:
+    return demo_runs()
+
+
+def test_file_is_self_contained(runs: list[Trajectory], tmp_path: Path) -> None:
+    path = export_html(runs, tmp_path / "view.html", title="demo <b>")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("<!doctype html>")
+    assert "<title>demo &lt;b&gt;</title>" in text
+    assert not re.search(r"<script[^>]*\bsrc=", text, re.I)
+    assert not re.search(r"<link\b", text, re.I)
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", text, re.I)
+    assert not re.search(r"\bimport\s*\(|^\s*import\s", text, re.M)  # no module loads
+    assert not re.search(r"https?://", text)  # nothing to fetch, not even in comments
+    assert "default-src 'none'" in text  # and the page may not try
+    # the embedded payload is exactly what payload.build gives
+    spec_text = re.search(r'id="netwarp-spec">(.*?)</script>', text, re.S)
+    data_text = re.search(r'id="netwarp-data">(.*?)</script>', text, re.S)
+    assert spec_text and data_text
+    spec = json.loads(spec_text.group(1))
+    spec_ref, buf_ref = payload.build(runs, title="demo <b>")
+    assert spec == json.loads(json.dumps(spec_ref))
+    assert base64.b64decode(data_text.group(1)) == buf_ref
+    assert text.count("</script>") == 3  # spec, data, module: nothing inside ends one early
+
+
+def test_demo_size_is_within_budget(runs: list[Trajectory], tmp_path: Path) -> None:
+    size = export_html(runs, tmp_path / "demo.html").stat().st_size
+    assert size <= LIMIT, f"{size / 1024:.0f} KB"
+
+
+@pytest.mark.slow
+def test_demo_without_early_stopping_is_within_budget(tmp_path: Path) -> None:
+    """All 1500 epochs of the three runs still fit."""
+    long = demo_runs(early_stop=False)
+    assert [r.n_epochs for r in long] == [1500, 1500, 1500]
+    size = export_html(long, tmp_path / "demo.html").stat().st_size
+    assert size <= LIMIT, f"{size / 1024:.0f} KB"
+
+
+def test_bundle_is_one_module() -> None:
+    js = bundle_js()
+    assert len(re.findall(r"^export default \{", js, re.M)) == 1
+    assert re.search(r"^export function createLocalModel", js, re.M)
+    assert not re.search(r"^import\b", js, re.M)
+    assert "from './" not in js
+
+
+def test_bad_path_raises_and_keeps_the_existing_file(runs: list[Trajectory], tmp_path: Path) -> None:
+    with pytest.raises(NetwarpError, match="does not exist"):
+        export_html(runs, tmp_path / "missing" / "view.html")
+    with pytest.raises(NetwarpError, match="is a directory"):
+        export_html(runs, tmp_path)
+    keep = tmp_path / "view.html"
+    keep.write_text("precious")
+    with pytest.raises(NetwarpError):
+        export_html(runs, keep, view={"run": 9})
+    with pytest.raises(NetwarpError):
+        export_html(runs, keep, np.zeros((2, 3)), np.zeros(2))
+    assert keep.read_text() == "precious"
+    assert [p.name for p in tmp_path.iterdir()] == ["view.html"]  # no temporary left behind
+
+
+def test_failure_while_writing_leaves_the_old_file(
+    runs: list[Trajectory], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keep = tmp_path / "view.html"
+    keep.write_text("precious")
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("netwarp.export.page", broken)
+    with pytest.raises(OSError):
+        export_html(runs, keep)
+    assert keep.read_text() == "precious"
