@@ -25,11 +25,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-import netwarp  # noqa: E402
-from netwarp.animation import animate  # noqa: E402
+import netwarp
+from netwarp.animation import animate
 
 GOAL = 0.25
 
@@ -59,7 +59,9 @@ def main() -> None:
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     d = netwarp.datasets.load("interval1d")
-    traj = netwarp.train(d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test, early_stop=False, max_iter=args.frames - 1)
+    traj = netwarp.train(
+        d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test, early_stop=False, max_iter=args.frames - 1
+    )
     epochs = list(range(args.frames))
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)

@@ -9,9 +9,9 @@ import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import netwarp  # noqa: E402
-from netwarp.datasets import Dataset  # noqa: E402
-from netwarp.trajectory import Trajectory  # noqa: E402
+import netwarp
+from netwarp.datasets import Dataset
+from netwarp.trajectory import Trajectory
 
 
 @pytest.fixture(scope="session")

@@ -119,7 +119,7 @@ def test_bad_input_one_line_exit_2(
     existing.write_bytes(b"keep me")
     subs = {"RUN": str(run_file), "CORRUPT": str(corrupt), "FOREIGN": str(foreign),
             "OUT.png": str(existing), "OUT.gif": str(tmp_path / "OUT.gif"), "run.txt": str(tmp_path / "run.txt")}
-    code, out, err = run_cli(capsys, *[subs.get(a, a) for a in args])
+    code, _, err = run_cli(capsys, *[subs.get(a, a) for a in args])
     assert code == 2
     lines = err.strip().splitlines()
     assert len(lines) == 1, err

@@ -13,7 +13,7 @@ from netwarp.errors import NetwarpError
 def test_interval1d_is_the_seed_data() -> None:
     X = np.linspace(-1, 1, 1800)
     y = np.zeros_like(X)
-    y[(-1 / 3 < X) & (X < 1 / 3)] = 1
+    y[(X > -1 / 3) & (X < 1 / 3)] = 1
     X = X.reshape(1800, 1)
     X_train, X_test, y_train, y_test = train_test_split(X, y, train_size=900, random_state=2)
     d = datasets.load("interval1d")

@@ -90,10 +90,12 @@ def test_wide_layers_use_the_fixed_projection() -> None:
 
 def test_morph_figure(seed_runs: dict[str, Any]) -> None:
     lf = LayerFigure(seed_runs["tanh"], morph=True)
+    assert lf.axes[0].name == "rectilinear"  # the seed's widest layer has 2 units
     lf.update(None, 0.0)
-    a = np.array(lf._artists[0]["points"]._offsets3d)
+    a = np.array(lf.axes[0].collections[0].get_offsets())
+    np.testing.assert_allclose(a[:, 0], lf.X[:, 0])  # the input line, before any stage
     lf.update(None, 3.0)
-    b = np.array(lf._artists[0]["points"]._offsets3d)
-    assert not np.allclose(a, b)
+    b = np.array(lf.axes[0].collections[0].get_offsets())
+    np.testing.assert_allclose(b, seed_runs["tanh"].forward(lf.X)[1])
     assert "activated" in lf.title.get_text()
     plt.close(lf.fig)

@@ -56,7 +56,9 @@ def parse_epochs(text: str | None, n_epochs: int) -> list[int]:
     return epochs
 
 
-def morph_positions(n_layers: int, per_stage: int = MORPH_FRAMES_PER_STAGE, hold: int = MORPH_HOLD) -> NDArray[np.float64]:
+def morph_positions(
+    n_layers: int, per_stage: int = MORPH_FRAMES_PER_STAGE, hold: int = MORPH_HOLD
+) -> NDArray[np.float64]:
     """Morph parameters ``t`` in [0, 3 * n_layers] for each frame, eased within each stage."""
     s = np.linspace(0.0, 1.0, per_stage, endpoint=False)
     eased = s * s * (3 - 2 * s)
@@ -67,7 +69,9 @@ def morph_positions(n_layers: int, per_stage: int = MORPH_FRAMES_PER_STAGE, hold
     return np.concatenate(ts)
 
 
-def _frames(lf: Any, epochs: Sequence[int] | None, morph_ts: NDArray[np.float64] | None, epoch: int | None) -> Iterator[None]:
+def _frames(
+    lf: Any, epochs: Sequence[int] | None, morph_ts: NDArray[np.float64] | None, epoch: int | None
+) -> Iterator[None]:
     if morph_ts is not None:
         for t in morph_ts:
             lf.update(epoch, float(t))

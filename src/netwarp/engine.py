@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -115,7 +116,7 @@ def param_slices(layer_units: list[int]) -> tuple[list[tuple[int, int]], list[tu
     """Offsets of each weight matrix and bias vector in the flat vector (coefs first)."""
     coefs, intercepts = [], []
     pos = 0
-    for fan_in, fan_out in zip(layer_units[:-1], layer_units[1:], strict=True):
+    for fan_in, fan_out in pairwise(layer_units):
         coefs.append((pos, pos + fan_in * fan_out))
         pos += fan_in * fan_out
     for fan_out in layer_units[1:]:
@@ -141,13 +142,13 @@ def unflatten(theta: Array, layer_units: list[int]) -> tuple[list[Array], list[A
     return coefs, intercepts
 
 
-def _hidden_inplace(name: str) -> Callable[[Array], None]:
+def _hidden_inplace(name: str) -> Callable[[Array], Any]:
     if name == "tanh":
-        return lambda z: np.tanh(z, out=z)  # type: ignore[no-any-return]
+        return lambda z: np.tanh(z, out=z)
     if name == "relu":
-        return lambda z: np.maximum(z, 0, out=z)  # type: ignore[no-any-return]
+        return lambda z: np.maximum(z, 0, out=z)
     if name == "logistic":
-        return lambda z: expit(z, out=z)  # type: ignore[no-any-return]
+        return lambda z: expit(z, out=z)
     return lambda z: None
 
 
@@ -165,7 +166,7 @@ def _derivative_inplace(name: str) -> Callable[[Array, Array], None]:
     return {"tanh": tanh_d, "logistic": logistic_d, "relu": relu_d}.get(name, lambda z, d: None)
 
 
-def _output_inplace(name: str) -> Callable[[Array], None]:
+def _output_inplace(name: str) -> Callable[[Array], Any]:
     if name == "softmax":
 
         def softmax(z: Array) -> None:
@@ -175,7 +176,7 @@ def _output_inplace(name: str) -> Callable[[Array], None]:
 
         return softmax
     if name == "exp":
-        return lambda z: np.exp(z, out=z)  # type: ignore[no-any-return]
+        return lambda z: np.exp(z, out=z)
     return _hidden_inplace(name)
 
 
@@ -209,7 +210,7 @@ def initial_theta(cfg: EngineConfig, layer_units: list[int], rng: np.random.Rand
     theta = np.empty(n_params(layer_units), dtype=np.float64)
     coefs, intercepts = unflatten(theta, layer_units)
     factor = 2.0 if cfg.activation == "logistic" else 6.0
-    for i, (fan_in, fan_out) in enumerate(zip(layer_units[:-1], layer_units[1:], strict=True)):
+    for i, (fan_in, fan_out) in enumerate(pairwise(layer_units)):
         bound = np.sqrt(factor / (fan_in + fan_out))
         coefs[i][...] = rng.uniform(-bound, bound, (fan_in, fan_out))
         intercepts[i][...] = rng.uniform(-bound, bound, fan_out)
@@ -278,7 +279,7 @@ def train(
             if i > 0:
                 delta = delta @ W[i].T
                 derivative(acts[i], delta)
-        return batch_loss
+        return float(batch_loss)
 
     sgd = cfg.solver == "sgd"
     lr = float(cfg.learning_rate_init)

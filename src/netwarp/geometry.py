@@ -115,7 +115,7 @@ def grid(bounds: Any, n_lines: int = 11, n_samples: int = 101) -> Array:
     d = bounds.shape[0]
     s = np.linspace(0.0, 1.0, n_samples)
     if d == 1:
-        return (bounds[0, 0] + s * (bounds[0, 1] - bounds[0, 0])).reshape(1, n_samples, 1)
+        return np.asarray(bounds[0, 0] + s * (bounds[0, 1] - bounds[0, 0]), dtype=np.float64).reshape(1, n_samples, 1)
     if d not in (2, 3):
         raise NetwarpError(f"grids are drawn for 1 to 3 input dimensions, got {d}")
     m = n_lines if d == 2 else max(2, n_lines // 2)
@@ -130,7 +130,7 @@ def grid(bounds: Any, n_lines: int = 11, n_samples: int = 101) -> Array:
                 unit[:, a] = v
             lines.append(unit)
     unit_lines = np.stack(lines)
-    return bounds[:, 0] + unit_lines * (bounds[:, 1] - bounds[:, 0])
+    return np.asarray(bounds[:, 0] + unit_lines * (bounds[:, 1] - bounds[:, 0]), dtype=np.float64)
 
 
 def push_grid(traj: Trajectory, lines: Array, epoch: int | None) -> list[Array]:

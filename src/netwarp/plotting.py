@@ -113,7 +113,7 @@ class LayerFigure:
             mx, my = np.meshgrid(gx, gy)
             self.region_points = np.column_stack([mx.ravel(), my.ravel()])
             self.region_extent = (dom[0, 0], dom[0, 1], dom[1, 0], dom[1, 1])
-        panel_ids = ["morph"] if morph else self.layers
+        panel_ids: list[Any] = ["morph"] if morph else self.layers
         self.morph_dim = max(p.k for p in self.projs)
         dims = [self.morph_dim if morph else self._dim(i) for i in panel_ids]
         if axes is None:
@@ -145,7 +145,8 @@ class LayerFigure:
                 return "prediction" if axis == 0 else "target"
             if t.layer_sizes[-1] == 1:
                 return "network output"
-            return f"class {t.classes[axis]}" if t.classes is not None and self.projs[layer].k == t.layer_sizes[-1] else f"PC{axis + 1}"
+            shown_as_is = self.projs[layer].k == t.layer_sizes[-1]
+            return f"class {t.classes[axis]}" if t.classes is not None and shown_as_is else f"PC{axis + 1}"
         if self.projs[layer].k < t.layer_sizes[layer]:
             return f"PC{axis + 1}"
         return f"neuron {axis + 1}"
@@ -159,7 +160,7 @@ class LayerFigure:
         n_lines = 0 if self.grid_lines is None or self._vs_target(layer) else len(self.grid_lines)
         if dim == 3:
             art["lines"] = [ax.plot([], [], [], color=GRID_COLOUR, lw=0.6, alpha=0.7)[0] for _ in range(n_lines)]
-            art["points"] = ax.scatter([0], [0], [0], c=[self.colours[0]], s=6, lw=0, depthshade=False)  # type: ignore[call-arg]
+            art["points"] = ax.scatter([0], [0], zs=[0], c=[self.colours[0]], s=6, lw=0, depthshade=False)
         else:
             if self.regions and layer == 0:
                 k = len(self.traj.classes) if self.traj.classes is not None else 2
@@ -169,7 +170,8 @@ class LayerFigure:
                     cmap=cmap, vmin=vmin, vmax=vmax, alpha=0.35, zorder=0,
                 )  # fmt: skip
             art["lines"] = [ax.plot([], [], color=GRID_COLOUR, lw=0.6, alpha=0.8, zorder=1)[0] for _ in range(n_lines)]
-            art["points"] = ax.scatter(np.zeros(len(self.X)), np.zeros(len(self.X)), c=self.colours, s=6, lw=0, zorder=2)
+            zeros = np.zeros(len(self.X))
+            art["points"] = ax.scatter(zeros, zeros, c=self.colours, s=6, lw=0, zorder=2)
         if layer != "morph":
             b = self.bounds[layer]
             if self._vs_target(layer) and self.targets is not None:
@@ -276,9 +278,9 @@ class LayerFigure:
         """Per layer, its four stages for the points (and grid), projected and padded to the panel."""
         t = self.traj
         dim = self.morph_dim
-        out = []
+        out: list[tuple[list[Array], list[Array] | None]] = []
         for layer in range(t.n_layers):
-            stage_sets = []
+            stage_sets: list[list[Array] | None] = []
             for pts in (self.X, None if self.grid_lines is None else self.grid_lines.reshape(-1, self.X.shape[1])):
                 if pts is None:
                     stage_sets.append(None)
@@ -288,6 +290,7 @@ class LayerFigure:
                     self.projs[layer + 1].apply(v) if self.projs[layer + 1].k < v.shape[1] else v for v in values[1:]
                 ]
                 stage_sets.append([geometry.embed(v, dim) for v in projected])
+            assert stage_sets[0] is not None
             out.append((stage_sets[0], stage_sets[1]))
         return out
 
@@ -399,7 +402,8 @@ def plot_runs(
         raise NetwarpError("no runs to plot")
     n_panels = len(runs[0].layer_sizes)
     fig = plt.figure(figsize=(4.0 * n_panels, 4.0 * len(runs)), layout="constrained")
-    rows = np.atleast_1d(fig.subfigures(len(runs), 1))
+    subs = fig.subfigures(len(runs), 1)
+    rows = list(subs.ravel()) if isinstance(subs, np.ndarray) else [subs]
     for row, traj in zip(rows, runs, strict=True):
         X_r, _ = _data(traj, X, y)
         dims = [geometry.fixed_projection(traj, X_r, i).k for i in range(len(traj.layer_sizes))]

@@ -38,7 +38,7 @@ def _batched_matmul(a: Array, W: Array) -> Array:
     """
     fan_in = W.shape[1]
     if fan_in > 16:
-        return np.matmul(a, W)
+        return np.asarray(np.matmul(a, W), dtype=np.float64)
     out = a[..., 0:1] * W[:, None, 0, :]
     for k in range(1, fan_in):
         out += a[..., k : k + 1] * W[:, None, k, :]
@@ -213,9 +213,10 @@ class Trajectory:
         """Labels from output activations ``(..., k)``."""
         if self.classes is None:
             return out[..., 0] if out.shape[-1] == 1 else out
+        classes: NDArray[Any] = np.asarray(self.classes)
         if out.shape[-1] == 1:
-            return self.classes[(out[..., 0] > 0.5).astype(int)]
-        return self.classes[np.argmax(out, axis=-1)]
+            return np.asarray(classes[(out[..., 0] > 0.5).astype(int)])
+        return np.asarray(classes[np.argmax(out, axis=-1)])
 
     def scores(self, X: Any, y: Any) -> Array:
         """Accuracy (or R^2) of every epoch on ``X``, ``y``: ``(n_epochs + 1,)``, computed in chunks."""
@@ -250,7 +251,7 @@ class Trajectory:
             raise NetwarpError(
                 f"X must have shape (n, {self.layer_sizes[0]}), got {X.shape}"
             )
-        return X
+        return np.asarray(X, dtype=np.float64)
 
     # -------------------------------------------------------------------- io
     def save(self, path: str | Path) -> Path:

@@ -8,7 +8,9 @@ from netwarp import datasets
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("datasets", help="list the built-in datasets", description="List the built-in datasets with their defaults.")
+    p = sub.add_parser(
+        "datasets", help="list the built-in datasets", description="List the built-in datasets with their defaults."
+    )
     p.set_defaults(func=run)
 
 

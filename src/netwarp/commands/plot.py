@@ -10,7 +10,11 @@ FIGURE_TYPES = (".png", ".svg", ".pdf")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("plot", help="save a figure of every layer at one epoch", description="Save a figure of every layer of a run at one epoch.")
+    p = sub.add_parser(
+        "plot",
+        help="save a figure of every layer at one epoch",
+        description="Save a figure of every layer of a run at one epoch.",
+    )
     p.add_argument("file", help="a .npz trajectory written by netwarp")
     p.add_argument("--epoch", type=int, help="epoch to show (default: the last; negative counts from the end)")
     add_run_arg(p)
