@@ -75,7 +75,8 @@ def main() -> None:
     print(f"{args.frames} frames of the seed's three panels (1800 points), 1200x400 pixels")
     print(f"  seed way (new figure + savefig per frame) {t_seed:7.2f} s  ({1000 * t_seed / args.frames:5.1f} ms/frame)")
     for ext, t in times.items():
-        print(f"  netwarp.animate -> {ext.upper()}                   {t:7.2f} s  ({1000 * t / args.frames:5.1f} ms/frame)")
+        label = f"netwarp.animate -> {ext.upper()}"
+        print(f"  {label:<41} {t:7.2f} s  ({1000 * t / args.frames:5.1f} ms/frame)")
     for ext, t in times.items():
         ratio = t / t_seed
         print(f"{ext} / seed way = {ratio:.3f}  (goal <= {GOAL}: {'met' if ratio <= GOAL else 'NOT met'})")
