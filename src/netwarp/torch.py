@@ -188,10 +188,11 @@ def _flat(tensors: Sequence[tuple[Any, Any | None]]) -> Array:
 class Recorder:
     """Snapshots of an ``nn.Sequential``'s parameters, taken from your own training loop.
 
-    ``output_activation``: ``"softmax"`` (multiclass logits), ``"sigmoid"`` (one logit per
-    binary output), ``"identity"`` (regression) or None (the model's own last module, or
-    identity). ``classes``: class labels in output order (default ``0..k-1``, or the labels
-    found in ``y`` when their number matches).
+    ``output_activation``: ``"softmax"`` (multiclass logits), ``"sigmoid"`` (the logit of a
+    binary classifier; on k > 1 units the trajectory has k outputs and no classes),
+    ``"identity"`` (regression) or None (the model's own last module, or identity).
+    ``classes``: class labels in output order (default ``0..k-1``, or the labels found in
+    ``y`` when their number matches).
     """
 
     def __init__(
@@ -351,15 +352,14 @@ def _build(
     if (X is None) != (y is None) or (X_test is None) != (y_test is None) or (X is None and X_test is not None):
         raise NetwarpError("give X with y (and X_test with y_test), or neither")
     k = sizes[-1]
-    classifier = activations[-1] in ("softmax", "logistic")
+    # one label per point: softmax, or sigmoid on one unit; sigmoid on k units is k outputs (multi-label)
+    classifier = activations[-1] == "softmax" or (activations[-1] == "logistic" and k == 1)
     traj = Trajectory(sizes, activations, params, loss=loss, name=name, config=config)
     Xa = ya = None
     if X is not None:
         Xa = traj.check_input(_array(X))
         ya = _labels(y, len(Xa), "y", classifier)
     if classifier:
-        if activations[-1] == "logistic" and k != 1:
-            raise NetwarpError(f"a sigmoid output with {k} units is multi-label; netwarp shows one label per point")
         n_classes = 2 if k == 1 else k
         if classes is None:
             found = None if ya is None else np.unique(ya)
@@ -368,7 +368,7 @@ def _build(
             raise NetwarpError(f"{len(classes)} classes given for an output of {k} unit(s); need {n_classes}")
         traj.classes = classes
     elif classes is not None:
-        raise NetwarpError(f"classes given, but the output activation is {activations[-1]} (a regression)")
+        raise NetwarpError(f"classes given, but the output ({activations[-1]}, {k} unit(s)) holds no class labels")
     if Xa is None or ya is None:
         return traj
     if classes is not None and not np.isin(ya, classes).all():
