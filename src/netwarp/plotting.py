@@ -139,6 +139,8 @@ class LayerFigure:
     def _label(self, layer: int, axis: int) -> str:
         t = self.traj
         if layer == 0:
+            if self.projs[0].k < t.layer_sizes[0]:
+                return f"PC{axis + 1}"
             return "Input feature" if t.layer_sizes[0] == 1 else f"x{axis + 1}"
         if layer == t.n_layers:
             if self._vs_target(layer):

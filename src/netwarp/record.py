@@ -159,7 +159,7 @@ def _dataset(X: Any, y: Any, X_test: Any, y_test: Any, name: str) -> Dataset:
     if (X_test is None) != (y_test is None):
         raise NetwarpError("give both X_test and y_test, or neither")
     if X_test is None:
-        Xt, yt = np.empty((0, X.shape[1])), np.empty(0, dtype=y.dtype)
+        Xt, yt = np.empty((0, X.shape[1])), np.empty((0, *y.shape[1:]), dtype=y.dtype)
     else:
         try:
             Xt, yt = check_X_y(X_test, y_test, dtype=np.float64, multi_output=True)
