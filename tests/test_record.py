@@ -77,6 +77,7 @@ CONFIGS = {
 }
 
 
+@pytest.mark.filterwarnings("ignore:Got `batch_size` less than 1 or larger than sample size")
 @pytest.mark.parametrize("name", list(CONFIGS))
 def test_other_configurations_match_sklearn(name: str) -> None:
     cfg = dict(CONFIGS[name])
