@@ -18,6 +18,7 @@ Shapes: ``X`` is ``(n_samples, n_features)``; ``Y`` is ``(n_samples, n_outputs)`
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -304,6 +305,8 @@ def train(
             lr = cfg.learning_rate_init * np.sqrt(1 - b2**adam_t) / (1 - b1**adam_t)
             np.add(theta, -lr * m1 / (np.sqrt(m2) + cfg.epsilon), out=theta)
 
+    if cfg.batch_size != "auto" and int(cfg.batch_size) > n:
+        warnings.warn("Got `batch_size` less than 1 or larger than sample size. It is going to be clipped", stacklevel=3)
     batch_size = min(200, n) if cfg.batch_size == "auto" else int(np.clip(cfg.batch_size, 1, n))
     starts = list(range(0, n, batch_size))
     sample_idx = np.arange(n, dtype=int)
