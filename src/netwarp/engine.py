@@ -306,7 +306,9 @@ def train(
             np.add(theta, -lr * m1 / (np.sqrt(m2) + cfg.epsilon), out=theta)
 
     if cfg.batch_size != "auto" and int(cfg.batch_size) > n:
-        warnings.warn("Got `batch_size` less than 1 or larger than sample size. It is going to be clipped", stacklevel=3)
+        warnings.warn(
+            "Got `batch_size` less than 1 or larger than sample size. It is going to be clipped", stacklevel=3
+        )
     batch_size = min(200, n) if cfg.batch_size == "auto" else int(np.clip(cfg.batch_size, 1, n))
     starts = list(range(0, n, batch_size))
     sample_idx = np.arange(n, dtype=int)
