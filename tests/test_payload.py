@@ -23,7 +23,7 @@ def arr(buf: bytes, ref: dict[str, Any]) -> np.ndarray[Any, Any]:
 
 
 @pytest.fixture(scope="module")
-def seed_runs() -> list[Trajectory]:
+def short_runs() -> list[Trajectory]:
     d = netwarp.datasets.load("interval1d")
     return [
         netwarp.train(d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test, activation=a, name=a,
@@ -39,14 +39,14 @@ def wide_run() -> Trajectory:
                          activation="tanh", max_iter=30, name="wide")  # fmt: skip
 
 
-def test_spec_is_json_and_arrays_round_trip(seed_runs: list[Trajectory]) -> None:
-    spec, buf = payload.build(seed_runs, title="demo")
+def test_spec_is_json_and_arrays_round_trip(short_runs: list[Trajectory]) -> None:
+    spec, buf = payload.build(short_runs, title="demo")
     text = json.dumps(spec, allow_nan=False)  # no NaN/inf reaches JSON.parse
     assert json.loads(text) == spec
     assert spec["format"] == "netwarp-view" and spec["title"] == "demo"
     assert spec["buffer_bytes"] == len(buf)
     assert len(spec["runs"]) == 3
-    for run, traj in zip(spec["runs"], seed_runs, strict=True):
+    for run, traj in zip(spec["runs"], short_runs, strict=True):
         assert run["name"] == traj.name
         assert run["layer_sizes"] == [1, 2, 1]
         assert run["activations"] == list(traj.activations)
@@ -59,9 +59,9 @@ def test_spec_is_json_and_arrays_round_trip(seed_runs: list[Trajectory]) -> None
             np.testing.assert_array_equal(arr(buf, run[key]), getattr(traj, key).astype(np.float32))
 
 
-def test_data_defaults_to_train_then_test_with_split_flags(seed_runs: list[Trajectory]) -> None:
-    spec, buf = payload.build(seed_runs)
-    data = seed_runs[0].data
+def test_data_defaults_to_train_then_test_with_split_flags(short_runs: list[Trajectory]) -> None:
+    spec, buf = payload.build(short_runs)
+    data = short_runs[0].data
     assert data is not None
     d = spec["data"]
     assert (d["n"], d["d"]) == (1800, 1)
@@ -76,10 +76,10 @@ def test_data_defaults_to_train_then_test_with_split_flags(seed_runs: list[Traje
     assert d["domain"] == geometry.domain(X).tolist()
 
 
-def test_explicit_points_are_matched_to_the_split(seed_runs: list[Trajectory]) -> None:
+def test_explicit_points_are_matched_to_the_split(short_runs: list[Trajectory]) -> None:
     d = netwarp.datasets.load("interval1d")
     extra = np.array([[5.0]])
-    spec, buf = payload.build(seed_runs, np.vstack([d.X, extra]), np.append(d.y, 1))
+    spec, buf = payload.build(short_runs, np.vstack([d.X, extra]), np.append(d.y, 1))
     split = arr(buf, spec["data"]["split"])
     train_rows = {float(v) for v in d.X_train[:, 0]}
     assert all((s == 0) == (float(x) in train_rows) for s, x in zip(split[:-1], d.X[:, 0], strict=True))
@@ -113,44 +113,44 @@ def test_bounds_projections_and_morph_boxes(wide_run: Trajectory) -> None:
                 assert np.all(v >= box[:, 0] - 1e-12) and np.all(v <= box[:, 1] + 1e-12)
 
 
-def test_labels_outside_the_classes_are_refused(seed_runs: list[Trajectory]) -> None:
+def test_labels_outside_the_classes_are_refused(short_runs: list[Trajectory]) -> None:
     d = netwarp.datasets.load("interval1d")
     with pytest.raises(NetwarpError, match="label '7' is not one of"):
-        payload.build(seed_runs, d.X, np.full(len(d.X), 7))
+        payload.build(short_runs, d.X, np.full(len(d.X), 7))
 
 
-def test_bad_inputs_raise_clear_errors(seed_runs: list[Trajectory], wide_run: Trajectory) -> None:
+def test_bad_inputs_raise_clear_errors(short_runs: list[Trajectory], wide_run: Trajectory) -> None:
     d = netwarp.datasets.load("interval1d")
     with pytest.raises(NetwarpError, match="share the input width"):
-        payload.build([seed_runs[0], wide_run])
+        payload.build([short_runs[0], wide_run])
     with pytest.raises(NetwarpError, match="both X and y"):
-        payload.build(seed_runs, d.X)
+        payload.build(short_runs, d.X)
     with pytest.raises(NetwarpError, match="rows but y has"):
-        payload.build(seed_runs, d.X, d.y[:-1])
+        payload.build(short_runs, d.X, d.y[:-1])
     with pytest.raises(NetwarpError, match=r"shape \(n, 1\)"):
-        payload.build(seed_runs, np.zeros((3, 2)), np.zeros(3))
+        payload.build(short_runs, np.zeros((3, 2)), np.zeros(3))
     with pytest.raises(NetwarpError, match="NaN"):
-        payload.build(seed_runs, np.array([[np.nan]]), np.array([0]))
+        payload.build(short_runs, np.array([[np.nan]]), np.array([0]))
     with pytest.raises(NetwarpError, match="at least one"):
         payload.build([])
     with pytest.raises(NetwarpError, match="Trajectory objects"):
         payload.build(["tanh"])  # type: ignore[list-item]
-    bare = Trajectory(layer_sizes=(1, 2, 1), activations=("tanh", "logistic"), params=seed_runs[0].params)
+    bare = Trajectory(layer_sizes=(1, 2, 1), activations=("tanh", "logistic"), params=short_runs[0].params)
     with pytest.raises(NetwarpError, match="carries no data"):
         payload.build(bare)
 
 
-def test_view_settings_are_checked(seed_runs: list[Trajectory]) -> None:
-    spec, _ = payload.build(seed_runs, view={"epoch": 10, "run": 2, "morph": 1.5, "compare": True})
+def test_view_settings_are_checked(short_runs: list[Trajectory]) -> None:
+    spec, _ = payload.build(short_runs, view={"epoch": 10, "run": 2, "morph": 1.5, "compare": True})
     assert spec["view"] == {"epoch": 10, "run": 2, "morph": 1.5, "compare": True}
     with pytest.raises(NetwarpError, match="unknown view setting 'zoom'"):
-        payload.build(seed_runs, view={"zoom": 2})
+        payload.build(short_runs, view={"zoom": 2})
     with pytest.raises(NetwarpError, match="run 3 is out of range"):
-        payload.build(seed_runs, view={"run": 3})
+        payload.build(short_runs, view={"run": 3})
     with pytest.raises(NetwarpError, match="wrong type"):
-        payload.build(seed_runs, view={"epoch": "last"})
+        payload.build(short_runs, view={"epoch": "last"})
     with pytest.raises(NetwarpError, match="wrong type"):
-        payload.build(seed_runs, view={"epoch": True})
+        payload.build(short_runs, view={"epoch": True})
 
 
 def test_regressor_runs_get_binned_colours() -> None:

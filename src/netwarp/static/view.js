@@ -325,7 +325,7 @@ function createView(model, el) {
       caption.append(sel);
     }
     const wrap = h('div', { class: 'nw-stack' }, canvas, overlay);
-    p.fig = h('figure', { class: `nw-panel nw-${kind}` }, caption, wrap);
+    p.fig = h('figure', { class: `nw-panel nw-${kind}`, 'data-panel': p.id }, caption, wrap);
     overlay.addEventListener('pointerdown', (ev) => {
       if (p.k !== 3) return;
       drag = { x: ev.clientX, y: ev.clientY, yaw: state.yaw, pitch: state.pitch };
