@@ -17,7 +17,7 @@ from netwarp import __version__
 from netwarp.errors import NetwarpError
 
 #: Sub-commands, in the order ``--help`` lists them (module names in netwarp.commands).
-COMMANDS = ("demo", "train", "plot", "info", "datasets", "export", "sweep", "serve")
+COMMANDS = ("demo", "train", "plot", "info", "datasets", "export", "sweep", "essay", "serve")
 
 
 class _Parser(argparse.ArgumentParser):
