@@ -148,4 +148,6 @@ def test_multiclass_figure_regions_match_point_colours() -> None:
     fig = plot(digits)
     labels = [ax.get_xlabel() for ax in fig.axes]
     assert labels == ["PC1", "PC1", "PC1"] and all(ax.name == "3d" for ax in fig.axes)
+    colours = fig.axes[0].collections[0].get_facecolors()[:, :3]
+    assert len(np.unique(colours.round(4), axis=0)) == 10  # ten classes, ten colours
     plt.close("all")

@@ -31,17 +31,21 @@ Array = NDArray[np.float64]
 
 #: Okabe–Ito colours (colour-blind safe), shared with the JavaScript view.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+#: Class colours: the palette, then 12 more (from matplotlib's tab20) so up to 20 classes stay
+#: distinct (digits has 10); beyond that they repeat.
+CLASS_COLOURS = (*PALETTE, "#9467BD", "#8C564B", "#7F7F7F", "#BCBD22", "#17BECF", "#FF9896",
+                 "#98DF8A", "#C5B0D5", "#C49C94", "#F7B6D2", "#DBDB8D", "#9EDAE5")  # fmt: skip
 GRID_COLOUR = "#9a9a9a"
 
 
 def class_colours(labels: NDArray[Any], classes: NDArray[Any] | None) -> NDArray[np.float64]:
-    """RGB ``(n, 3)`` for each label: class k gets ``PALETTE[k]``."""
+    """RGB ``(n, 3)`` for each label: class k gets ``CLASS_COLOURS[k]``."""
     if classes is None:
         return np.tile(to_rgb(PALETTE[0]), (len(labels), 1))
     index = np.searchsorted(np.asarray(classes), labels)
     index = np.clip(index, 0, len(classes) - 1)
-    rgb = np.array([to_rgb(c) for c in PALETTE])
-    return np.asarray(rgb[index % len(PALETTE)], dtype=np.float64)
+    rgb = np.array([to_rgb(c) for c in CLASS_COLOURS])
+    return np.asarray(rgb[index % len(CLASS_COLOURS)], dtype=np.float64)
 
 
 def target_colours(values: NDArray[Any]) -> NDArray[np.float64]:
@@ -166,7 +170,7 @@ class LayerFigure:
         else:
             if self.regions and layer == 0:
                 k = len(self.traj.classes) if self.traj.classes is not None else 2
-                cmap, vmin, vmax = (_region_cmap(), 0, 1) if k <= 2 else (ListedColormap(PALETTE[:k]), -0.5, k - 0.5)
+                cmap, vmin, vmax = (_region_cmap(), 0, 1) if k <= 2 else (_class_cmap(k), -0.5, k - 0.5)
                 art["regions"] = ax.imshow(
                     np.zeros((2, 2)), extent=self.region_extent, origin="lower", aspect="auto",
                     cmap=cmap, vmin=vmin, vmax=vmax, alpha=0.35, zorder=0,
@@ -325,6 +329,11 @@ class LayerFigure:
             m, s_, _ = self.grid_lines.shape
             lines = ((1 - f) * grid_stages[k] + f * grid_stages[k + 1]).reshape(m, s_, -1)
         return pts, lines
+
+
+def _class_cmap(k: int) -> ListedColormap:
+    """Class i's colour for the value i, for i in 0..k-1."""
+    return ListedColormap([CLASS_COLOURS[i % len(CLASS_COLOURS)] for i in range(k)])
 
 
 def _region_cmap() -> ListedColormap:
