@@ -74,7 +74,7 @@ def test_narrow_deep_networks_take_the_easy_way_out() -> None:
     """2,2,2 cannot separate the disk either, but gets close by stretching space very unevenly."""
     deep_ratio, wide_ratio = [], []
     for seed in range(4):
-        deep, dd = trained("disk_annulus", (2, 2, 2), seed)
+        _, dd = trained("disk_annulus", (2, 2, 2), seed)
         assert dd.homeomorphism[:3, -1].all()  # every hidden layer is a homeomorphism...
         assert dd.separability[3, -1] < 0.99  # ...so the last hidden layer is not separable
         deep_ratio.append(dd.stretch[3, -1] / dd.stretch_median[3, -1])

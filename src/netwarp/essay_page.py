@@ -146,8 +146,7 @@ def sep_chart(d: Diagnostics, width: int = 300, height: int = 136) -> str:
     names = ["input"] + [f"L{i}" for i in range(1, d.n_layers)] + ["output"]
     for rep, name in enumerate(names):
         colour = "#222" if rep == d.n_layers else COLOURS[min(rep, len(COLOURS) - 1)]
-        parts.append(f'<text x="{x0 + 44 * rep}" y="{height - 4}" style="fill:{colour};font-weight:bold">'
-                     f"{name}</text>")
+        parts.append(f'<text x="{x0 + 44 * rep}" y="{height - 4}" style="fill:{colour};font-weight:bold">{name}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -245,4 +244,3 @@ def render_page(results: list[StepResult], seconds: float | None = None) -> str:
         f"<footer>{outro}<p>Built by netwarp {html.escape(__version__)} on {built}{took}.</p></footer>\n"
         f'</main>\n<script type="module">\n{_safe(_module())}\n{_BOOT}</script>\n</body>\n</html>\n'
     )
-

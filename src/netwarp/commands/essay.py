@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "essay",
         help="write the essay tour: Olah's topology claims, trained, measured and shown live",
         description="Train the small networks of Chris Olah's essay \"Neural Networks, Manifolds, and "
-        "Topology\" (two curves, one tanh layer as a deformation, the 1-D interval, disk and annulus, "
+        'Topology" (two curves, one tanh layer as a deformation, the 1-D interval, disk and annulus, '
         "spirals, linked rings), measure each claim (homeomorphism, linear separability, stretching) "
         "and write DIR/netwarp-essay.html: one self-contained page that works offline.",
     )
