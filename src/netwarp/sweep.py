@@ -36,6 +36,8 @@ COLUMNS = (
 )  # fmt: skip
 ACTIVATIONS = ("tanh", "identity", "relu", "logistic")
 DASK_HINT = "pip install 'netwarp[dask]'"
+#: How long to wait for the Dask scheduler before giving up.
+DASK_TIMEOUT = "10s"
 
 Row = dict[str, Any]
 
@@ -243,7 +245,7 @@ def _dask(specs: list[RunSpec], scheduler: str) -> Iterator[tuple[int, Row]]:
     except ImportError:
         raise NetwarpError(f"--dask needs dask.distributed; install it with {DASK_HINT}") from None
     try:
-        client = distributed.Client(scheduler, timeout="10s", set_as_default=False)
+        client = distributed.Client(scheduler, timeout=DASK_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         raise NetwarpError(f"--dask {scheduler}: cannot connect to the Dask scheduler ({exc})") from None
     try:
