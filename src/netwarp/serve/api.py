@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import Response, StreamingResponse
 
@@ -38,6 +38,7 @@ from netwarp.serve.models import (
 )  # fmt: skip
 from netwarp.serve.runs import TERMINAL, Run, RunManager
 from netwarp.serve.uploads import UploadStore, info
+from netwarp.serve.views import ViewPool
 
 router = APIRouter(prefix="/api")
 RunId = Annotated[str, PathParam(min_length=1, max_length=64, description="a run id from POST /api/runs")]
@@ -66,8 +67,8 @@ def status_of(manager: RunManager, run: Run) -> RunStatus:
     return RunStatus(
         id=run.id, name=run.name, status=run.status, paused=run.paused,  # type: ignore[arg-type]
         epoch=run.epoch, max_iter=int(run.config["max_iter"]), loss=_finite(run.loss),
-        train_score=None if t is None else _finite(t.train_score[-1]),
-        test_score=None if t is None else _finite(t.test_score[-1]),
+        train_score=_finite(run.train_score if t is None else t.train_score[-1]),
+        test_score=_finite(run.test_score if t is None else t.test_score[-1]),
         stop_reason=run.stop_reason, error=run.error, created=run.created,
         queue_position=manager.queue_position(run) if run.status == "queued" else None,
         config=RunConfig.model_validate(run.config),
@@ -92,13 +93,18 @@ def list_datasets(request: Request) -> list[DatasetInfo]:
                   for u in store.all()]  # fmt: skip
 
 
-@router.post("/uploads", response_model=UploadInfo, status_code=201, summary="Upload a CSV data set")
+@router.post(
+    "/uploads", response_model=UploadInfo, status_code=201, summary="Upload a data file (CSV, TSV, Parquet, npz)"
+)
 async def upload(
-    request: Request, file: Annotated[UploadFile, File(description="CSV: numeric features and a label column")]
+    request: Request,
+    file: Annotated[UploadFile, File(description="a table: numeric feature columns and a label column")],
+    label: Annotated[str | None, Form(max_length=100, description="the label column (default: the last)")] = None,
+    scale: Annotated[bool, Form(description="standardise each feature on the training rows")] = True,
 ) -> UploadInfo:
     raw = await file.read(MAX_UPLOAD_BYTES + 1)
     store: UploadStore = request.app.state.uploads
-    up = await asyncio.to_thread(store.add, raw, file.filename or "upload.csv")
+    up = await asyncio.to_thread(store.add, raw, file.filename or "upload.csv", label or None, scale)
     return UploadInfo.model_validate(info(up))
 
 
@@ -217,7 +223,7 @@ async def run_events(request: Request, run_id: RunId) -> StreamingResponse:
     )
 
 
-def _trajectory(request: Request, run_id: str) -> Any:
+def _trajectory(request: Request, run_id: str) -> tuple[Run, Any]:
     run = _run(request, run_id)
     with _manager(request).lock:
         traj = run.snapshot()
@@ -242,21 +248,32 @@ def download_npz(request: Request, run_id: RunId) -> Response:
     return _download(body, "application/octet-stream", f"{run.name}.npz")
 
 
+def _key(kind: str, runs: list[tuple[Run, Any]], *extra: Any) -> tuple[Any, ...] | None:
+    """A cache key for finished runs (None while any of them trains: its view changes)."""
+    if any(r.trajectory is None for r, _ in runs):
+        return None
+    return (kind, *((r.id, t.n_epochs) for r, t in runs), *extra)
+
+
 @router.get("/runs/{run_id}/view.html", summary="The run as a self-contained interactive HTML file",
             response_class=Response, responses={200: {"content": {"text/html": {}}}})  # fmt: skip
-def download_html(request: Request, run_id: RunId) -> Response:
+async def download_html(request: Request, run_id: RunId) -> Response:
     run, traj = _trajectory(request, run_id)
-    return _download(views.html(traj, f"netwarp: {run.name}"), "text/html; charset=utf-8", f"{run.name}.html")
+    pool: ViewPool = request.app.state.views
+    body = await pool.call(views.html, traj, f"netwarp: {run.name}", key=_key("html", [(run, traj)]))
+    return _download(body, "text/html; charset=utf-8", f"{run.name}.html")
 
 
 @router.get("/runs/{run_id}/figure.png", summary="A figure of every layer at one epoch (default: the last)",
             response_class=Response, responses={200: {"content": {"image/png": {}}}})  # fmt: skip
-def download_png(
+async def download_png(
     request: Request, run_id: RunId, epoch: Annotated[int | None, Query(ge=-1_000_000, le=1_000_000)] = None
 ) -> Response:
     run, traj = _trajectory(request, run_id)
     e = traj.epoch_index(epoch)
-    return _download(views.png(traj, e), "image/png", f"{run.name} epoch {e}.png")
+    pool: ViewPool = request.app.state.views
+    body = await pool.call(views.png, traj, e, key=_key("png", [(run, traj)], e))
+    return _download(body, "image/png", f"{run.name} epoch {e}.png")
 
 
 @router.get("/runs/{run_id}/data.csv", summary="The run's data points (x..., label, split) as CSV",
@@ -275,7 +292,7 @@ def download_data(request: Request, run_id: RunId) -> Response:
 
 @router.get("/view", summary="The renderer's model of one or two runs (epochs so far): binary, see netwarp.serve.views",
             response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}})  # fmt: skip
-def view_model(
+async def view_model(
     request: Request,
     runs: Annotated[str, Query(min_length=1, max_length=200, description="one or two run ids, comma-separated")],
     state: Annotated[str, Query(max_length=2000, description="initial view state (JSON object)")] = "{}",
@@ -289,7 +306,10 @@ def view_model(
         raise HTTPException(422, "state: not valid JSON") from None
     if not isinstance(view, dict):
         raise HTTPException(422, "state: must be a JSON object")
-    trajs = [_trajectory(request, i)[1] for i in ids]
-    if len({t.layer_sizes[0] for t in trajs}) > 1:
+    pairs = [_trajectory(request, i) for i in ids]
+    if len({t.layer_sizes[0] for _, t in pairs}) > 1:
         raise HTTPException(422, "runs: the two runs have inputs of different dimension; compare runs on the same data")
-    return Response(views.model_bytes(trajs, view), media_type="application/octet-stream")
+    pool: ViewPool = request.app.state.views
+    key = _key("view", pairs, json.dumps(view, sort_keys=True))
+    body = await pool.call(views.model_bytes, [t for _, t in pairs], view, key=key)
+    return Response(body, media_type="application/octet-stream")

@@ -24,6 +24,7 @@ from netwarp.serve.models import MAX_UPLOAD_BYTES, Problem
 from netwarp.serve.runs import QueueFullError, RunManager
 from netwarp.serve.security import Guard
 from netwarp.serve.uploads import UploadStore
+from netwarp.serve.views import BusyError, ViewPool
 
 STATIC = Path(__file__).resolve().parent / "static"
 _TYPES = {
@@ -69,11 +70,17 @@ def _one_line(exc: RequestValidationError) -> str:
 def create_app(*, token: str | None = None, workers: int = 2, max_queued: int = 32, max_runs: int = 64) -> FastAPI:
     """A new app. ``token``: required on every ``/api/`` call when set (use it beyond localhost)."""
     manager = RunManager(workers=workers, max_queued=max_queued, max_runs=max_runs)
+    views = ViewPool()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        manager.close()
+        manager.start()
+        views.start()
+        try:
+            yield
+        finally:
+            manager.close()
+            views.close()
 
     app = FastAPI(
         title="netwarp serve",
@@ -83,6 +90,7 @@ def create_app(*, token: str | None = None, workers: int = 2, max_queued: int = 
         responses={400: {"model": Problem}, 404: {"model": Problem}},
     )
     app.state.manager = manager
+    app.state.views = views
     app.state.uploads = UploadStore()
     app.state.token = token
 
@@ -94,18 +102,13 @@ def create_app(*, token: str | None = None, workers: int = 2, max_queued: int = 
     async def queue_full(request: Request, exc: QueueFullError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=429, headers={"Retry-After": "5"})
 
+    @app.exception_handler(BusyError)
+    async def busy(request: Request, exc: BusyError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "2"})
+
     @app.exception_handler(NetwarpError)
     async def bad_input(request: Request, exc: NetwarpError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=400)
-
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        for k, v in _HEADERS.items():
-            response.headers.setdefault(k, v)
-        if request.url.path.startswith("/api/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
@@ -126,6 +129,14 @@ def create_app(*, token: str | None = None, workers: int = 2, max_queued: int = 
             return JSONResponse({"detail": "the netwarp renderer is not installed in this build"}, status_code=503)
         return Response(bundle_js(), media_type=_TYPES[".js"], headers={"Cache-Control": "no-cache"})
 
+    @app.get("/static/netwarp.css", include_in_schema=False)
+    def renderer_css() -> Response:
+        try:
+            from netwarp._bundle import bundle_css
+        except ImportError:
+            return JSONResponse({"detail": "the netwarp renderer is not installed in this build"}, status_code=503)
+        return Response(bundle_css(), media_type=_TYPES[".css"], headers={"Cache-Control": "no-cache"})
+
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
         return Response(status_code=204)
@@ -133,7 +144,7 @@ def create_app(*, token: str | None = None, workers: int = 2, max_queued: int = 
     from netwarp.serve.api import router
 
     app.include_router(router)
-    app.add_middleware(Guard, token=token, max_body=64_000, max_upload=MAX_UPLOAD_BYTES + 64_000)
+    app.add_middleware(Guard, token=token, max_body=64_000, max_upload=MAX_UPLOAD_BYTES + 64_000, headers=_HEADERS)
     return app
 
 

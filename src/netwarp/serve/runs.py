@@ -49,10 +49,12 @@ class Run:
     paused: bool = False
     epoch: int = 0
     loss: float | None = None
+    train_score: float | None = None
+    test_score: float | None = None
     error: str | None = None
     stop_reason: str = ""
     created: float = field(default_factory=time.time)
-    rows: list[Any] = field(default_factory=list)
+    chunks: list[dict[str, Any]] = field(default_factory=list)
     trajectory: Trajectory | None = None
     cancel_requested: bool = False
     worker: int | None = None
@@ -61,13 +63,14 @@ class Run:
         """The run's trajectory: final when finished, else the epochs trained so far (None if none)."""
         if self.trajectory is not None:
             return self.trajectory
-        if not self.rows:
+        if not self.chunks:
             return None
-        params = np.concatenate(self.rows)
+        parts = {k: np.concatenate([c[k] for c in self.chunks]) for k in self.chunks[0]}
         return Trajectory(
-            layer_sizes=self.layer_sizes, activations=self.activations, params=params,
+            layer_sizes=self.layer_sizes, activations=self.activations, params=parts["rows"],
+            loss=parts["loss"], train_score=parts["train_score"], test_score=parts["test_score"],
             classes=self.classes, name=self.name, config=self.config, data=self.data,
-            stop_reason="training" if self.status == "running" else self.stop_reason,
+            stop_reason=f"not yet (training live, epoch {len(parts['rows']) - 1} of {self.config['max_iter']})",
         )  # fmt: skip
 
 
@@ -222,8 +225,13 @@ class RunManager:
     def _worker_of(self, run: Run) -> _Worker | None:
         return next((w for w in self._workers if w.seq == run.seq), None)
 
+    def start(self) -> None:
+        """Spawn the workers now (the app does at startup) rather than on the first run."""
+        with self.lock:
+            self._start()
+
     def _start(self) -> None:
-        if self._thread is not None:
+        if self._thread is not None or self._closed:
             return
         self._events = self._ctx.Queue()
         self._workers = [self._spawn(i) for i in range(self.n_workers)]
@@ -286,16 +294,17 @@ class RunManager:
             return
         if kind == "progress":
             assert run is not None
-            _, _, epoch, loss, rows = msg
-            run.rows.append(rows)
-            run.epoch, run.loss = int(epoch), loss
+            _, _, epoch, chunk = msg
+            run.chunks.append(chunk)
+            run.epoch, run.loss = int(epoch), float(chunk["loss"][-1])
+            run.train_score, run.test_score = float(chunk["train_score"][-1]), float(chunk["test_score"][-1])
             return
         if w is not None:
             w.seq = None
         self._by_seq.pop(seq, None)
         if run is None:
             return
-        run.rows = []
+        run.chunks = []
         run.paused = False
         if kind == "failed":
             self._finish_failed(run, None, str(msg[2]))

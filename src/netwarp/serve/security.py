@@ -8,6 +8,7 @@
 - **Origin**: a state-changing request sent by a browser from another origin is refused,
   so a web page cannot post a form to the local server.
 - **Body size**: bodies beyond ``max_body`` bytes (uploads: ``max_upload``) get a 413.
+- **Headers**: ``headers`` (security headers) are added to every response.
 """
 
 from __future__ import annotations
@@ -48,8 +49,11 @@ async def _reply(send: Send, status: int, detail: str, extra: list[tuple[bytes, 
 class Guard:
     """The ASGI middleware applying the rules above to every HTTP request."""
 
-    def __init__(self, app: ASGIApp, *, token: str | None, max_body: int, max_upload: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, token: str | None, max_body: int, max_upload: int, headers: dict[str, str] | None = None
+    ) -> None:
         self.app = app
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
         self.token = token
         self.max_body = max_body
         self.max_upload = max_upload
@@ -109,4 +113,12 @@ class Guard:
                     raise HTTPException(413, f"request body is over the limit of {limit} bytes")
             return message
 
-        await self.app(scope, counting_receive, send)
+        extra = self.headers + ([(b"cache-control", b"no-store")] if path.startswith("/api/") else [])
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []), *(h for h in extra if h[0] not in present)]
+            await send(message)
+
+        await self.app(scope, counting_receive, send_with_headers)

@@ -4,8 +4,9 @@
 netwarp's engine and reports on a shared event queue:
 
 - ``("start", seq, worker)`` when a job begins,
-- ``("progress", seq, epoch, loss, rows)`` a few times a second, ``rows`` being the new
-  flat parameter vectors ``(k, n_params)`` since the last report,
+- ``("progress", seq, epoch, chunk)`` a few times a second: the epochs since the last
+  report (epoch 0 first), ``chunk`` holding their flat parameters ``rows`` ``(k, n_params)``,
+  ``loss``, ``train_score`` and ``test_score`` ``(k,)``,
 - ``("done", seq, trajectory)`` or ``("failed", seq, message)`` at the end.
 
 Pause and cancel come through a small shared array ``control = [seq, command]`` that the
@@ -16,6 +17,7 @@ engine's ``should_stop`` hook polls between epochs. Heavy imports happen inside
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import time
 from collections.abc import Callable
@@ -41,16 +43,18 @@ class Job:
     options: dict[str, Any]
 
 
-def train_job(job: Job, report: Callable[[int, float, Any], None], should_stop: Callable[[], bool]) -> Any:
-    """Train ``job`` as :func:`netwarp.train` would, reporting parameter rows as epochs finish.
+def train_job(job: Job, report: Callable[[int, dict[str, Any]], None], should_stop: Callable[[], bool]) -> Any:
+    """Train ``job`` as :func:`netwarp.train` would, reporting every epoch while it trains.
 
     Returns the same :class:`~netwarp.trajectory.Trajectory` that ``netwarp.train`` gives for
-    these options (tests check it); the difference is ``report(epoch, loss, rows)``, which
-    sees every epoch's parameters while training runs.
+    these options (tests check it); the difference is ``report(epoch, chunk)``, called a few
+    times a second with the epochs since the last call (epoch 0 first): ``chunk`` holds
+    ``rows`` ``(k, n_params)`` and ``loss``, ``train_score``, ``test_score`` ``(k,)``.
     """
     import numpy as np
     from sklearn.neural_network import MLPClassifier
     from sklearn.preprocessing import LabelBinarizer
+    from sklearn.utils import check_random_state
 
     from netwarp import engine
     from netwarp.datasets import Dataset
@@ -67,16 +71,34 @@ def train_job(job: Job, report: Callable[[int, float, Any], None], should_stop: 
     lb = LabelBinarizer().fit(y)
     Y = lb.transform(y).astype(bool)
     out_activation = "softmax" if len(lb.classes_) > 2 else "logistic"
-    buffer: list[Any] = []
+    layer_units = [X.shape[1], *hidden, Y.shape[1]]
+    activations = (cfg.activation,) * len(hidden) + (out_activation,)
+    X_test, y_test = np.asarray(job.X_test, dtype=np.float64), np.asarray(job.y_test)
+
+    def partial(rows: Any) -> Trajectory:
+        return Trajectory(tuple(layer_units), activations, rows, classes=lb.classes_)
+
+    # The engine's own first draw from the same seed: epoch 0, which its callback never shows.
+    theta0 = engine.initial_theta(cfg, layer_units, check_random_state(cfg.random_state))
+    buffer: list[Any] = [theta0]
+    losses: list[float] = [_full_loss(partial(theta0[None]), X, Y, cfg.alpha)]
     last = [time.monotonic()]
+
+    def flush(epoch: int) -> None:
+        rows = np.stack(buffer)
+        t = partial(rows)
+        test = t.scores(X_test, y_test) if len(y_test) else np.full(len(rows), np.nan)
+        report(epoch, {"rows": rows, "loss": np.array(losses), "train_score": t.scores(X, y), "test_score": test})
+        buffer.clear()
+        losses.clear()
 
     def on_epoch(epoch: int, W: list[Any], B: list[Any], loss: float) -> None:
         buffer.append(np.concatenate([w.ravel() for w in W] + [b.ravel() for b in B]))
+        losses.append(loss)
         now = time.monotonic()
         if now - last[0] >= REPORT_EVERY:
             last[0] = now
-            report(epoch, loss, np.stack(buffer))
-            buffer.clear()
+            flush(epoch)
 
     result = engine.train(
         X, Y, cfg, out_activation=out_activation, loss="log_loss", callback=on_epoch, should_stop=should_stop
@@ -86,10 +108,10 @@ def train_job(job: Job, report: Callable[[int, float, Any], None], should_stop: 
     if np.isinf(config["n_iter_no_change"]):
         config["n_iter_no_change"] = "inf"
     config["estimator"] = "MLPClassifier"
-    data = Dataset(job.dataset_name, X, y, np.asarray(job.X_test, dtype=np.float64), np.asarray(job.y_test))
+    data = Dataset(job.dataset_name, X, y, X_test, y_test)
     traj = Trajectory(
         layer_sizes=tuple(result.layer_units),
-        activations=(cfg.activation,) * len(hidden) + (out_activation,),
+        activations=activations,
         params=result.history,
         classes=lb.classes_,
         stop_reason=result.stop_reason,
@@ -113,6 +135,8 @@ def worker_main(index: int, jobs: Any, events: Any, control: Any) -> None:
     import warnings
 
     warnings.simplefilter("ignore")
+    importlib.import_module("netwarp.record")  # warm up: the first job starts at once
+
     while True:
         try:
             job = jobs.recv()
@@ -134,8 +158,8 @@ def _run(index: int, job: Job, events: Any, control: Any) -> None:
             time.sleep(0.05)
         return bool(control[0] == seq and control[1] == CANCEL)
 
-    def report(epoch: int, loss: float, rows: Any) -> None:
-        events.put(("progress", seq, epoch, float(loss), rows))
+    def report(epoch: int, chunk: dict[str, Any]) -> None:
+        events.put(("progress", seq, epoch, chunk))
 
     try:
         traj = train_job(job, report, should_stop)
