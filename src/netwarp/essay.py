@@ -129,7 +129,7 @@ def _check_deformation(r: StepResult, _: dict[str, StepResult]) -> list[Finding]
         Finding(f"tanh layer: W is 2 x 2 with |det W| between {dets.min():.3g} and {dets.max():.3g} over "
                 f"{len(d.epochs)} sampled epochs, so it is a homeomorphism at {homeo} of {len(d.epochs)} of them.",
                 homeo == len(d.epochs)),
-        Finding(f"ReLU layer: reported not injective at {len(d.epochs) - relu_inj} of {len(relu.diag.epochs)} "
+        Finding(f"ReLU layer: reported not injective at {len(relu.diag.epochs) - relu_inj} of {len(relu.diag.epochs)} "
                 f"sampled epochs (its det W ends at {relu.diag.det[0, -1]:.3g}, but ReLU folds every negative "
                 f"coordinate onto 0).", relu_inj == 0),
     ]  # fmt: skip
@@ -306,6 +306,15 @@ def train_step(step: StepDef, with_view: bool = False) -> StepResult:
     return res
 
 
+def choose(only: Sequence[str] | None) -> list[StepDef]:
+    """The steps whose keys are in ``only`` (all when None), in tour order; unknown keys are an error."""
+    chosen = [s for s in steps() if only is None or s.key in only]
+    if only is not None and len(chosen) != len(set(only)):
+        known = ", ".join(s.key for s in steps())
+        raise NetwarpError(f"unknown essay step in {', '.join(only)} (known: {known})")
+    return chosen
+
+
 def train_tour(
     only: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
@@ -316,10 +325,7 @@ def train_tour(
 
     ``jobs`` processes train steps in parallel (joblib; None or -1: all cores).
     """
-    chosen = [s for s in steps() if only is None or s.key in only]
-    if only is not None and len(chosen) != len(set(only)):
-        known = ", ".join(s.key for s in steps())
-        raise NetwarpError(f"unknown essay step in {', '.join(only)} (known: {known})")
+    chosen = choose(only)
     if jobs == 1 or len(chosen) == 1:
         done: Iterable[StepResult] = (train_step(s, with_view) for s in chosen)
     else:
@@ -342,6 +348,7 @@ def write_tour(out: str | Path, results: list[StepResult] | None = None, **kwarg
     from netwarp.trajio import atomic_write
 
     out = Path(out)
+    choose(kwargs.get("only"))
     if out.exists() and not out.is_dir():
         raise NetwarpError(f"--out {out}: exists and is not a directory")
     try:

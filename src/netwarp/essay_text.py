@@ -118,10 +118,11 @@ SECTIONS: dict[str, Section] = {
     },
     "tight": {
         "title": "7. Tighter spirals need width and depth",
-        "claim": "Two turns take depth: one hidden layer of 16 units does not make them separable, two do.",
+        "claim": "Two turns take depth: one hidden layer of 16 units does not make them separable, a second can.",
         "text": (
             "Two turns each. The first hidden layer of 16 units (shown through a fixed 3-D projection) is "
-            "not yet enough to make the classes separable; the second layer finishes the job.",
+            "not yet enough to make the classes separable; in the run shown, the second layer finishes the "
+            "job. The seed study below says how often that happens.",
         ),
     },
     "rings": {
