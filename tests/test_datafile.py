@@ -74,6 +74,14 @@ def test_quoted_fields_bom_crlf_and_blank_lines(tmp_path: Path) -> None:
     path.write_bytes(text.encode("utf-8"))
     d = datafile.load_file(path, test_size=0.5)
     assert d.feature_names == ("x 1", "x,2") and set(d.y) == {"a, b", "c"} and d.X.shape == (4, 2)
+    spaced = tmp_path / "spaced.csv"
+    spaced.write_text(" a , b , y \n 1 , 2 , no \n3,4,yes\n  \n 5 ,6, no\n7 , 8,yes \n")
+    d = datafile.load_file(spaced, "y")
+    assert d.feature_names == ("a", "b") and list(d.classes) == ["no", "yes"]
+    np.testing.assert_array_equal(np.sort(d.X[:, 0]), [1, 3, 5, 7])
+    spaced.write_text("a,b,y\n1,  ,no\n3,4,yes\n")
+    with pytest.raises(DataFileError, match="line 2, column 'b': missing value"):
+        datafile.load_file(spaced)
 
 
 def test_parquet(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import zipfile
 from collections.abc import Sequence
 from typing import Any
@@ -104,13 +105,13 @@ def read_text(data: bytes, name: str, delimiter: str, label: str | None, feature
     lines: list[int] = []
     try:
         for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            rows.append([cell.strip() for cell in row])
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue  # a blank line
+            rows.append(row)
             lines.append(reader.line_num)
     except csv.Error as exc:
         raise DataFileError(f"{name}, line {reader.line_num}: malformed {oneline(str(exc))}") from None
-    header = rows[0]
+    header = [cell.strip() for cell in rows[0]]
     if _has_header(rows):
         names, body, body_lines = header, rows[1:], lines[1:]
         if not body:
@@ -123,14 +124,15 @@ def read_text(data: bytes, name: str, delimiter: str, label: str | None, feature
     width = len(names)
     if width < 2:
         raise DataFileError(f"{name}: only one column ({oneline(names[0])!r}); need features and a label")
-    for row, line in zip(body, body_lines, strict=True):
-        if len(row) != width:
-            raise DataFileError(f"{name}, line {line}: {len(row)} fields, the header has {width}")
+    ragged = next((i for i, row in enumerate(body) if len(row) != width), None)
+    if ragged is not None:
+        raise DataFileError(f"{name}, line {body_lines[ragged]}: {len(body[ragged])} fields, the header has {width}")
     li, cols = _pick(names, label, features, name)
-    labels = np.array([row[li] for row in body], dtype=str)
-    cells = [[row[i] for i in cols] for row in body]
+    labels = np.char.strip(np.array([row[li] for row in body], dtype=str))
+    take = operator.itemgetter(*cols)
+    cells = [take(row) for row in body] if len(cols) > 1 else [(row[cols[0]],) for row in body]
     try:
-        X = np.array(cells, dtype=np.float64)
+        X = np.array(cells, dtype=np.float64)  # NumPy ignores spaces around numbers
     except ValueError:
         X = _booleans_or_error(cells, [names[i] for i in cols], body_lines, name)
     return [names[i] for i in cols], X, labels, names[li], [f"line {n}" for n in body_lines]
@@ -139,24 +141,24 @@ def read_text(data: bytes, name: str, delimiter: str, label: str | None, feature
 _TRUTH = {"true": "1", "false": "0"}
 
 
-def _booleans_or_error(cells: list[list[str]], names: list[str], lines: list[int], name: str) -> Array:
+def _booleans_or_error(cells: list[tuple[str, ...]], names: list[str], lines: list[int], name: str) -> Array:
     """Columns of only true/false (any case) become 1/0; any other text is an error."""
     columns = list(zip(*cells, strict=True))
     for j, column in enumerate(columns):
-        if all(cell.lower() in _TRUTH for cell in column):
-            columns[j] = tuple(_TRUTH[cell.lower()] for cell in column)
-    fixed = [list(row) for row in zip(*columns, strict=True)]
+        if all(cell.strip().lower() in _TRUTH for cell in column):
+            columns[j] = tuple(_TRUTH[cell.strip().lower()] for cell in column)
+    fixed = list(zip(*columns, strict=True))
     try:
         return np.array(fixed, dtype=np.float64)
     except ValueError:
         return _locate_bad_cell(fixed, names, lines, name, "line")
 
 
-def _locate_bad_cell(cells: list[list[str]], names: list[str], where: list[int], name: str, unit: str) -> Array:
+def _locate_bad_cell(cells: list[tuple[str, ...]], names: list[str], where: list[int], name: str, unit: str) -> Array:
     """Raise the error for the first cell that is not a number (the fast path failed)."""
     for row, line in zip(cells, where, strict=True):
         for cell, col in zip(row, names, strict=True):
-            if cell == "":
+            if not cell.strip():
                 raise DataFileError(f"{name}, {unit} {line}, column {col!r}: missing value (fill or drop the row)")
             try:
                 float(cell)
