@@ -206,3 +206,15 @@ def test_errors_are_clear() -> None:
         dg.diagnose(traj, x, np.zeros(10), threshold=1.5)
     with pytest.raises(NetwarpError, match="out of range"):
         dg.diagnose(traj, x, np.zeros(10), epochs=[5])
+
+
+def test_figure_panels_show_diagnostics() -> None:
+    from netwarp.plotting import plot
+
+    x = np.linspace(-1, 1, 301).reshape(-1, 1)
+    y = (np.abs(x[:, 0]) < 1 / 3).astype(int)
+    fig = plot(interval_network(), x, y, diagnostics=True)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert "separable 66.7%" in titles[0]
+    assert "embedding" in titles[1] and "separable 100.0%" in titles[1]
+    assert "not injective" in titles[2]

@@ -357,18 +357,45 @@ def plot(
     regions: bool = True,
     figsize: tuple[float, float] | None = None,
     dpi: float | None = None,
+    diagnostics: bool = False,
 ) -> Figure:
     """Figure with one panel per layer at ``epoch`` (default: last): input, hidden, output.
 
     ``X``, ``y`` default to the trajectory's stored data (train and test points). ``ax`` may
     be a sequence of Axes, one per panel (3-D axes for 3-unit layers). 2-D inputs get the
     decision regions behind the points; ``grid`` draws the input grid deformed by each layer.
+    ``diagnostics=True`` adds each layer's topology diagnostics under its panel title
+    (homeomorphism or not, det W, linear separability; see :mod:`netwarp.diagnostics`).
     """
     lf = LayerFigure(traj, X, y, layers=layers, axes=ax, grid=grid, regions=regions, figsize=figsize, dpi=dpi)
     lf.update(epoch)
+    if diagnostics:
+        annotate_diagnostics(lf, epoch)
     if ax is None:
         lf.fig.tight_layout()
     return lf.fig
+
+
+def annotate_diagnostics(lf: LayerFigure, epoch: int | None = None) -> None:
+    """Add a second title line to each panel: the layer's kind, det W and linear separability."""
+    from netwarp.diagnostics import diagnose
+
+    e = lf.traj.epoch_index(epoch)
+    s = diagnose(lf.traj, lf.X, lf.y, epochs=[e]).summary(e)
+    for ax, art in zip(lf.axes, lf._artists, strict=True):
+        layer = art["layer"]
+        if not isinstance(layer, int):
+            continue
+        if layer == 0:
+            sep = s["input_separability"]
+            note = "" if sep is None else f"separable {sep:.1%}"
+        else:
+            d = s["layers"][layer - 1]
+            kind = "not injective" if d["kind"].startswith("not injective") else d["kind"].split(" ")[0]
+            det = "" if d["det"] is None else f", det {d['det']:.3g}"
+            sep = "" if d["separability"] is None else f"\nseparable {d['separability']:.1%}"
+            note = f"{kind}{det}{sep}"
+        ax.set_title(f"{lf._panel_title(layer)}\n{note}" if note else lf._panel_title(layer), fontsize=9)
 
 
 def plot_layer(
