@@ -265,7 +265,8 @@ def _state_dict(obj: Any, path: Path, keys: list[str]) -> Mapping[str, Any]:
             return dict(sd)
         if all(f"module.{k}" in sd for k in keys):  # saved from DataParallel / DDP
             return {k: sd[f"module.{k}"] for k in keys}
-    missing = next(k for k in keys if k not in obj)
+    best = max(candidates, key=lambda sd: sum(k in sd for k in keys))
+    missing = next(k for k in keys if k not in best)
     raise NetwarpError(f"{path}: no parameter {missing!r} for this model (a state_dict of another model?)")
 
 
