@@ -88,7 +88,7 @@ def test_epoch_and_morph_controls_change_the_drawing(watched: Watched, demo_html
     assert watched.pixels("r0-morph") != after["r0-morph"]
     assert watched.pixels("r0-l1") == after["r0-l1"]  # the morph leaves layer panels alone
     assert watched.hook("h.state.epoch") == 200
-    assert "m=1.5" in watched.page.evaluate("location.hash")  # the state lives in the URL
+    watched.page.wait_for_function("() => location.hash.includes('m=1.5')")  # the state lives in the URL
 
 
 def test_keys_and_play(watched: Watched, demo_html: Path) -> None:
@@ -196,7 +196,7 @@ def test_wide_layer_projection_and_unit_choice(watched: Watched, wide_run: Traje
     p = panel(watched, "r0-l1")
     assert p["k"] == 2
     np.testing.assert_allclose(np.reshape(p["coords"], (-1, 2)), h[:, [1, 4]], atol=1e-9, rtol=0)
-    assert "p=0.1-u1.4" in watched.page.evaluate("location.hash")
+    watched.page.wait_for_function("() => location.hash.includes('p=0.1-u1.4')")
     # the softmax output of 3 classes is a 3-D panel
     assert panel(watched, "r0-l2")["k"] == 3
     assert watched.errors == []

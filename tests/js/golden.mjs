@@ -47,6 +47,9 @@ for (const [ci, c] of cases.networks.entries()) {
     const tag = `net ${ci} ${c.sizes.join('-')} [${c.activations}] epoch ${ep.epoch}`;
     ep.values.forEach((want, l) => compare(`${tag} layer ${l}`, values[l], want));
     ep.stages.forEach((s, l) => {
+      const [din, dout] = [c.sizes[l], c.sizes[l + 1]];
+      const one = nn.layerStages(values[l], values[l + 1], c.n, din, dout, wb.W[l], wb.b[l], new Map());
+      compare(`${tag} layerStages xW+b ${l}`, one.translated, s.translated);
       compare(`${tag} xW ${l}`, stages[l].linear, s.linear);
       compare(`${tag} xW+b ${l}`, stages[l].translated, s.translated);
       compare(`${tag} sigma ${l}`, stages[l].activated, s.activated);

@@ -68,40 +68,37 @@ export function drawPoints(px, xs, ys, zs, n, color, palette, visible, radius, s
   const { u32, depth, w, h } = px;
   u32.fill(0);
   const st = stamp(radius, w);
-  const m = st.offs.length;
+  const { offs, dxs, dys } = st;
+  const m = offs.length;
+  const lo = radius;
+  const xhi = w - radius;
+  const yhi = h - radius;
   if (zs) depth.fill(-Infinity);
   for (let i = 0; i < n; i++) {
-    if (visible && !visible[i]) continue;
+    if (visible !== null && visible[i] === 0) continue;
     const fx = xs[i] * scale;
     const fy = ys[i] * scale;
+    const c = palette[color[i]];
+    if (fx >= lo && fy >= lo && fx < xhi && fy < yhi && zs === null) {
+      // the common case: the whole disc is inside, no depth test
+      const base = (fy | 0) * w + (fx | 0);
+      for (let j = 0; j < m; j++) u32[base + offs[j]] = c;
+      continue;
+    }
     if (!(fx >= 0 && fy >= 0 && fx < w && fy < h)) continue;
     const x = fx | 0;
     const y = fy | 0;
-    const c = palette[color[i]];
-    const base = y * w + x;
-    const inside = x >= radius && y >= radius && x < w - radius && y < h - radius;
-    if (zs) {
-      const z = zs[i];
-      for (let j = 0; j < m; j++) {
-        if (!inside) {
-          const xx = x + st.dxs[j];
-          const yy = y + st.dys[j];
-          if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
-        }
-        const p = base + st.offs[j];
-        if (z >= depth[p]) {
-          depth[p] = z;
-          u32[p] = c;
-        }
+    const z = zs ? zs[i] : 0;
+    for (let j = 0; j < m; j++) {
+      const xx = x + dxs[j];
+      const yy = y + dys[j];
+      if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+      const p = yy * w + xx;
+      if (zs) {
+        if (z < depth[p]) continue;
+        depth[p] = z;
       }
-    } else if (inside) {
-      for (let j = 0; j < m; j++) u32[base + st.offs[j]] = c;
-    } else {
-      for (let j = 0; j < m; j++) {
-        const xx = x + st.dxs[j];
-        const yy = y + st.dys[j];
-        if (xx >= 0 && yy >= 0 && xx < w && yy < h) u32[yy * w + xx] = c;
-      }
+      u32[p] = c;
     }
   }
   px.ctx.putImageData(px.image, 0, 0);
@@ -129,12 +126,16 @@ const clampPx = (v) => (v > LIMIT ? LIMIT : v < -LIMIT ? -LIMIT : v);
  * (or from `ys` when k is 1, e.g. the display jitter). Non-finite values give NaN.
  */
 export function toScreen2d(coords, n, k, ys, fr, outX, outY) {
+  const { ox, sx, oy, sy } = fr;
   for (let i = 0; i < n; i++) {
     const x = coords[i * k];
     const y = k >= 2 ? coords[i * k + 1] : ys ? ys[i] : 0;
-    if (Number.isFinite(x) && Number.isFinite(y)) {
-      outX[i] = clampPx(fr.ox + fr.sx * x);
-      outY[i] = clampPx(fr.oy + fr.sy * y);
+    const px = ox + sx * x;
+    const py = oy + sy * y;
+    if (px - px === 0 && py - py === 0) {
+      // finite: keep it, within what a canvas path handles well
+      outX[i] = px > LIMIT ? LIMIT : px < -LIMIT ? -LIMIT : px;
+      outY[i] = py > LIMIT ? LIMIT : py < -LIMIT ? -LIMIT : py;
     } else {
       outX[i] = NaN;
       outY[i] = NaN;

@@ -124,10 +124,31 @@ export function activate(name, z, n, width, out = new Float64Array(z.length)) {
     }
     return out;
   }
-  const f = elementwise(name);
   const len = n * width;
-  for (let i = 0; i < len; i++) out[i] = f(z[i]);
-  return out;
+  // the common ones as plain loops (a call per element costs more than the maths)
+  switch (name) {
+    case 'identity':
+      if (out !== z) out.set(z.subarray(0, len));
+      return out;
+    case 'tanh':
+      for (let i = 0; i < len; i++) out[i] = Math.tanh(z[i]);
+      return out;
+    case 'logistic':
+    case 'sigmoid':
+      for (let i = 0; i < len; i++) out[i] = 1 / (1 + Math.exp(-z[i]));
+      return out;
+    case 'relu':
+      for (let i = 0; i < len; i++) {
+        const v = z[i];
+        out[i] = v > 0 ? v : v <= 0 ? 0 : v;
+      }
+      return out;
+    default: {
+      const f = elementwise(name);
+      for (let i = 0; i < len; i++) out[i] = f(z[i]);
+      return out;
+    }
+  }
 }
 
 // ------------------------------------------------------------------------ parameters
@@ -162,6 +183,21 @@ export function paramsAt(sizes, params, epoch) {
 // ------------------------------------------------------------------------ the stages
 /** xW: `x` (n x din) times `W` (din x dout, row-major) into `out` (n x dout). */
 export function linear(x, n, din, W, dout, out = new Float64Array(n * dout)) {
+  if (din === 1) {
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      for (let j = 0; j < dout; j++) out[i * dout + j] = v * W[j];
+    }
+    return out;
+  }
+  if (din === 2) {
+    for (let i = 0; i < n; i++) {
+      const a = x[2 * i];
+      const b = x[2 * i + 1];
+      for (let j = 0; j < dout; j++) out[i * dout + j] = a * W[j] + b * W[dout + j];
+    }
+    return out;
+  }
   for (let i = 0; i < n; i++) {
     const xo = i * din;
     const oo = i * dout;
@@ -214,12 +250,23 @@ export function forward(x, n, sizes, activations, wb, { withStages = false, pool
       stages.push({ input: a, linear: lin, translated: tr, activated: out, din, dout });
     } else {
       translate(lin, n, dout, wb.b[l], lin);
-      out = activate(activations[l], lin, n, dout, take(pool, `act${l}`, n * dout));
+      out = activate(activations[l], lin, n, dout, lin);
     }
     values.push(out);
     a = out;
   }
   return { values, stages };
+}
+
+/**
+ * One layer's stages for its input `x` (n x din) and its output `activated` (n x dout,
+ * from `forward`): {input, linear, translated, activated, din, dout}, buffers from `pool`.
+ * `upTo` (1 or 2) stops after xW or xW + b when the later stages are not needed.
+ */
+export function layerStages(x, activated, n, din, dout, W, b, pool = null, upTo = 2) {
+  const lin = linear(x, n, din, W, dout, take(pool, 'stage-lin', n * dout));
+  const tr = upTo >= 2 ? translate(lin, n, dout, b, take(pool, 'stage-tr', n * dout)) : null;
+  return { input: x, linear: lin, translated: tr, activated, din, dout };
 }
 
 /** Layers `from`..end of the network on `x` (n x sizes[from]); returns the output (n x last). */
@@ -266,6 +313,8 @@ export function interpolate(stage, n, t, out) {
   const da = widths[k];
   const db = widths[k + 1];
   const s = 1 - u;
+  if (u === 0) return embed(A, n, da, D, out);
+  if (u === 1) return embed(B, n, db, D, out);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < D; j++) {
       const va = j < da ? A[i * da + j] : 0;

@@ -139,32 +139,41 @@ export function toModel(model, changes) {
 }
 
 /**
- * Keep `win.location.hash` and the view in step: returns {initial, write(state), stop()}.
- * Writes use history.replaceState so scrubbing does not flood the history.
+ * Keep `win.location.hash` and the view in step: returns {initial, write(state, base), stop()}.
+ * Writes use history.replaceState (so scrubbing does not flood the history), at most one
+ * per `every` ms with the latest state last.
  */
-export function bindHash(win, onChange) {
+export function bindHash(win, onChange, every = 150) {
   const initial = parseHash(win.location.hash);
   let last = win.location.hash.replace(/^#/, '');
+  let timer = 0;
+  let pending = null;
   const listener = () => {
     const now = win.location.hash.replace(/^#/, '');
     if (now === last) return;
     last = now;
     onChange(parseHash(now));
   };
+  const flush = () => {
+    timer = 0;
+    if (pending === null || pending === last) return;
+    last = pending;
+    try {
+      win.history.replaceState(null, '', last ? `#${last}` : win.location.pathname + win.location.search);
+    } catch {
+      // some hosts (sandboxed iframes, about:srcdoc) forbid it; the view still works
+    }
+  };
   win.addEventListener('hashchange', listener);
   return {
     initial,
     write(state, base) {
-      const text = toHash(state, base);
-      if (text === last) return;
-      last = text;
-      try {
-        win.history.replaceState(null, '', text ? `#${text}` : win.location.pathname + win.location.search);
-      } catch {
-        // some hosts (sandboxed iframes, about:srcdoc) forbid it; the view still works
-      }
+      pending = toHash(state, base);
+      if (!timer) timer = win.setTimeout(flush, every);
     },
     stop() {
+      win.clearTimeout(timer);
+      flush();
       win.removeEventListener('hashchange', listener);
     },
   };

@@ -363,16 +363,33 @@ function createView(model, el) {
     if (c.epoch === e) return c;
     const run = P.runs[r];
     c.wb = nn.paramsAt(run.layer_sizes, run.params, e);
-    const f = nn.forward(P.X, P.n, run.layer_sizes, run.activations, c.wb, { withStages: true, pool: c.pool });
-    c.values = f.values;
-    c.stages = f.stages;
+    c.values = nn.forward(P.X, P.n, run.layer_sizes, run.activations, c.wb, { pool: c.pool }).values;
     if (P.grid) {
       const m = P.grid.lines * P.grid.samples;
-      const g = nn.forward(P.grid.data, m, run.layer_sizes, run.activations, c.wb, { withStages: true, pool: c.gpool });
-      c.gvalues = g.values;
-      c.gstages = g.stages;
+      c.gvalues = nn.forward(P.grid.data, m, run.layer_sizes, run.activations, c.wb, { pool: c.gpool }).values;
     }
     c.epoch = e;
+    c.stageKey = '';
+    return c;
+  }
+
+  /** Stages of weight layer l (points and grid) at the computed epoch, as far as `upTo`
+   * (0: only x and sigma(xW + b), which the forward pass has; 1: xW too; 2: xW + b too). */
+  function stagesOf(r, c, l, upTo) {
+    const key = `${c.epoch}|${l}`;
+    if (c.stageKey === key && c.stageUpTo >= upTo) return c;
+    const run = P.runs[r];
+    const [din, dout] = [run.layer_sizes[l], run.layer_sizes[l + 1]];
+    c.spool ||= new Map();
+    c.gspool ||= new Map();
+    const { W, b } = c.wb;
+    const stage = (x, out, n, pool) => (upTo === 0
+      ? { input: x, linear: null, translated: null, activated: out, din, dout }
+      : nn.layerStages(x, out, n, din, dout, W[l], b[l], pool, upTo));
+    c.stage = stage(c.values[l], c.values[l + 1], P.n, c.spool);
+    if (P.grid) c.gstage = stage(c.gvalues[l], c.gvalues[l + 1], P.grid.lines * P.grid.samples, c.gspool);
+    c.stageKey = key;
+    c.stageUpTo = upTo;
     return c;
   }
 
@@ -568,16 +585,23 @@ function createView(model, el) {
     const l = nn.morphLayer(t, run.nLayers);
     const u = Math.min(3, t - 3 * l);
     const md = morphDisplay(p.r, l);
-    const sig = [e, t, JSON.stringify(md.how && (md.how.units || md.k)), state.points, state.grid,
+    // stages walked: k -> k + 1 (0 x, 1 xW, 2 xW + b, 3 sigma); t = 0 shows the input alone,
+    // the same at every epoch
+    const k = Math.min(2, Math.floor(u));
+    const frac = u - k;
+    const used = frac === 0 ? [k] : frac === 1 ? [k + 1] : [k, k + 1];
+    const needs = Math.max(0, ...used.filter((i) => i === 1 || i === 2));
+    const sig = [t === 0 ? 'input' : e, t, JSON.stringify(md.how && (md.how.units || md.k)), state.points, state.grid,
       md.k === 3 ? `${state.yaw},${state.pitch}` : ''].join('|');
     if (sig === p.sig) return;
     p.sig = sig;
-    p.mvals = nn.interpolate(c.stages[l], P.n, u, p.mvals);
+    stagesOf(p.r, c, l, needs);
+    p.mvals = nn.interpolate(c.stage, P.n, u, p.mvals);
     const coords = md.how ? (p.coords = nn.project(p.mvals, P.n, md.D, md.how, p.coords)) : p.mvals;
     let gcoords = null;
     if (state.grid && P.grid) {
       const m = P.grid.lines * P.grid.samples;
-      p.gvals = nn.interpolate(c.gstages[l], m, u, p.gvals);
+      p.gvals = nn.interpolate(c.gstage, m, u, p.gvals);
       gcoords = md.how ? (p.gcoords = nn.project(p.gvals, m, md.D, md.how, p.gcoords)) : p.gvals;
     }
     const bounds = morphBox(p.r, t);
