@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from netwarp import datasets, geometry
+from netwarp import datafile, datasets, geometry
+from netwarp.datafile import load_file
 from netwarp.datasets import Dataset
-from netwarp.errors import NetwarpError, TrajectoryFileError, UnsupportedParameterError
+from netwarp.errors import DataFileError, NetwarpError, TrajectoryFileError, UnsupportedParameterError
 from netwarp.record import from_estimator, record, train
 from netwarp.trajectory import Trajectory
 from netwarp.trajio import load, load_all, save
@@ -33,6 +34,7 @@ def animate(*args: Any, **kwargs: Any) -> int:
 
 
 __all__ = [
+    "DataFileError",
     "Dataset",
     "NetwarpError",
     "Trajectory",
@@ -40,11 +42,13 @@ __all__ = [
     "UnsupportedParameterError",
     "__version__",
     "animate",
+    "datafile",
     "datasets",
     "from_estimator",
     "geometry",
     "load",
     "load_all",
+    "load_file",
     "plot",
     "record",
     "save",
