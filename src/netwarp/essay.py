@@ -141,7 +141,7 @@ def _check_interval(r: StepResult, _: dict[str, StepResult]) -> list[Finding]:
     one = r.runs[0]
     return [
         Finding(f"1 unit, {n1} seeds: test accuracy {_pct(lo1)} to {_pct(hi1)} (2/3 is what a single threshold "
-                f"gets); the 1 -> 1 tanh layer is a homeomorphism of the line ({one.diag.kinds[0][-1]}) and keeps "
+                f"gets); the 1 -> 1 tanh layer is reported as a {one.diag.kinds[0][-1]} of the line: it keeps "
                 f"the order of the points.", hi1 < 0.8),
         Finding(f"2 units, {n2} seeds: test accuracy {_pct(lo2)} to {_pct(hi2)}; the hidden layer is linearly "
                 f"separable ({_pct(r.runs[1].sep(1))}).", lo2 >= 0.98),
@@ -193,7 +193,7 @@ def _check_spirals(r: StepResult, _: dict[str, StepResult]) -> list[Finding]:
     for label, rows in r.seeds.items():
         ok = sum(1 for x in rows if not x["error"] and float(x["test_accuracy"]) >= 0.98)
         firsts = [str(x["first_separable_layer"]) or "none" for x in rows if not x["error"]]
-        out.append(Finding(f"{label} over {len(rows)} seeds: {ok} reach 98 % test accuracy; "
+        out.append(Finding(f"{label} over {len(rows)} seeds: {ok} of {len(rows)} reach 98 % test accuracy; "
                            f"first separable layer per seed: {', '.join(firsts)}."))  # fmt: skip
     if r.step.key == "spirals":
         narrow = r.runs[0]
