@@ -59,6 +59,9 @@ def test_train_info_plot(capsys: Any, run_file: Path, tmp_path: Path) -> None:
         assert code == 0, err
         assert fig.stat().st_size > 1000
     assert (tmp_path / "fig.pdf").read_bytes()[:4] == b"%PDF"
+    code, out, err = run_cli(capsys, "plot", str(run_file), "--diagnostics", "-o", str(tmp_path / "diag.svg"))
+    assert code == 0, err
+    assert "separable" in (tmp_path / "diag.svg").read_text()
     assert (tmp_path / "fig.svg").read_text()[:200].lstrip().startswith("<?xml")
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from netwarp import datafile, datasets, geometry
+from netwarp import datafile, datasets, diagnostics, geometry, sweep
 from netwarp.datafile import load_file
 from netwarp.datasets import Dataset
+from netwarp.diagnostics import Diagnostics, diagnose
 from netwarp.errors import DataFileError, NetwarpError, TrajectoryFileError, UnsupportedParameterError
 from netwarp.record import from_estimator, record, train
 from netwarp.trajectory import Trajectory
@@ -36,6 +37,7 @@ def animate(*args: Any, **kwargs: Any) -> int:
 __all__ = [
     "DataFileError",
     "Dataset",
+    "Diagnostics",
     "NetwarpError",
     "Trajectory",
     "TrajectoryFileError",
@@ -44,6 +46,8 @@ __all__ = [
     "animate",
     "datafile",
     "datasets",
+    "diagnose",
+    "diagnostics",
     "from_estimator",
     "geometry",
     "load",
@@ -52,5 +56,6 @@ __all__ = [
     "plot",
     "record",
     "save",
+    "sweep",
     "train",
 ]

@@ -19,6 +19,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--epoch", type=int, help="epoch to show (default: the last; negative counts from the end)")
     add_run_arg(p)
     p.add_argument("--dpi", type=float, default=100, help="resolution for PNG (default 100)")
+    p.add_argument(
+        "--diagnostics", action="store_true", help="add each layer's kind, det W and linear separability to its title"
+    )
     p.add_argument("-o", "--output", required=True, help="figure file: .png, .svg or .pdf")
     p.set_defaults(func=run)
 
@@ -30,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     epoch = traj.epoch_index(args.epoch)
     from netwarp.plotting import plot
 
-    fig = plot(traj, epoch=epoch)
+    fig = plot(traj, epoch=epoch, diagnostics=args.diagnostics)
     save_figure(fig, out, dpi=args.dpi)
     print(f"saved {out} ({traj.name}, epoch {epoch})")
     return 0
