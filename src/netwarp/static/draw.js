@@ -351,7 +351,7 @@ export function box3d(ctx, fr, labels) {
  */
 export function lineChart(ctx, rect, series, { lo, hi, at, title, xMax }) {
   ctx.save();
-  ctx.clearRect(rect.x - 40, rect.y - 16, rect.w + 48, rect.h + 34);
+  ctx.clearRect(rect.x - 40, rect.y - 16, rect.w + 48, rect.h + 30);
   ctx.strokeStyle = FAINT;
   ctx.strokeRect(rect.x + 0.5, rect.y + 0.5, rect.w - 1, rect.h - 1);
   const n = Math.max(1, xMax);
@@ -388,6 +388,32 @@ export function lineChart(ctx, rect, series, { lo, hi, at, title, xMax }) {
     ctx.stroke();
   }
   ctx.setLineDash([]);
+  // legend: a line sample and label per series, right-aligned below the plot
+  let lx = rect.x + rect.w;
+  const ly = rect.y + rect.h + 13;
+  ctx.restore();
+  ctx.save();
+  ctx.font = '10px system-ui, sans-serif';
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'bottom';
+  for (const s of [...series].reverse()) {
+    if (!s.label) continue;
+    ctx.fillStyle = INK;
+    ctx.fillText(s.label, lx, ly);
+    lx -= ctx.measureText(s.label).width + 3;
+    ctx.beginPath();
+    ctx.setLineDash(s.dash || []);
+    ctx.moveTo(lx - 14, ly - 4);
+    ctx.lineTo(lx, ly - 4);
+    ctx.strokeStyle = s.color;
+    ctx.lineWidth = 1.5;
+    ctx.stroke();
+    ctx.setLineDash([]);
+    lx -= 22;
+  }
+  ctx.beginPath();
+  ctx.rect(rect.x, rect.y - 1, rect.w, rect.h + 2);
+  ctx.clip();
   if (at != null) {
     ctx.strokeStyle = '#c00';
     ctx.beginPath();

@@ -16,6 +16,7 @@ const PANEL_H = 224;
 const PLOT = { x: 42, y: 8, w: 184, h: 170 };
 const PLOT3 = { x: 0, y: 0, w: PANEL_W, h: PANEL_H };
 const STAGE_NAMES = ['x', 'xW', 'xW + b', 'σ(xW + b)'];
+const SHORT_STAGES = ['x', 'xW', 'xW+b', 'σ'];
 const SEGMENT_NAMES = ['linear map x → xW', 'translation xW → xW + b', 'activation → σ(xW + b)'];
 const MODEL_WRITE_MS = 80;
 
@@ -134,7 +135,7 @@ function h(tag, attrs = {}, ...children) {
   return e;
 }
 
-const fmtv = (v) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v));
+const fmtv = (v) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : Number.isNaN(v) ? '–' : String(v));
 const smooth = (w) => w * w * (3 - 2 * w);
 
 function unionBox(a, b) {
@@ -242,7 +243,8 @@ function createView(model, el) {
     title.hidden = !P.spec.title;
     runSel.replaceChildren(...P.runs.map((r, i) => h('option', { value: String(i), text: r.name })));
     legend.replaceChildren(...P.spec.data.classes.map((c, i) => h('span', { class: 'nw-key' },
-      h('i', { style: `background:${draw.PALETTE[i % draw.PALETTE.length]}` }), `class ${c}`)));
+      h('i', { style: `background:${draw.PALETTE[i % draw.PALETTE.length]}` }),
+      P.runs[0].is_classifier ? `class ${c}` : c)));
   }
 
   function syncControls() {
@@ -425,35 +427,40 @@ function createView(model, el) {
     return { how: d.how, k: d.k, boxes: shown.map((b) => b.slice(0, d.k)), D, names: d.names };
   }
 
-  /** The frame's box for morph time t: the union of the two stages being walked, blended
-   * near stage boundaries so the camera never jumps; padding-only axes keep the layer's scale. */
+  /** The four stage boxes of weight layer l (over all epochs) in the morph's display
+   * coordinates; zero-padding axes of a stage keep the layer's range, so a collapse onto
+   * fewer dimensions stays visible, and an empty range gets some room. */
+  function stageBoxes(r, l) {
+    const run = P.runs[r];
+    const md = morphDisplay(r, l);
+    let boxes = md.boxes;
+    if (!md.how) {
+      const widths = [run.layer_sizes[l], run.layer_sizes[l + 1], run.layer_sizes[l + 1], run.layer_sizes[l + 1]];
+      const all = boxes.reduce(unionBox);
+      boxes = boxes.map((box, k) => box.map((b, j) => (j >= widths[k] ? all[j] : b)));
+    }
+    const room = ([lo, hi]) => (hi - lo > 1e-12 ? [lo, hi] : [lo - 1, hi + 1]);
+    return { k: md.k, boxes: boxes.map((box) => box.map(room)) };
+  }
+
+  /** The morph panel's box at time t: each stage fills the frame when the walk is at it;
+   * between two stages the camera widens to hold both, so motion (a shift, a squash)
+   * shows against the frame. Continuous in t, and the same at every epoch. */
   function morphBox(r, t) {
     const run = P.runs[r];
-    const total = 3 * run.nLayers;
-    const seg = (g) => {
-      const l = Math.floor(g / 3);
-      const k = g - 3 * l;
-      const md = morphDisplay(r, l);
-      let box = unionBox(md.boxes[k], md.boxes[k + 1]);
-      if (!md.how) {
-        const widths = [run.layer_sizes[l], run.layer_sizes[l + 1], run.layer_sizes[l + 1], run.layer_sizes[l + 1]];
-        const all = md.boxes.reduce(unionBox);
-        const used = Math.max(widths[k], widths[k + 1]);
-        box = box.map((b, j) => (j >= used ? all[j] : b));
-      }
-      return { box: box.map(([lo, hi]) => (hi - lo > 1e-12 ? [lo, hi] : [lo - 1, hi + 1])), k: md.k };
-    };
-    const g = Math.min(Math.floor(t), total - 1);
+    const g = Math.min(Math.floor(t), 3 * run.nLayers - 1);
+    const l = Math.floor(g / 3);
+    const k = g - 3 * l;
     const s = t - g;
-    const cur = seg(g);
-    if (s < 0.2 && g > 0) {
-      const prev = seg(g - 1);
-      if (prev.k === cur.k) return lerpBox(prev.box, cur.box, smooth(0.5 + s / 0.4));
-    } else if (s > 0.8 && g < total - 1) {
-      const next = seg(g + 1);
-      if (next.k === cur.k) return lerpBox(cur.box, next.box, smooth((s - 0.8) / 0.4));
+    const { k: dims, boxes } = stageBoxes(r, l);
+    const wide = unionBox(boxes[k], boxes[k + 1]);
+    let box = s < 0.5 ? lerpBox(boxes[k], wide, smooth(2 * s)) : lerpBox(wide, boxes[k + 1], smooth(2 * s - 1));
+    if (k === 0 && l > 0 && s < 0.25) {
+      // entering a layer: ease from where the previous layer's walk ended
+      const prev = stageBoxes(r, l - 1);
+      if (prev.k === dims) box = lerpBox(prev.boxes[3], box, smooth(s / 0.25));
     }
-    return cur.box;
+    return box;
   }
 
   // -------------------------------------------------------------------- render
@@ -605,7 +612,7 @@ function createView(model, el) {
       gcoords = md.how ? (p.gcoords = nn.project(p.gvals, m, md.D, md.how, p.gcoords)) : p.gvals;
     }
     const bounds = morphBox(p.r, t);
-    p.cap.textContent = `morph · t = ${t.toFixed(2)} · layer ${l + 1}: ${STAGE_NAMES[Math.min(2, Math.floor(u))]} → ${STAGE_NAMES[Math.min(2, Math.floor(u)) + 1]}`;
+    p.cap.textContent = `morph t = ${t.toFixed(2)} · layer ${l + 1}: ${SHORT_STAGES[k]} → ${SHORT_STAGES[k + 1]}`;
     paint(p, coords, md.k, bounds, md.names, gcoords, null);
     hook.panels[p.id] = {
       id: p.id, run: p.r, layer: l, kind: 'morph', epoch: e, t, k: md.k, n: P.n, width: md.D,
@@ -666,15 +673,17 @@ function createView(model, el) {
     draw.lineChart(ctx, CHART, [{ values: run.loss, color: '#333' }], {
       lo: 0, hi: hi || 1, at: e, xMax: run.n_epochs, title: `loss ${fmtv(run.loss[e])}`,
     });
-    const acc = { ...CHART, y: CHART.y + 104 };
+    const acc = { ...CHART, y: CHART.y + 98 };
+    const score = run.is_classifier ? 'accuracy' : 'R²';
     draw.lineChart(ctx, acc, [
-      { values: run.train, color: '#0072B2' },
-      { values: run.test, color: '#D55E00', dash: [4, 3] },
-    ], { lo: 0, hi: 1, at: e, xMax: run.n_epochs, title: `accuracy: train ${fmtv(run.train[e])} · test ${fmtv(run.test[e])}` });
+      { values: run.train, color: '#0072B2', label: `train ${fmtv(run.train[e])}` },
+      { values: run.test, color: '#D55E00', dash: [4, 3], label: `test ${fmtv(run.test[e])}` },
+    ], { lo: 0, hi: 1, at: e, xMax: run.n_epochs, title: score });
     ctx.fillStyle = '#666';
     ctx.font = '10px system-ui, sans-serif';
     ctx.textAlign = 'center';
-    ctx.fillText(`epoch ${e} of ${run.n_epochs}`, CHART.x + CHART.w / 2, PANEL_H - 4);
+    ctx.textAlign = 'left';
+    ctx.fillText(`epoch ${e} of ${run.n_epochs}`, CHART.x, PANEL_H - 4);
   }
 
   function drawHead(row, e) {
@@ -685,8 +694,8 @@ function createView(model, el) {
     const note = e < state.epoch ? ` (training stopped at epoch ${run.n_epochs})` : '';
     row.head.replaceChildren(
       h('b', { text: run.name }),
-      ` · ${run.layer_sizes.join('–')} · ${run.activations.join(', ')} · epoch ${e}${note} · `,
-      h('span', { class: 'nw-stop', text: run.stop_reason ? `stopped: ${run.stop_reason}` : '' }),
+      ` · ${run.layer_sizes.join('–')} · ${run.activations.join(', ')} · epoch ${e}${note}`,
+      run.stop_reason ? h('span', { class: 'nw-stop', text: ` · stopped: ${run.stop_reason}` }) : '',
     );
   }
 
