@@ -20,7 +20,8 @@ const app = {
   selected: null, // run id shown
   compare: [], // up to two run ids shown side by side
   stream: null, // EventSource of the selected run while it trains
-  view: null, // {cleanup, ids, epochs}
+  view: null, // {cleanup, ids, model, last}: the mounted view
+  shown: '', // ids of the runs shown last (kept while a placeholder stands in)
   viewBusy: false,
   viewAgain: false,
   viewAt: 0,
@@ -408,7 +409,7 @@ function mount(mod, spec, buffer, ids) {
       // fall back to a fresh view below
     }
   }
-  if (app.view) {
+  if (app.shown && app.shown !== ids.join()) {
     // Another run: start it at its newest epoch rather than at the last run's scrubbed one.
     const hash = window.location.hash.replace(/^#/, '').split('&').filter((p) => p && !p.startsWith('e='));
     window.history.replaceState(null, '', window.location.pathname + window.location.search
@@ -418,6 +419,7 @@ function mount(mod, spec, buffer, ids) {
   const model = mod.createLocalModel(spec, buffer);
   const cleanup = mod.default.render({ model, el });
   app.view = { cleanup, ids: [...ids], model, last: lastEpoch(spec) };
+  app.shown = ids.join();
 }
 
 // --------------------------------------------------------------------------- actions

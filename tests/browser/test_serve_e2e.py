@@ -1,0 +1,208 @@
+"""``netwarp serve`` end to end: a real server (the CLI, uvicorn, worker processes) on
+127.0.0.1 at a free port, driven in headless Chromium.
+
+Open the app, pick ``disk_annulus`` with one hidden layer of 3, train, watch the epoch
+counter and the view advance live, scrub the finished run with the view's controls, train
+a second run, switch between them and compare them side by side.
+
+``NETWARP_SERVE_SCREENSHOT=docs/img/serve.png`` also saves a screenshot taken mid-training.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """``netwarp serve --port 0`` in a subprocess; yields its URL and stops it afterwards."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netwarp.cli", "serve", "--port", "0", "--no-open", "--workers", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.search(r"(http://127\.0\.0\.1:\d+/)", line)
+        assert match, f"unexpected first line from netwarp serve: {line!r}"
+        url = match.group(1)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url + "api/limits", timeout=2) as r:
+                    assert json.load(r)["workers"] == 2
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def _api(url: str, path: str) -> Any:
+    with urllib.request.urlopen(url + path.lstrip("/"), timeout=10) as r:
+        return json.load(r)
+
+
+def _hook(page: Any, expr: str) -> Any:
+    return page.evaluate(f"() => {{ const h = document.getElementById('view').__netwarp; return {expr}; }}")
+
+
+def _wait_view_epoch(page: Any, epoch: int) -> None:
+    page.wait_for_function(
+        "(e) => { const h = document.getElementById('view').__netwarp; return h && h.state.epoch === e; }", arg=epoch
+    )
+
+
+def _epoch(page: Any) -> int:
+    return int(page.locator("#epoch").inner_text())
+
+
+def _wait_done(page: Any, url: str, run_id: str, timeout: float = 120) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status: dict[str, Any] = _api(url, f"/api/runs/{run_id}")
+        if status["status"] in ("done", "failed", "cancelled"):
+            return status
+        page.wait_for_timeout(100)
+    raise AssertionError(f"run {run_id} did not finish in {timeout} s")
+
+
+def test_train_live_scrub_switch_compare(server: str, watched: Any) -> None:
+    page = watched.page
+    page.goto(server)
+    page.wait_for_selector("#dataset option[value=disk_annulus]", state="attached")
+    page.select_option("#dataset", "disk_annulus")
+    page.fill("#hidden", "3")
+    page.fill("#max_iter", "2500")
+    page.uncheck("#early_stop")
+    page.dispatch_event("#max_iter", "change")
+    query = page.evaluate("() => location.search")
+    assert "dataset=disk_annulus" in query and "hidden=3" in query  # the configuration is in the URL
+
+    page.click("#train")
+    # The counter advances live, and the view redraws while training runs.
+    seen: list[int] = []
+    live_view_epochs: set[int] = set()
+    shot = os.environ.get("NETWARP_SERVE_SCREENSHOT")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        e = _epoch(page)
+        if not seen or e != seen[-1]:
+            seen.append(e)
+        running = page.locator("#runs .run.running").count() > 0
+        if running and _hook(page, "h ? h.state.epoch : -1") > 0:
+            live_view_epochs.add(int(_hook(page, "h.state.epoch")))
+            if shot and 1000 < e < 2000:
+                page.screenshot(path=shot, full_page=False)
+                shot = None
+        if e >= 2500:
+            break
+        page.wait_for_timeout(100)
+    assert seen == sorted(seen) and len(set(seen)) >= 4, f"the epoch counter did not advance live: {seen}"
+    assert 0 < seen[1] < 2500 and seen[-1] == 2500
+    assert len(live_view_epochs) >= 2, f"the view did not redraw while training: {live_view_epochs}"
+
+    first = page.locator("#runs .run").first.get_attribute("data-id")
+    assert first
+    assert _wait_done(page, server, first)["status"] == "done"
+    page.wait_for_selector("#runs .run.done")
+    _wait_view_epoch(page, 2500)
+
+    # Scrub the finished run with the view's own controls.
+    slider = page.locator("#view input[aria-label=epoch]")
+    assert slider.get_attribute("max") == "2500"
+    slider.fill("100")
+    page.wait_for_function("() => document.getElementById('view').__netwarp.state.epoch === 100")
+    assert "100" in page.locator("#view .nw-epoch").inner_text()
+    page.locator("#view input[aria-label=morph]").fill("1.5")
+    page.wait_for_function("() => document.getElementById('view').__netwarp.state.morph === 1.5")
+    assert "e=100" in page.evaluate("() => location.hash")  # the view state lives in the hash
+
+    # A second run; then switch between the two.
+    page.select_option("#activation", "relu")
+    page.fill("#max_iter", "300")
+    page.click("#train")
+    page.wait_for_function("() => document.querySelectorAll('#runs .run').length === 2")
+    second = page.locator("#runs .run").first.get_attribute("data-id")
+    assert second and second != first
+    assert _wait_done(page, server, second)["status"] == "done"
+    _wait_view_epoch(page, 300)
+    assert "relu" in page.locator("#run-title").inner_text()
+
+    page.locator(f"#runs .run[data-id='{first}'] .run-name").click()
+    page.wait_for_function("() => document.getElementById('view').__netwarp.state.epoch === 2500")
+    assert "tanh" in page.locator("#run-title").inner_text()
+    assert page.locator("#epoch").inner_text() == "2500"
+    page.locator(f"#runs .run[data-id='{second}'] .run-name").click()
+    page.wait_for_function("() => document.getElementById('view').__netwarp.state.epoch === 300")
+
+    # Compare both side by side.
+    page.locator(f"#runs .run[data-id='{first}'] input[type=checkbox]").check()
+    page.locator(f"#runs .run[data-id='{second}'] input[type=checkbox]").check()
+    page.wait_for_function("() => document.getElementById('view').__netwarp.state.compare === true")
+    assert page.locator("#view [aria-label='compare']").is_checked()
+
+    # Downloads are real files.
+    with page.expect_download() as download:
+        page.locator(f"#runs .run[data-id='{first}'] a", has_text=".npz").click()
+    assert Path(download.value.path()).read_bytes()[:2] == b"PK"
+
+    assert not watched.errors, watched.errors
+    foreign = [u for u in watched.requests if not u.startswith(server) and not u.startswith(("data:", "blob:"))]
+    assert not foreign, foreign
+
+
+def test_a_link_reproduces_a_run(server: str, watched: Any) -> None:
+    page = watched.page
+    before = {r["id"] for r in _api(server, "/api/runs")}
+    page.goto(server + "?dataset=moons&hidden=4,4&activation=relu&max_iter=40&random_state=7&train=1")
+    page.wait_for_function("() => document.querySelectorAll('#runs .run').length > 0")
+    new = [r for r in _api(server, "/api/runs") if r["id"] not in before]
+    assert len(new) == 1
+    cfg = new[0]["config"]
+    assert (cfg["dataset"], cfg["hidden"], cfg["activation"], cfg["max_iter"], cfg["random_state"]) == (
+        "moons", [4, 4], "relu", 40, 7,
+    )  # fmt: skip
+    assert page.input_value("#hidden") == "4,4" and "train=1" not in page.evaluate("() => location.search")
+    assert not watched.errors, watched.errors
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/app/../serve/api.py", "/app/..%2fapi.py", "/app/%2e%2e/%2e%2e/cli.py", "/static/../_bundle.py",
+     "/app/..\\api.py", "/app/app.js/../../api.py", "//etc/passwd", "/app/%00"],
+)  # fmt: skip
+def test_raw_path_traversal_on_the_real_server(server: str, path: str) -> None:
+    host, port = re.match(r"http://([\d.]+):(\d+)/", server).groups()  # type: ignore[union-attr]
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    conn.putrequest("GET", path, skip_accept_encoding=True)
+    conn.endheaders()
+    r = conn.getresponse()
+    body = r.read()
+    conn.close()
+    assert r.status in (400, 404), (path, r.status)
+    assert b"import " not in body and b"root:" not in body
