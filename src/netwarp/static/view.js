@@ -194,6 +194,7 @@ function createView(model, el) {
   let playAcc = 0;
   let morphPlaying = false;
   let traitTimer = 0;
+  let disposed = false;
   const waiters = [];
   const hook = {
     frame: 0,
@@ -761,7 +762,7 @@ function createView(model, el) {
 
   // -------------------------------------------------------------------- update
   function schedule() {
-    if (!raf) raf = requestAnimationFrame(tick);
+    if (!raf && !disposed) raf = requestAnimationFrame(tick);
   }
 
   function tick(now) {
@@ -842,9 +843,11 @@ function createView(model, el) {
       const step = (ev.key === 'ArrowLeft' ? -1 : 1) * (ev.shiftKey ? 10 : 1);
       update({ epoch: Math.max(0, state.epoch + step), playing: false });
       ev.preventDefault();
+      ev.stopPropagation(); // the host (e.g. Jupyter's shortcuts) should not act on it too
     } else if (ev.key === ' ' || ev.code === 'Space') {
       togglePlay();
       ev.preventDefault();
+      ev.stopPropagation();
     }
   };
   root.addEventListener('keydown', onKey);
@@ -876,6 +879,7 @@ function createView(model, el) {
     (window.__netwarpViews ||= []).push(hook);
   }
   return () => {
+    disposed = true;
     cancelAnimationFrame(raf);
     clearTimeout(traitTimer);
     flushTraits();
@@ -885,6 +889,10 @@ function createView(model, el) {
     root.removeEventListener('keydown', onKey);
     if (hash) hash.stop();
     root.remove();
+    if (typeof window !== 'undefined') {
+      window.__netwarpViews = (window.__netwarpViews || []).filter((x) => x !== hook);
+      if (window.__netwarp === hook) window.__netwarp = window.__netwarpViews.at(-1);
+    }
   };
 }
 
