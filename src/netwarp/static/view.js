@@ -500,7 +500,11 @@ function createView(model, el) {
   }
 
   /** Draw points (n x k coords) and grid coords into panel p with data bounds `bounds`. */
-  function paint(p, coords, k, bounds, names, gcoords, regions) {
+  /** Draw a panel. `pointsKey` names what the points layer shows: when it is unchanged
+   * (the input panel while scrubbing epochs) the layer drawn last time is reused. */
+  function paint(p, coords, k, bounds, names, gcoords, regions, pointsKey) {
+    const fresh = p.pointsKey !== pointsKey;
+    p.pointsKey = pointsKey;
     const { ctx } = p;
     const n = P.n;
     screenArrays(p, n);
@@ -511,13 +515,13 @@ function createView(model, el) {
     if (k === 3) {
       const fr = draw.frame3d(bounds, PLOT3, state.yaw, state.pitch);
       draw.box3d(ctx, fr, names);
-      draw.toScreen3d(coords, n, fr, p.sx, p.sy, p.sz);
+      if (fresh) draw.toScreen3d(coords, n, fr, p.sx, p.sy, p.sz);
       if (gcoords) {
         const m = P.grid.lines * P.grid.samples;
         draw.toScreen3d(gcoords, m, fr, p.gx, p.gy, p.gz);
         draw.polylines(ctx, p.gx, p.gy, P.grid.lines, P.grid.samples, 'rgba(90,90,90,0.45)', 0.8);
       }
-      draw.drawPoints(p.px, p.sx, p.sy, p.sz, n, P.color, PALETTE32, mask, radius, dpr);
+      if (fresh) draw.drawPoints(p.px, p.sx, p.sy, p.sz, n, P.color, PALETTE32, mask, radius, dpr);
       draw.blit(ctx, p.px, PANEL_W, PANEL_H);
       p.frame = fr;
       return;
@@ -531,7 +535,7 @@ function createView(model, el) {
     ctx.beginPath();
     ctx.rect(PLOT.x, PLOT.y, PLOT.w, PLOT.h);
     ctx.clip();
-    draw.toScreen2d(coords, n, k, P.jitter, fr, p.sx, p.sy);
+    if (fresh) draw.toScreen2d(coords, n, k, P.jitter, fr, p.sx, p.sy);
     if (gcoords) {
       const m = P.grid.lines * P.grid.samples;
       draw.toScreen2d(gcoords, m, k, null, fr, p.gx, p.gy);
@@ -543,7 +547,7 @@ function createView(model, el) {
         else dots(ctx, p.gx, p.gy, idx);
       }
     }
-    draw.drawPoints(p.px, p.sx, p.sy, null, n, P.color, PALETTE32, mask, radius, dpr);
+    if (fresh) draw.drawPoints(p.px, p.sx, p.sy, null, n, P.color, PALETTE32, mask, radius, dpr);
     draw.blit(ctx, p.px, PANEL_W, PANEL_H);
     ctx.restore();
   }
@@ -563,9 +567,15 @@ function createView(model, el) {
     const run = P.runs[p.r];
     const l = p.layer;
     const d = display(p.r, l);
-    const sig = [e, JSON.stringify(d.how && d.how.units), d.k, state.points, state.grid, state.regions,
+    const regionsOn = state.regions && run.is_classifier && !d.how && d.k <= 2;
+    // the input layer is the same at every epoch; only its decision regions change
+    const still = [JSON.stringify(d.how && d.how.units), d.k, state.points, state.grid, state.regions,
       d.k === 3 ? `${state.yaw},${state.pitch}` : ''].join('|');
-    if (sig === p.sig) return;
+    const sig = `${l === 0 && !regionsOn ? 'input' : e}|${still}`;
+    if (sig === p.sig) {
+      if (hook.panels[p.id]) hook.panels[p.id].epoch = e;
+      return;
+    }
     p.sig = sig;
     const width = run.layer_sizes[l];
     const values = c.values[l];
@@ -575,11 +585,11 @@ function createView(model, el) {
       const m = P.grid.lines * P.grid.samples;
       gcoords = d.how ? (p.gcoords = nn.project(c.gvalues[l], m, width, d.how, p.gcoords)) : c.gvalues[l];
     }
-    const regions = state.regions && run.is_classifier && !d.how && d.k <= 2 ? regionImage(p, c, e, d.bounds) : null;
+    const regions = regionsOn ? regionImage(p, c, e, d.bounds) : null;
     const what = d.how ? (d.how.units ? d.names.join(', ') : `PCA of ${width} units`) : `${width} unit${width > 1 ? 's' : ''}`;
     const act = l === 0 ? '' : ` · ${run.activations[l - 1]}`;
     p.cap.textContent = `${layerName(run, l)} · ${what}${act}`;
-    paint(p, coords, d.k, d.bounds, d.names, gcoords, regions);
+    paint(p, coords, d.k, d.bounds, d.names, gcoords, regions, l === 0 ? `input|${still}` : sig);
     hook.panels[p.id] = {
       id: p.id, run: p.r, layer: l, kind: 'layer', epoch: e, k: d.k, n: P.n, width,
       coords: coords.subarray(0, P.n * d.k), values, bounds: d.bounds,
@@ -614,7 +624,7 @@ function createView(model, el) {
     }
     const bounds = morphBox(p.r, t);
     p.cap.textContent = `morph t = ${t.toFixed(2)} · layer ${l + 1}: ${SHORT_STAGES[k]} → ${SHORT_STAGES[k + 1]}`;
-    paint(p, coords, md.k, bounds, md.names, gcoords, null);
+    paint(p, coords, md.k, bounds, md.names, gcoords, null, sig);
     hook.panels[p.id] = {
       id: p.id, run: p.r, layer: l, kind: 'morph', epoch: e, t, k: md.k, n: P.n, width: md.D,
       coords: coords.subarray(0, P.n * md.k), values: p.mvals, bounds,
