@@ -293,7 +293,9 @@ def build(
         "version": VERSION,
         "title": title,
         "view": _check_view(view, trajs),
-        "grid": {"n_lines": 11, "n_samples": 101},
+        # geometry.grid's lattice; a 1-D input's single line is sampled densely so the curve
+        # it becomes in a hidden layer stays smooth at its bends
+        "grid": {"n_lines": 11, "n_samples": 401 if d == 1 else 101},
         "data": data,
         "runs": [_run(t, Xa, buf) for t in trajs],
     }

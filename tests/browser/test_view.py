@@ -29,6 +29,7 @@ def panel(w: Watched, pid: str) -> dict[str, Any]:
             return { k: p.k, epoch: p.epoch, t: p.t ?? null, layer: p.layer, width: p.width,
                      coords: Array.from(p.coords), values: Array.from(p.values),
                      jitter: p.jitter ? Array.from(p.jitter) : null, sx: Array.from(p.sx),
+                     grid: p.grid ? Array.from(p.grid) : null,
                      sy: Array.from(p.sy) }; }""",
         pid,
     )
@@ -58,9 +59,12 @@ def test_drawn_positions_match_python(watched: Watched, demo_html: Path, demo_ru
     X = points(demo_runs)
     tanh = demo_runs[0]
     jitter = geometry.jitter(len(X))
+    lines = geometry.grid(geometry.domain(X), n_samples=401)  # the input line, densely sampled
     for epoch in (0, 100, tanh.n_epochs):
         set_range(watched, "epoch", epoch)
         ref = tanh.forward(X, epoch)
+        bent = geometry.push_grid(tanh, lines, epoch)[1].reshape(-1, 2)  # the line, bent
+        np.testing.assert_allclose(np.reshape(panel(watched, "r0-l1")["grid"], (-1, 2)), bent, atol=1e-9, rtol=0)
         for layer in range(3):
             p = panel(watched, f"r0-l{layer}")
             assert p["epoch"] == epoch
@@ -177,6 +181,8 @@ def test_3d_panel_rotates_on_drag(watched: Watched, disk_run: Trajectory, tmp_pa
     assert after["sx"] != before["sx"]
     X = points([disk_run])
     np.testing.assert_allclose(np.reshape(after["coords"], (-1, 3)), disk_run.forward(X)[1], atol=1e-9, rtol=0)
+    lattice = geometry.push_grid(disk_run, geometry.grid(geometry.domain(X)), None)[1]  # 22 lines, bent in 3-D
+    np.testing.assert_allclose(np.reshape(after["grid"], (-1, 3)), lattice.reshape(-1, 3), atol=1e-9, rtol=0)
     assert watched.errors == []
 
 

@@ -541,8 +541,8 @@ function createView(model, el) {
       draw.toScreen2d(gcoords, m, k, null, fr, p.gx, p.gy);
       draw.polylines(ctx, p.gx, p.gy, P.grid.lines, P.grid.samples, 'rgba(90,90,90,0.55)', 1);
       if (P.grid.lines === 1) {
-        const idx = [];
-        for (let i = 0; i < P.grid.samples; i += 10) idx.push(i);
+        const idx = []; // ten equal steps of the input line: their spacing shows stretching
+        for (let j = 0; j <= 10; j++) idx.push(Math.round((j * (P.grid.samples - 1)) / 10));
         if (k === 1) draw.ticks(ctx, p.gx, idx, fr.oy, 5, 'rgba(60,60,60,0.8)', 1);
         else dots(ctx, p.gx, p.gy, idx);
       }
@@ -687,8 +687,9 @@ function createView(model, el) {
     const acc = { ...CHART, y: CHART.y + 98 };
     const score = run.is_classifier ? 'accuracy' : 'R²';
     draw.lineChart(ctx, acc, [
-      { values: run.train, color: '#0072B2', label: `train ${fmtv(run.train[e])}` },
-      { values: run.test, color: '#D55E00', dash: [4, 3], label: `test ${fmtv(run.test[e])}` },
+      // greys, so the curves are not mistaken for classes
+      { values: run.train, color: '#222', label: `train ${fmtv(run.train[e])}` },
+      { values: run.test, color: '#888', dash: [4, 3], label: `test ${fmtv(run.test[e])}` },
     ], { lo: 0, hi: 1, at: e, xMax: run.n_epochs, title: score });
     ctx.fillStyle = '#666';
     ctx.font = '10px system-ui, sans-serif';
