@@ -34,6 +34,20 @@ def animate(*args: Any, **kwargs: Any) -> int:
     return _animate(*args, **kwargs)
 
 
+def explore(*args: Any, **kwargs: Any) -> Any:
+    """Interactive Jupyter widget of one or more runs; see :func:`netwarp.widget.explore`."""
+    from netwarp.widget import explore as _explore
+
+    return _explore(*args, **kwargs)
+
+
+def export_html(*args: Any, **kwargs: Any) -> Any:
+    """Write the interactive view as one self-contained HTML file; see :func:`netwarp.export.export_html`."""
+    from netwarp.export import export_html as _export_html
+
+    return _export_html(*args, **kwargs)
+
+
 __all__ = [
     "DataFileError",
     "Dataset",
@@ -48,6 +62,8 @@ __all__ = [
     "datasets",
     "diagnose",
     "diagnostics",
+    "explore",
+    "export_html",
     "from_estimator",
     "geometry",
     "load",

@@ -4,9 +4,11 @@
 // small discs straight into an ImageData (one typed-array write per pixel, no canvas call
 // per point), with a depth buffer for 3-D; lines are batched into one path per style.
 
-/** Okabe & Ito's colour-blind-safe palette, ordered so two classes get blue and orange. */
+/** Okabe & Ito's colour-blind-safe palette, ordered so two classes get blue and orange, then
+ * 12 more distinct colours (as netwarp.plotting.CLASS_COLOURS) so up to 20 classes differ. */
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00',
-  '#F0E442', '#000000'];
+  '#F0E442', '#000000', '#9467BD', '#8C564B', '#7F7F7F', '#BCBD22', '#17BECF', '#FF9896',
+  '#98DF8A', '#C5B0D5', '#C49C94', '#F7B6D2', '#DBDB8D', '#9EDAE5'];
 
 /** '#rrggbb' -> [r, g, b]. */
 export function rgb(hex) {
