@@ -62,17 +62,27 @@ def _finite(value: Any) -> float | None:
     return float(value) if value is not None and math.isfinite(float(value)) else None
 
 
-def status_of(manager: RunManager, run: Run) -> RunStatus:
+def status_of(run: Run, queue_position: int | None = None) -> RunStatus:
     t = run.trajectory
     return RunStatus(
         id=run.id, name=run.name, status=run.status, paused=run.paused,  # type: ignore[arg-type]
         epoch=run.epoch, max_iter=int(run.config["max_iter"]), loss=_finite(run.loss),
         train_score=_finite(run.train_score if t is None else t.train_score[-1]),
         test_score=_finite(run.test_score if t is None else t.test_score[-1]),
-        stop_reason=run.stop_reason, error=run.error, created=run.created,
-        queue_position=manager.queue_position(run) if run.status == "queued" else None,
-        config=RunConfig.model_validate(run.config),
+        stop_reason=run.stop_reason, error=run.error, created=run.created, queue_position=queue_position,
+        config=RunConfig.model_construct(**run.config),  # validated when the run was created
     )  # fmt: skip
+
+
+def _json(body: str, status_code: int = 200) -> Response:
+    """A ready JSON body (status answers are built from models already; no second validation)."""
+    return Response(body, status_code=status_code, media_type="application/json")
+
+
+def _status_json(request: Request, run: Run) -> Response:
+    m = _manager(request)
+    position = m.queue_positions().get(run.id) if run.status == "queued" else None
+    return _json(status_of(run, position).model_dump_json())
 
 
 @router.get("/limits", response_model=Limits, summary="Bounds on every input, and the worker pool")
@@ -148,14 +158,16 @@ def create_run(request: Request, cfg: RunConfig) -> RunCreated:
 
 
 @router.get("/runs", response_model=list[RunStatus], summary="This session's runs, oldest first")
-def list_runs(request: Request) -> list[RunStatus]:
+async def list_runs(request: Request) -> Response:
     m = _manager(request)
-    return [status_of(m, r) for r in m.list()]
+    positions = m.queue_positions()
+    body = ",".join(status_of(r, positions.get(r.id)).model_dump_json() for r in m.list())
+    return _json(f"[{body}]")
 
 
 @router.get("/runs/{run_id}", response_model=RunStatus, summary="A run's status and progress")
-def get_run(request: Request, run_id: RunId) -> RunStatus:
-    return status_of(_manager(request), _run(request, run_id))
+async def get_run(request: Request, run_id: RunId) -> Response:
+    return _status_json(request, _run(request, run_id))
 
 
 @router.delete("/runs/{run_id}", status_code=204, summary="Cancel a run if it trains, and forget it")
@@ -166,21 +178,21 @@ def delete_run(request: Request, run_id: RunId) -> Response:
 
 
 @router.post("/runs/{run_id}/pause", response_model=RunStatus, summary="Pause a queued or training run")
-def pause_run(request: Request, run_id: RunId) -> RunStatus:
+def pause_run(request: Request, run_id: RunId) -> Response:
     _run(request, run_id)
-    return status_of(_manager(request), _manager(request).pause(run_id, True))
+    return _status_json(request, _manager(request).pause(run_id, True))
 
 
 @router.post("/runs/{run_id}/resume", response_model=RunStatus, summary="Resume a paused run")
-def resume_run(request: Request, run_id: RunId) -> RunStatus:
+def resume_run(request: Request, run_id: RunId) -> Response:
     _run(request, run_id)
-    return status_of(_manager(request), _manager(request).pause(run_id, False))
+    return _status_json(request, _manager(request).pause(run_id, False))
 
 
 @router.post("/runs/{run_id}/cancel", response_model=RunStatus, summary="Stop a run; the epochs so far are kept")
-def cancel_run(request: Request, run_id: RunId) -> RunStatus:
+def cancel_run(request: Request, run_id: RunId) -> Response:
     _run(request, run_id)
-    return status_of(_manager(request), _manager(request).cancel(run_id))
+    return _status_json(request, _manager(request).cancel(run_id))
 
 
 @router.get(
@@ -203,7 +215,8 @@ async def run_events(request: Request, run_id: RunId) -> StreamingResponse:
                 if key != last:
                     last = key
                     idle = 0.0
-                    body = status_of(m, run).model_dump_json()
+                    position = m.queue_positions().get(run.id) if run.status == "queued" else None
+                    body = status_of(run, position).model_dump_json()
                     yield f"event: status\ndata: {body}\n\n"
                     if run.status in TERMINAL:
                         yield "event: end\ndata: {}\n\n"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import multiprocessing as mp
+import os
 import queue
 import secrets
 import threading
@@ -78,7 +79,7 @@ class Run:
 class _Worker:
     index: int
     process: Any
-    conn: Any
+    jobs: Any
     control: Any
     seq: int | None = None
 
@@ -142,12 +143,10 @@ class RunManager:
         with self.lock:
             return list(self.runs.values())
 
-    def queue_position(self, run: Run) -> int | None:
+    def queue_positions(self) -> dict[str, int]:
+        """Run id -> runs ahead of it in the queue, for every queued run."""
         with self.lock:
-            for i, (r, _) in enumerate(self._pending):
-                if r is run:
-                    return i
-        return None
+            return {r.id: i for i, (r, _) in enumerate(self._pending)}
 
     def pause(self, run_id: str, paused: bool) -> Run:
         with self.lock:
@@ -191,13 +190,13 @@ class RunManager:
         for w in workers:
             w.control[1] = CANCEL
             with contextlib.suppress(OSError, ValueError):
-                w.conn.send(None)
+                w.jobs.put(None)
         for w in workers:
             w.process.join(timeout=3)
             if w.process.is_alive():
                 w.process.kill()
                 w.process.join(timeout=3)
-            w.conn.close()
+            w.jobs.close()
         if self._thread is not None:
             self._thread.join(timeout=3)
 
@@ -239,14 +238,16 @@ class RunManager:
         self._thread.start()
 
     def _spawn(self, index: int) -> _Worker:
-        parent, child = self._ctx.Pipe()
+        jobs = self._ctx.Queue()  # put() never blocks the caller: a feeder thread writes
         control = self._ctx.Array("q", [0, RUN], lock=False)
         proc = self._ctx.Process(
-            target=worker_main, args=(index, child, self._events, control), name=f"netwarp-worker-{index}", daemon=True
+            target=worker_main,
+            args=(index, jobs, self._events, control, os.getpid()),
+            name=f"netwarp-worker-{index}",
+            daemon=True,
         )
         proc.start()
-        child.close()
-        return _Worker(index, proc, parent, control)
+        return _Worker(index, proc, jobs, control)
 
     def _dispatch(self) -> None:
         for w in self._workers:
@@ -261,7 +262,7 @@ class RunManager:
             w.control[0], w.control[1] = run.seq, RUN
             run.status, run.worker = "running", w.index
             try:
-                w.conn.send(job)
+                w.jobs.put(job)
             except (OSError, ValueError) as exc:
                 self._finish_failed(run, w, f"could not start training: {exc}")
 
@@ -324,5 +325,5 @@ class RunManager:
                 run = self._by_seq.pop(w.seq, None)
                 if run is not None:
                     self._finish_failed(run, None, "the training worker died (out of memory?); try a smaller run")
-            w.conn.close()
+            w.jobs.close()
             self._workers[i] = self._spawn(w.index)

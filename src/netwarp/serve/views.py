@@ -27,6 +27,7 @@ import os
 import struct
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import ProcessPoolExecutor
@@ -91,7 +92,15 @@ def png(traj: Trajectory, epoch: int, dpi: float = 100) -> bytes:
     return out.getvalue()
 
 
-def _init_worker() -> None:
+def _watch_parent(parent: int) -> None:
+    """End this worker when the server that started it is gone (even if it was killed)."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
+def _init_worker(server: int) -> None:
+    threading.Thread(target=_watch_parent, args=(server,), daemon=True).start()
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
     os.environ["MPLBACKEND"] = "Agg"
@@ -115,7 +124,9 @@ class ViewPool:
     def _pool(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._executor is None:
-                self._executor = ProcessPoolExecutor(1, mp_context=mp.get_context("spawn"), initializer=_init_worker)
+                self._executor = ProcessPoolExecutor(
+                    1, mp_context=mp.get_context("spawn"), initializer=_init_worker, initargs=(os.getpid(),)
+                )
             return self._executor
 
     def start(self) -> None:

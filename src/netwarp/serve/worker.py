@@ -1,6 +1,6 @@
 """What runs inside a training worker process.
 
-:func:`worker_main` is the process's entry: it receives jobs on a pipe, trains with
+:func:`worker_main` is the process's entry: it receives jobs on a queue, trains with
 netwarp's engine and reports on a shared event queue:
 
 - ``("start", seq, worker)`` when a job begins,
@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import queue
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -126,12 +127,15 @@ def train_job(job: Job, report: Callable[[int, dict[str, Any]], None], should_st
     return traj
 
 
-def worker_main(index: int, jobs: Any, events: Any, control: Any) -> None:
-    """Process entry: take jobs from the ``jobs`` pipe until it sends None or closes."""
+def worker_main(index: int, jobs: Any, events: Any, control: Any, server: int) -> None:
+    """Process entry: take jobs from the ``jobs`` queue until it gives None or the server is gone.
+
+    ``server`` is the server's process id: a run stops early when the server is gone.
+    """
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
     with contextlib.suppress(OSError):
-        os.nice(5)  # the server process stays responsive while workers train
+        os.nice(10)  # the server process stays responsive while workers train
     import warnings
 
     warnings.simplefilter("ignore")
@@ -139,15 +143,19 @@ def worker_main(index: int, jobs: Any, events: Any, control: Any) -> None:
 
     while True:
         try:
-            job = jobs.recv()
+            job = jobs.get(timeout=1.0)
+        except queue.Empty:
+            if os.getppid() != server:
+                return  # the server is gone
+            continue
         except (EOFError, OSError, KeyboardInterrupt):
             return
         if job is None:
             return
-        _run(index, job, events, control)
+        _run(index, job, events, control, server)
 
 
-def _run(index: int, job: Job, events: Any, control: Any) -> None:
+def _run(index: int, job: Job, events: Any, control: Any, server: int) -> None:
     from netwarp.errors import NetwarpError
 
     seq = job.seq
@@ -156,7 +164,7 @@ def _run(index: int, job: Job, events: Any, control: Any) -> None:
     def should_stop() -> bool:
         while control[0] == seq and control[1] == PAUSE:
             time.sleep(0.05)
-        return bool(control[0] == seq and control[1] == CANCEL)
+        return bool(control[0] == seq and control[1] == CANCEL) or os.getppid() != server
 
     def report(epoch: int, chunk: dict[str, Any]) -> None:
         events.put(("progress", seq, epoch, chunk))
