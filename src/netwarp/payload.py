@@ -9,6 +9,10 @@ Arrays live in the buffer, each 8-byte aligned, and the spec refers to them as
 ``{"offset": bytes, "length": elements, "dtype": "float64" | "float32" | "int32" | "uint8"}``.
 Parameters and points are float64 (the browser's forward pass matches NumPy to 1e-9);
 the loss and score curves are float32, class indices uint8 (int32 beyond 256 classes).
+A regressor's float targets travel too (``data.target``, float64): the view colours points
+by target and plots its output against it. Each run also carries its
+:func:`netwarp.diagnostics.to_payload` (``runs[i].diagnostics``) and, for layers wider
+than 3, the radius the Grand Tour (:mod:`netwarp.tour`) needs for fixed axes.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from netwarp import geometry
+from netwarp import geometry, tour
+from netwarp.diagnostics import to_payload as diagnostics_payload
 from netwarp.errors import NetwarpError
 from netwarp.trajectory import Trajectory
 
@@ -38,7 +43,7 @@ BOUNDS_EPOCHS = 200
 VIEW_FIELDS: dict[str, type | tuple[type, ...]] = {
     "epoch": int, "run": int, "morph": (int, float), "compare": bool, "points": str,
     "grid": bool, "regions": bool, "speed": (int, float), "yaw": (int, float),
-    "pitch": (int, float), "proj": dict,
+    "pitch": (int, float), "proj": dict, "tour": (int, float),
 }  # fmt: skip
 
 
@@ -101,6 +106,26 @@ def _labels(first: Trajectory, runs: list[Trajectory], y: Any) -> tuple[NDArray[
         return np.searchsorted(uniq, values).astype(np.int32), [f"{u:g}" for u in uniq]
     med = float(np.median(values))
     return (values >= med).astype(np.int32), [f"y < {med:.3g}", f"y >= {med:.3g}"]
+
+
+def _targets(runs: list[Trajectory], y: Any) -> Array | None:
+    """A regressor's float targets ``(n,)`` (the first output), or None for classifiers."""
+    if any(r.is_classifier for r in runs):
+        return None
+    ya = np.asarray(y)
+    if ya.dtype.kind not in "biuf":
+        return None
+    values = ya.reshape(len(ya), -1)[:, 0].astype(np.float64)
+    return values if np.all(np.isfinite(values)) else None
+
+
+def _radius(points: Array, mean: Array, pad: float = 1.05) -> float:
+    """The largest distance of finite ``points`` ``(m, D)`` from ``mean`` ``(D,)``, padded."""
+    finite = points[np.all(np.isfinite(points), axis=1)]
+    if not len(finite):
+        return 1.0
+    r = float(np.sqrt(np.max(np.sum((finite - mean) ** 2, axis=1)))) * pad
+    return r if math.isfinite(r) and r > 0 else 1.0
 
 
 def _split(X: Array, first: Trajectory) -> NDArray[np.uint8]:
@@ -174,15 +199,21 @@ def morph_layer(sizes: Sequence[int], layer: int) -> int | None:
     return layer + 1 if sizes[layer + 1] == D else layer
 
 
+Boxes = list[list[list[list[float]]]]
+
+
 def _morph_bounds(
     traj: Trajectory, X: Array, projs: list[geometry.Projection]
-) -> tuple[list[list[list[list[float]]]], list[list[list[list[float]]]]]:
+) -> tuple[Boxes, Boxes, list[list[float] | None]]:
     """Bounds of each weight layer's four morph stages (x, xW, xW + b, sigma) over sampled
     epochs: ``[layer][stage]`` boxes in display coordinates ``(k, 2)`` and in raw
-    zero-padded units ``(D, 2)``."""
+    zero-padded units ``(D, 2)``, and the stages' Grand Tour radii ``[layer][stage]`` (None
+    for a layer whose walk is shown as is)."""
     sel = _epochs(traj, BOUNDS_EPOCHS)
     values = traj.forward_epochs(X, sel)
-    shown, units = [], []
+    shown: Boxes = []
+    units: Boxes = []
+    radii: list[list[float] | None] = []
     for layer in range(traj.n_layers):
         W = traj.weights(layer)[sel]
         b = traj.biases(layer)[sel]
@@ -190,17 +221,30 @@ def _morph_bounds(
         lin = np.einsum("eni,eio->eno", x, W)
         D = max(traj.layer_sizes[layer], traj.layer_sizes[layer + 1])
         which = morph_layer(traj.layer_sizes, layer)
-        layer_units, layer_shown = [], []
+        layer_units, layer_shown, layer_radii = [], [], []
         for stage in (x, lin, lin + b[:, None, :], values[layer + 1]):
             padded = geometry.embed(stage.reshape(-1, stage.shape[-1]), D)
             layer_units.append(_box(padded))
             layer_shown.append(layer_units[-1] if which is None else _box(projs[which].apply(padded)))
+            if which is not None:
+                layer_radii.append(_radius(padded, projs[which].mean))
         shown.append(layer_shown)
         units.append(layer_units)
-    return shown, units
+        radii.append(None if which is None else layer_radii)
+    return shown, units, radii
 
 
-def _run(traj: Trajectory, X: Array, buf: _Buffer) -> dict[str, Any]:
+def _diagnostics(traj: Trajectory, X: Array, labels: Any) -> dict[str, Any] | None:
+    """:func:`netwarp.diagnostics.to_payload` of ``traj`` on ``X`` ``(n, d)`` with ``labels``
+    ``(n,)``, or None when it cannot be measured (e.g. non-finite parameters)."""
+    try:
+        with np.errstate(all="ignore"):
+            return diagnostics_payload(traj, X, labels)
+    except (NetwarpError, np.linalg.LinAlgError, ValueError):
+        return None
+
+
+def _run(traj: Trajectory, X: Array, buf: _Buffer, labels: Any, with_diagnostics: bool) -> dict[str, Any]:
     per_point = len(_epochs(traj, BOUNDS_EPOCHS)) * (2 * sum(traj.layer_sizes) + 1)
     Xs = _subsample(X, max(500, min(BOUNDS_POINTS, BOUNDS_FLOATS // per_point)))
     projs = geometry.projections(traj, Xs)
@@ -210,7 +254,7 @@ def _run(traj: Trajectory, X: Array, buf: _Buffer) -> dict[str, Any]:
         _box(v.reshape(-1, w)) if w > 3 else None
         for v, w in zip(values, traj.layer_sizes, strict=True)
     ]
-    morph_shown, morph_units = _morph_bounds(traj, Xs, projs)
+    morph_shown, morph_units, morph_radii = _morph_bounds(traj, Xs, projs)
     return {
         "name": traj.name or f"run {traj.activation}",
         "layer_sizes": list(traj.layer_sizes),
@@ -234,9 +278,16 @@ def _run(traj: Trajectory, X: Array, buf: _Buffer) -> dict[str, Any]:
         ],
         "bounds": [_finite_box(b) for b in bounds],
         "unit_bounds": unit_bounds,
+        # the Grand Tour turns the centred values: a ball of this radius holds them at every epoch
+        "tour_radius": [
+            _radius(v.reshape(-1, w), p.mean) if w > 3 else None
+            for v, w, p in zip(values, traj.layer_sizes, projs, strict=True)
+        ],
         "morph_layer": [morph_layer(traj.layer_sizes, k) for k in range(traj.n_layers)],
         "morph_bounds": morph_shown,
         "morph_unit_bounds": morph_units,
+        "morph_tour_radius": morph_radii,
+        "diagnostics": _diagnostics(traj, X, labels) if with_diagnostics else None,
     }
 
 
@@ -264,16 +315,19 @@ def build(
     *,
     title: str = "",
     view: dict[str, Any] | None = None,
+    diagnostics: bool = True,
 ) -> tuple[dict[str, Any], bytes]:
     """The view's spec (JSON-able dict) and its binary buffer for ``runs``.
 
     ``X`` ``(n, d)`` and ``y`` ``(n,)`` default to the first run's data (training then test
     points). ``view`` sets the initial view state (epoch, run, morph, compare, points, grid,
-    regions, speed, yaw, pitch, proj); ``epoch=-1`` (the default) is the last epoch.
+    regions, speed, yaw, pitch, proj, tour); ``epoch=-1`` (the default) is the last epoch.
+    ``diagnostics=False`` leaves out the per-layer diagnostics (about 0.1-0.5 s per run).
     """
     trajs = _as_runs(runs)
     Xa, ya, split = _data(trajs, X, y)
     labels, classes = _labels(trajs[0], trajs, ya)
+    targets = _targets(trajs, ya)
     buf = _Buffer()
     n, d = Xa.shape
     data = {
@@ -288,6 +342,9 @@ def build(
         "jitter": buf.add(geometry.jitter(n), "float64"),
         "jitter_range": [-3.0, 3.0],
     }
+    if targets is not None:
+        data["target"] = buf.add(targets, "float64")
+        data["target_range"] = _finite_box(np.array([[targets.min(), targets.max()]]))[0]
     spec = {
         "format": FORMAT,
         "version": VERSION,
@@ -296,8 +353,9 @@ def build(
         # geometry.grid's lattice; a 1-D input's single line is sampled densely so the curve
         # it becomes in a hidden layer stays smooth at its bends
         "grid": {"n_lines": 11, "n_samples": 401 if d == 1 else 101},
+        "tour": {"seed": tour.SEED, "length": tour.LENGTH},
         "data": data,
-        "runs": [_run(t, Xa, buf) for t in trajs],
+        "runs": [_run(t, Xa, buf, labels if targets is None else targets, diagnostics) for t in trajs],
     }
     payload = buf.getvalue()
     spec["buffer_bytes"] = len(payload)

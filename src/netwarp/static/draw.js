@@ -4,28 +4,6 @@
 // small discs straight into an ImageData (one typed-array write per pixel, no canvas call
 // per point), with a depth buffer for 3-D; lines are batched into one path per style.
 
-/** Okabe & Ito's colour-blind-safe palette, ordered so two classes get blue and orange, then
- * 12 more distinct colours (as netwarp.plotting.CLASS_COLOURS) so up to 20 classes differ. */
-export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00',
-  '#F0E442', '#000000', '#9467BD', '#8C564B', '#7F7F7F', '#BCBD22', '#17BECF', '#FF9896',
-  '#98DF8A', '#C5B0D5', '#C49C94', '#F7B6D2', '#DBDB8D', '#9EDAE5'];
-
-/** '#rrggbb' -> [r, g, b]. */
-export function rgb(hex) {
-  const v = parseInt(hex.slice(1), 16);
-  return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
-}
-
-/** Colours packed for a little-endian Uint32 view of RGBA pixels. */
-export function packColors(colors, alpha = 255) {
-  const out = new Uint32Array(colors.length);
-  colors.forEach((c, i) => {
-    const [r, g, b] = rgb(c);
-    out[i] = ((alpha << 24) | (b << 16) | (g << 8) | r) >>> 0;
-  });
-  return out;
-}
-
 function makeCanvas(w, h) {
   if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(w, h);
   const c = document.createElement('canvas');

@@ -4,6 +4,8 @@
 // Jupyter) and a short key in the URL hash (used by the HTML file and the web app).
 // No DOM here except `bindHash`, which is given the window to work on.
 
+import { LENGTH as TOUR_LENGTH } from './tour.js';
+
 /** name -> {type, def, trait?, key} */
 export const FIELDS = {
   epoch: { type: 'int', def: -1, trait: 'epoch', key: 'e' }, // -1: the last epoch
@@ -16,7 +18,8 @@ export const FIELDS = {
   speed: { type: 'float', def: 30, key: 'sp' }, // epochs per second while playing
   yaw: { type: 'float', def: 0.6, key: 'yw' },
   pitch: { type: 'float', def: 0.45, key: 'pt' },
-  proj: { type: 'map', def: {}, key: 'p' }, // "run.layer" -> "pca3" | "pca2" | "u0.3.5"
+  proj: { type: 'map', def: {}, key: 'p' }, // "run.layer" -> "pca3" | "pca2" | "tour3" | "tour2" | "u0.3.5"
+  tour: { type: 'float', def: 0, key: 'tt' }, // Grand Tour time in [0, tour.js's LENGTH]
   playing: { type: 'bool', def: false }, // not persisted
 };
 
@@ -41,7 +44,7 @@ function parseValue(field, raw) {
       const out = {};
       for (const part of raw.split(',')) {
         const [k, v] = part.split('-');
-        if (k && v && /^\d+\.\d+$/.test(k) && /^(pca[23]|u\d+(\.\d+){1,2})$/.test(v)) out[k] = v;
+        if (k && v && /^\d+\.\d+$/.test(k) && /^(pca[23]|tour[23]|u\d+(\.\d+){1,2})$/.test(v)) out[k] = v;
       }
       return out;
     }
@@ -110,6 +113,7 @@ export function clamp(state, spec) {
   const maxMorph = 3 * (runs[s.run].layer_sizes.length - 1);
   s.morph = Math.max(0, Math.min(maxMorph, Number(s.morph) || 0));
   s.speed = Math.max(0.5, Math.min(1000, Number(s.speed) || FIELDS.speed.def));
+  s.tour = Math.max(0, Math.min(TOUR_LENGTH, Number(s.tour) || 0));
   if (!FIELDS.points.values.includes(s.points)) s.points = 'all';
   return s;
 }
