@@ -119,15 +119,6 @@ def _targets(runs: list[Trajectory], y: Any) -> Array | None:
     return values if np.all(np.isfinite(values)) else None
 
 
-def _radius(points: Array, mean: Array, pad: float = 1.05) -> float:
-    """The largest distance of finite ``points`` ``(m, D)`` from ``mean`` ``(D,)``, padded."""
-    finite = points[np.all(np.isfinite(points), axis=1)]
-    if not len(finite):
-        return 1.0
-    r = float(np.sqrt(np.max(np.sum((finite - mean) ** 2, axis=1)))) * pad
-    return r if math.isfinite(r) and r > 0 else 1.0
-
-
 def _split(X: Array, first: Trajectory) -> NDArray[np.uint8]:
     """0 for training points, 1 for test points, 2 for points in neither (by exact row)."""
     data = first.data
@@ -227,7 +218,7 @@ def _morph_bounds(
             layer_units.append(_box(padded))
             layer_shown.append(layer_units[-1] if which is None else _box(projs[which].apply(padded)))
             if which is not None:
-                layer_radii.append(_radius(padded, projs[which].mean))
+                layer_radii.append(tour.extent(padded, projs[which].mean))
         shown.append(layer_shown)
         units.append(layer_units)
         radii.append(None if which is None else layer_radii)
@@ -278,9 +269,10 @@ def _run(traj: Trajectory, X: Array, buf: _Buffer, labels: Any, with_diagnostics
         ],
         "bounds": [_finite_box(b) for b in bounds],
         "unit_bounds": unit_bounds,
-        # the Grand Tour turns the centred values: a ball of this radius holds them at every epoch
+        # the Grand Tour turns the centred values: a box [-r, r]^k holds them at every epoch
+        # and (at the tour times sampled) every rotation
         "tour_radius": [
-            _radius(v.reshape(-1, w), p.mean) if w > 3 else None
+            tour.extent(v.reshape(-1, w), p.mean) if w > 3 else None
             for v, w, p in zip(values, traj.layer_sizes, projs, strict=True)
         ],
         "morph_layer": [morph_layer(traj.layer_sizes, k) for k in range(traj.n_layers)],

@@ -1,17 +1,21 @@
 """The Grand Tour's rotation: the Python reference of the view's ``static/tour.js``.
 
 After Li, Zhao & Scheidegger, "Visualizing Neural Networks with the Grand Tour" (Distill,
-2020), by the torus method: the rotation of ``D``-dimensional space at tour time ``t`` is
-the product of a Givens rotation in every coordinate plane ``(i, j)``, ``i < j``, each
-turning at its own fixed angular speed::
+2020), by the torus method: the torus rotation at tour time ``t`` is the product of a Givens
+rotation in every coordinate plane ``(i, j)``, ``i < j``, each turning at its own fixed
+angular speed::
 
     R(t) = G(0, 1; w_1 t) G(0, 2; w_2 t) ... G(D-2, D-1; w_m t),   m = D (D - 1) / 2
 
-The speeds come from a seeded generator (mulberry32, bit for bit as in JavaScript), so the
-tour is deterministic given the seed and independent of the epoch: at a given ``t`` every
-epoch is seen through the same projection. A layer's values ``a`` ``(n, D)`` are drawn as
-``(a - mean) @ frame(D, k, t)``. Speeds in [0.3, 0.9) turn a frame column by about one
-radian per unit of tour time, for ``D = 4`` as for ``D = 64``. NumPy only.
+Alone, ``R(t)`` keeps each frame column on two or three coordinates for large ``D``, so the
+tour turns in a seeded random orthonormal basis ``Q``: the frame at time ``t`` is
+``F(t) = Q R(t) E_k = M(t) F(0)`` with ``M(t) = Q R(t) Q^T`` a rotation of the whole space
+(:func:`rotation`). Speeds and ``Q`` come from a seeded generator (mulberry32, bit for bit
+as in JavaScript; ``Q`` by Gram-Schmidt on Box-Muller normals), so the tour is deterministic
+given the seed and independent of the epoch: at a given ``t`` every epoch is seen through
+the same projection. A layer's values ``a`` ``(n, D)`` are drawn as ``(a - mean) @ F(t)``.
+Speeds in [0.3, 0.9) turn a frame column by about one radian per unit of tour time, for
+``D = 4`` as for ``D = 64``. NumPy only.
 """
 
 from __future__ import annotations
@@ -72,6 +76,34 @@ def speeds(D: int, seed: int = SEED) -> Array:
     return np.array([0.3 + 0.6 * next(gen) for _ in range(m)], dtype=np.float64)
 
 
+@cache
+def _basis(D: int, seed: int) -> Array:
+    gen = random(seed * 65599 + D + 104729)
+    z = np.empty(D * D)
+    for i in range(0, D * D, 2):
+        r = np.sqrt(-2.0 * np.log(1.0 - next(gen)))
+        a = 2.0 * np.pi * next(gen)
+        z[i] = r * np.cos(a)
+        if i + 1 < D * D:
+            z[i + 1] = r * np.sin(a)
+    Q = z.reshape(D, D)
+    for j in range(D):  # modified Gram-Schmidt on the columns, in tour.js's order
+        for q in range(j):
+            dot = 0.0
+            for i in range(D):
+                dot += Q[i, q] * Q[i, j]
+            Q[:, j] -= dot * Q[:, q]
+        Q[:, j] /= np.sqrt(sum(float(v) * float(v) for v in Q[:, j]))
+    Q.setflags(write=False)
+    return Q
+
+
+def basis(D: int, seed: int = SEED) -> Array:
+    """The tour's random orthonormal basis ``Q`` ``(D, D)``."""
+    _check(D)
+    return _basis(D, seed).copy()
+
+
 def _rotate(V: Array, D: int, t: float, seed: int) -> Array:
     """``R(t) @ V`` for ``V`` ``(D, k)`` (modified in place)."""
     w = speeds(D, seed)
@@ -91,15 +123,46 @@ def _pairs(D: int) -> list[tuple[int, int]]:
 
 
 def frame(D: int, k: int, t: float, seed: int = SEED) -> Array:
-    """The tour's frame at time ``t``: the first ``k`` columns of ``R(t)``, ``(D, k)``, orthonormal."""
+    """The tour's frame ``Q R(t) E_k`` at time ``t``: ``(D, k)``, orthonormal columns."""
     _check(D, k)
-    return _rotate(np.eye(D)[:, :k].copy(), D, float(t), seed)
+    return np.asarray(_basis(D, seed) @ _rotate(np.eye(D)[:, :k].copy(), D, float(t), seed), dtype=np.float64)
+
+
+def frames(D: int, k: int, times: Array, seed: int = SEED) -> Array:
+    """:func:`frame` at every time in ``times`` ``(T,)`` at once: ``(T, D, k)``."""
+    _check(D, k)
+    ts = np.asarray(times, dtype=np.float64).ravel()
+    w = speeds(D, seed)
+    c, s = np.cos(np.outer(ts, w)), np.sin(np.outer(ts, w))  # (T, m)
+    V = np.broadcast_to(np.eye(D)[:, :k], (len(ts), D, k)).copy()
+    for p, (a, b) in zip(range(len(w) - 1, -1, -1), reversed(_pairs(D)), strict=True):
+        va, vb = V[:, a, :].copy(), V[:, b, :].copy()
+        V[:, a, :] = c[:, p, None] * va - s[:, p, None] * vb
+        V[:, b, :] = s[:, p, None] * va + c[:, p, None] * vb
+    return np.asarray(_basis(D, seed) @ V, dtype=np.float64)
+
+
+def extent(points: Array, mean: Array, samples: int = 65, max_rows: int = 20_000, pad: float = 1.05) -> float:
+    """Half-width of a box that holds ``(points - mean) @ frame(D, 3, t)`` for ``samples`` tour
+    times over [0, LENGTH] (padded): fixed axes for the whole tour. ``points`` ``(m, D)``."""
+    finite = points[np.all(np.isfinite(points), axis=1)]
+    if not len(finite):
+        return 1.0
+    if len(finite) > max_rows:
+        finite = finite[np.linspace(0, len(finite) - 1, max_rows).astype(np.int64)]
+    D = finite.shape[1]
+    F = frames(D, min(3, D), np.linspace(0.0, LENGTH, samples))  # (T, D, k)
+    flat = F.transpose(1, 0, 2).reshape(D, -1)
+    r = float(np.max(np.abs((finite - mean) @ flat))) * pad
+    return r if np.isfinite(r) and r > 0 else 1.0
 
 
 def rotation(D: int, t: float, seed: int = SEED) -> Array:
-    """The whole rotation ``R(t)`` ``(D, D)``: orthogonal with determinant +1."""
+    """The rotation ``M(t) = Q R(t) Q^T`` ``(D, D)`` carrying ``frame(D, k, 0)`` to ``frame(D, k, t)``:
+    orthogonal with determinant +1."""
     _check(D)
-    return _rotate(np.eye(D), D, float(t), seed)
+    Q = _basis(D, seed)
+    return np.asarray(Q @ _rotate(np.eye(D), D, float(t), seed) @ Q.T, dtype=np.float64)
 
 
 def project(values: Array, mean: Array, basis: Array) -> Array:

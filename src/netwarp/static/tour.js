@@ -1,14 +1,18 @@
 // tour.js: the Grand Tour (Li, Zhao & Scheidegger, "Visualizing Neural Networks with the
 // Grand Tour", Distill 2020), by the torus method. No DOM.
 //
-// The rotation of D-dimensional space at tour time t is the product of a Givens rotation in
-// every coordinate plane (i, j), i < j, each turning at its own fixed angular speed:
+// The torus rotation at tour time t is the product of a Givens rotation in every coordinate
+// plane (i, j), i < j, each turning at its own fixed angular speed:
 //   R(t) = G(0,1; w_1 t) G(0,2; w_2 t) ... G(D-2,D-1; w_m t),   m = D (D - 1) / 2.
-// The speeds w_p come from a seeded generator (mulberry32), so the tour is deterministic
-// given the seed, and it does not depend on the epoch: at a given t every epoch is seen
-// through the same projection. The display frame is R(t)'s first k columns (D x k,
-// orthonormal); a layer's values are drawn as (a - mean) @ frame. Speeds in [0.3, 0.9)
-// turn a frame column by about one radian per unit of tour time, for D = 4 as for D = 64.
+// Alone, R(t) keeps each frame column on two or three coordinates for large D, so the tour
+// turns in a seeded random orthonormal basis Q instead: the frame at time t is
+//   F(t) = Q R(t) E_k = M(t) F(0),   M(t) = Q R(t) Q^T (a rotation of the whole space),
+// E_k the first k unit vectors: D x k, orthonormal columns, smooth in t. Speeds and Q come
+// from a seeded generator (mulberry32; Q by Gram-Schmidt on Box-Muller normals), so the tour
+// is deterministic given the seed, and it does not depend on the epoch: at a given t every
+// epoch is seen through the same projection. A layer's values are drawn as
+// (a - mean) @ F(t). Speeds in [0.3, 0.9) turn a frame column by about one radian per unit
+// of tour time, for D = 4 as for D = 64.
 // netwarp.tour is the Python reference (tests/test_nn_golden.py compares them).
 
 /** Seed of the view's tour. */
@@ -28,6 +32,36 @@ export function random(seed) {
 }
 
 const speedCache = new Map();
+const basisCache = new Map();
+
+/** The tour's random orthonormal basis Q: D x D, row-major, orthonormal columns. */
+export function basis(D, seed = SEED) {
+  const key = `${D}|${seed}`;
+  let Q = basisCache.get(key);
+  if (Q) return Q;
+  const rnd = random(seed * 65599 + D + 104729);
+  Q = new Float64Array(D * D);
+  for (let i = 0; i < D * D; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(1 - rnd()));
+    const a = 2 * Math.PI * rnd();
+    Q[i] = r * Math.cos(a);
+    if (i + 1 < D * D) Q[i + 1] = r * Math.sin(a);
+  }
+  // modified Gram-Schmidt on the columns
+  for (let j = 0; j < D; j++) {
+    for (let q = 0; q < j; q++) {
+      let dot = 0;
+      for (let i = 0; i < D; i++) dot += Q[i * D + q] * Q[i * D + j];
+      for (let i = 0; i < D; i++) Q[i * D + j] -= dot * Q[i * D + q];
+    }
+    let norm = 0;
+    for (let i = 0; i < D; i++) norm += Q[i * D + j] * Q[i * D + j];
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < D; i++) Q[i * D + j] /= norm;
+  }
+  basisCache.set(key, Q);
+  return Q;
+}
 
 /** Angular speeds (m = D (D - 1) / 2, plane order (0,1), (0,2), ..., (D-2,D-1)). */
 export function speeds(D, seed = SEED) {
@@ -43,11 +77,12 @@ export function speeds(D, seed = SEED) {
 }
 
 /**
- * The tour's frame at time t: the first k columns of R(t), as a flat row-major D x k
- * Float64Array (orthonormal columns). At t = 0 it is the first k unit vectors.
+ * The tour's frame at time t: Q R(t) E_k, as a flat row-major D x k Float64Array
+ * (orthonormal columns). At t = 0 it is Q's first k columns.
  */
 export function frame(D, k, t, seed = SEED) {
   const w = speeds(D, seed);
+  const Q = basis(D, seed);
   const m = w.length;
   const out = new Float64Array(D * k);
   const c = new Float64Array(m);
@@ -70,7 +105,11 @@ export function frame(D, k, t, seed = SEED) {
         v[b] = s[p] * va + c[p] * vb;
       }
     }
-    for (let i = 0; i < D; i++) out[i * k + j] = v[i];
+    for (let i = 0; i < D; i++) {
+      let sum = 0;
+      for (let q = 0; q < D; q++) sum += Q[i * D + q] * v[q];
+      out[i * k + j] = sum;
+    }
   }
   return out;
 }
