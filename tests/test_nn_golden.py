@@ -2,7 +2,8 @@
 
 Random networks of several depths and widths 1..6 use every activation in
 netwarp.activations, at several epochs; every layer and every stage (xW, xW + b, sigma)
-is compared, plus the morph, grids and projections the renderer uses.
+is compared, plus the morph, grids and projections the renderer uses, and the Grand Tour's
+frames (static/tour.js against netwarp.tour).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy as np
 import pytest
 
 from netwarp import activations as act
-from netwarp import geometry
+from netwarp import geometry, tour
 from netwarp.engine import n_params
 from netwarp.trajectory import Trajectory
 
@@ -104,9 +105,31 @@ def _cases() -> dict[str, Any]:
         {"values": values.ravel().tolist(), "n": 9, "width": 6, "units": [4, 1],
          "out": values[:, [4, 1]].ravel().tolist()},
     ]  # fmt: skip
+    gen = tour.random(12345)
+    tours = {
+        "random": {"seed": 12345, "out": [next(gen) for _ in range(2000)]},
+        "speeds": [{"D": D, "seed": 1, "out": tour.speeds(D).tolist()} for D in (4, 9, 64)],
+        "frames": [
+            {"D": D, "k": k, "t": t, "seed": seed, "out": tour.frame(D, k, t, seed).ravel().tolist()}
+            for D, k, t, seed in [(4, 2, 0.0, 1), (4, 3, 3.7, 1), (5, 2, 12.0, 7), (10, 3, 55.5, 1),
+                                  (16, 2, 100.0, 1), (64, 3, 99.9, 1), (64, 2, 0.001, 3)]
+        ],
+    }  # fmt: skip
+    values = rng.normal(size=(9, 10))
+    F = tour.frame(10, 3, 31.4)
+    projections.append(
+        {
+            "values": values.ravel().tolist(),
+            "n": 9,
+            "width": 10,
+            "mean": values.mean(axis=0).tolist(),
+            "components": F.tolist(),
+            "out": tour.project(values, values.mean(axis=0), F).ravel().tolist(),
+        }
+    )
     return {
         "networks": networks, "activations": activations, "grids": grids, "projections": projections,
-        "erf": {"x": xs.tolist(), "out": [math.erf(x) for x in xs]},
+        "erf": {"x": xs.tolist(), "out": [math.erf(x) for x in xs]}, "tours": tours,
     }  # fmt: skip
 
 
@@ -141,3 +164,15 @@ def test_golden_catches_a_wrong_value(tmp_path: Path) -> None:
     proc = subprocess.run([NODE, str(GOLDEN), str(path)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
     assert "layer" in json.loads(proc.stdout.strip().splitlines()[-1])["failures"][0]
+
+
+def test_golden_catches_a_wrong_tour_frame(tmp_path: Path) -> None:
+    """The tour comparison is live too."""
+    cases = _cases()
+    cases["networks"] = []
+    cases["tours"]["frames"][3]["out"][4] += 1e-7
+    path = tmp_path / "bad-tour.json"
+    path.write_text(json.dumps(cases, allow_nan=False))
+    proc = subprocess.run([NODE, str(GOLDEN), str(path)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert "tour frame D=10" in json.loads(proc.stdout.strip().splitlines()[-1])["failures"][0]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import netwarp
-from netwarp import geometry, payload
+from netwarp import diagnostics, geometry, payload, tour
 from netwarp.errors import NetwarpError
 from netwarp.trajectory import Trajectory
 
@@ -165,3 +165,55 @@ def test_regressor_runs_get_binned_colours() -> None:
     labels = arr(buf, spec["data"]["y"])
     assert set(labels.tolist()) == {0, 1}
     assert arr(buf, spec["data"]["split"]).tolist() == [2] * 50
+
+
+def test_regressor_targets_travel_as_floats() -> None:
+    from sklearn.neural_network import MLPRegressor
+
+    rng = np.random.default_rng(1)
+    X = rng.uniform(-2, 2, size=(120, 2))
+    y = np.sin(X[:, 0]) + 0.3 * X[:, 1]
+    est = MLPRegressor(hidden_layer_sizes=(4,), solver="lbfgs", max_iter=300, random_state=0).fit(X[:80], y[:80])
+    traj = netwarp.from_estimator(est, X[:80], y[:80], X[80:], y[80:])
+    spec, buf = payload.build(traj)
+    d = spec["data"]
+    np.testing.assert_array_equal(arr(buf, d["target"]), np.concatenate([y[:80], y[80:]]))
+    assert d["target_range"] == [float(y.min()), float(y.max())]
+    run = spec["runs"][0]
+    assert run["is_classifier"] is False and run["n_epochs"] == 0
+    dg = run["diagnostics"]
+    assert dg is not None and dg["epochs"] == [0]
+    assert dg["separability"] == [[None], [None], [None]]  # no classes to separate
+    assert dg["layers"][0]["kind"] == ["not injective: relu is not injective"]
+
+
+def test_classifiers_carry_no_targets(wide_run: Trajectory) -> None:
+    spec, _ = payload.build(wide_run)
+    assert "target" not in spec["data"]
+
+
+def test_tour_radii_hold_every_epoch_and_rotation(wide_run: Trajectory) -> None:
+    spec, buf = payload.build(wide_run)
+    run = spec["runs"][0]
+    X = arr(buf, spec["data"]["X"]).reshape(-1, 2)
+    assert spec["tour"] == {"seed": tour.SEED, "length": tour.LENGTH}
+    assert run["tour_radius"][0] is None and run["tour_radius"][2] is None
+    r = run["tour_radius"][1]
+    mean = np.array(run["projections"][1]["mean"])
+    h = np.concatenate(wide_run.forward_epochs(X)[1])  # hidden layer at every epoch
+    for t in np.linspace(0, tour.LENGTH, 65):
+        assert np.abs(tour.project(h, mean, tour.frame(5, 3, float(t)))).max() <= r
+    assert r < np.linalg.norm(h - mean, axis=1).max() * 1.05 + 1e-9
+    assert run["morph_tour_radius"][2] is None
+    assert len(run["morph_tour_radius"][0]) == 4 and all(v > 0 for v in run["morph_tour_radius"][0])
+
+
+def test_diagnostics_ride_along(wide_run: Trajectory) -> None:
+    spec, buf = payload.build(wide_run)
+    X = arr(buf, spec["data"]["X"]).reshape(-1, 2)
+    labels = arr(buf, spec["data"]["y"])
+    assert spec["runs"][0]["diagnostics"] == json.loads(json.dumps(diagnostics.to_payload(wide_run, X, labels)))
+    spec, _ = payload.build(wide_run, diagnostics=False)
+    assert spec["runs"][0]["diagnostics"] is None
+    spec, _ = payload.build(wide_run, view={"tour": 12.5, "proj": {"0.1": "tour2"}})
+    assert spec["view"] == {"tour": 12.5, "proj": {"0.1": "tour2"}}

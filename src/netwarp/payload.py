@@ -241,10 +241,7 @@ def _run(traj: Trajectory, X: Array, buf: _Buffer, labels: Any, with_diagnostics
     projs = geometry.projections(traj, Xs)
     bounds = geometry.layer_bounds(traj, Xs, projs)
     values = traj.forward_epochs(Xs, _epochs(traj, BOUNDS_EPOCHS))
-    unit_bounds = [
-        _box(v.reshape(-1, w)) if w > 3 else None
-        for v, w in zip(values, traj.layer_sizes, strict=True)
-    ]
+    unit_bounds = [_box(v.reshape(-1, w)) if w > 3 else None for v, w in zip(values, traj.layer_sizes, strict=True)]
     morph_shown, morph_units, morph_radii = _morph_bounds(traj, Xs, projs)
     return {
         "name": traj.name or f"run {traj.activation}",
@@ -260,7 +257,9 @@ def _run(traj: Trajectory, X: Array, buf: _Buffer, labels: Any, with_diagnostics
         "train_score": buf.add(traj.train_score, "float32"),
         "test_score": buf.add(traj.test_score, "float32"),
         "projections": [
-            None if w <= 3 else {
+            None
+            if w <= 3
+            else {
                 "mean": np.nan_to_num(p.mean, posinf=0.0, neginf=0.0).tolist(),
                 "components": np.nan_to_num(p.components, posinf=0.0, neginf=0.0).tolist(),
                 "explained": np.nan_to_num(p.explained).tolist(),

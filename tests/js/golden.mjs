@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 
 const nn = await import(new URL('../../src/netwarp/static/nn.js', import.meta.url));
+const tour = await import(new URL('../../src/netwarp/static/tour.js', import.meta.url));
 const cases = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const TOL = 1e-9;
 const failures = [];
@@ -71,6 +72,16 @@ for (const g of cases.grids) {
 for (const p of cases.projections) {
   const how = p.units ? { units: p.units } : { mean: p.mean, components: p.components };
   compare(`projection ${p.units || 'pca'}`, nn.project(Float64Array.from(p.values), p.n, p.width, how), p.out);
+}
+
+if (cases.tours) {
+  const { random, speeds, frames } = cases.tours;
+  const rnd = tour.random(random.seed);
+  compare('tour random', Float64Array.from(random.out, () => rnd()), random.out);
+  for (const s of speeds) compare(`tour speeds D=${s.D}`, tour.speeds(s.D, s.seed), s.out);
+  for (const f of frames) compare(`tour frame D=${f.D} k=${f.k} t=${f.t}`, tour.frame(f.D, f.k, f.t, f.seed), f.out);
+  const rows = tour.frameRows(10, 3, 31.4);
+  compare('tour frameRows', Float64Array.from(rows.flat()), tour.frame(10, 3, 31.4));
 }
 
 const summary = { checked, nonfinite, worst, failures };
