@@ -36,6 +36,7 @@ export function drawChart(V, row, e) {
   ctx.font = '10px system-ui, sans-serif';
   ctx.textAlign = 'left';
   ctx.fillText(`epoch ${e} of ${run.n_epochs}`, CHART.x, PANEL_H - 4);
+  V.hook.charts[row.r] = { epoch: e, score, train: run.train[e], test: run.test[e], loss: run.loss[e] };
 }
 
 /** Move to the epoch under the pointer on a training chart. */

@@ -225,6 +225,8 @@ export function drawLayer(V, p, c, e) {
     id: p.id, run: p.r, layer: l, kind: 'layer', epoch: e, k: d.k, n: P.n, width,
     coords: coords.subarray(0, P.n * d.k), values, bounds: d.bounds, names: d.names,
     tour: d.how && d.how.tour ? { ...d.how.tour, mean: d.how.mean, frame: d.how.components } : null,
+    regions: regions ? { gw: regions.gw, gh: regions.gh, classes: regions.classes } : null,
+    diagonal: Boolean(d.vsTarget),
     grid: gcoords, jitter: d.k === 1 ? P.jitter : null, sx: p.sx, sy: p.sy,
   };
 }
@@ -250,6 +252,7 @@ function regionImage(V, p, c, e, bounds) {
   const out = nn.forwardFrom(l, pts, gw * gh, run.layer_sizes, run.activations, c.wb);
   const K = run.layer_sizes[run.nLayers];
   const rgba = new Uint8ClampedArray(gw * gh * 4);
+  const classes = new Uint8Array(gw * gh);
   const RGB = P.classRGB;
   for (let i = 0; i < gw * gh; i++) {
     let cls;
@@ -263,10 +266,11 @@ function regionImage(V, p, c, e, bounds) {
       for (let j = 1; j < K; j++) if (out[i * K + j] > out[i * K + cls]) cls = j;
       conf = (out[i * K + cls] - 1 / K) / (1 - 1 / K);
     }
+    classes[i] = cls;
     const [R, G, B] = RGB[cls % RGB.length];
     rgba.set([R, G, B, Math.round(255 * (0.1 + 0.22 * conf))], i * 4);
   }
   p.regionKey = key;
-  p.regionImg = { rgba, gw, gh };
+  p.regionImg = { rgba, gw, gh, classes };
   return p.regionImg;
 }

@@ -9,6 +9,7 @@
 // that build and draw its parts: controls.js, panels.js, morph.js, charts.js, diag.js,
 // hover.js (display.js says how each layer is shown).
 
+import * as colors from './colors.js';
 import * as model from './model.js';
 import * as st from './state.js';
 import * as tour from './tour.js';
@@ -69,6 +70,9 @@ function createView(mdl, el) {
     frame: 0,
     panels: {},
     diag: {},
+    charts: {},
+    /** The colour point i is drawn in ('#rrggbb'). */
+    color: (i) => (V.P.target ? colors.VIRIDIS : colors.PALETTE)[V.P.color[i]],
     get state() {
       return { ...V.state, proj: { ...V.state.proj } };
     },
@@ -99,6 +103,7 @@ function createView(mdl, el) {
     rowsEl.replaceChildren(...V.rows.map((row) => row.el));
     hook.panels = {};
     hook.diag = {};
+    hook.charts = {};
   }
 
   function makeRow(r) {
