@@ -247,7 +247,7 @@ def test_diagnostics_readout_follows_the_epoch(watched: Watched, demo_html: Path
                 assert got["kind"] is None and got["stretch"] is None
                 continue
             layer = want["layers"][rep - 1]
-            assert got["kind"] == layer["kind"] and layer["kind"] in text
+            assert got["kind"] == layer["kind"] and layer["kind"].replace("->", "→") in text
             assert got["det"] is None and layer["det"] is None  # 1 -> 2 and 2 -> 1: not square
             assert got["stretch"] == pytest.approx(layer["stretch"], rel=1e-5)
             stretch = float(f"{layer['stretch']:.4g}")

@@ -40,7 +40,8 @@ export function drawDiag(V, p, e) {
   p.diagSig = sig;
   const d = readout(dg, p.layer, j);
   const lines = [];
-  if (d.kind) lines.push(d.det == null ? d.kind : `${d.kind} · det W ${fmtv(d.det)}`);
+  const kind = d.kind && d.kind.replaceAll('->', '→');
+  if (kind) lines.push(d.det == null ? kind : `${kind} · det W ${fmtv(d.det)}`);
   const parts = [];
   if (d.separability != null) parts.push(`separability ${pct(d.separability)}`);
   if (d.stretch != null) parts.push(`stretch ${fmtv(d.stretch)}`);

@@ -334,8 +334,8 @@ export function lineChart(ctx, rect, series, { lo, hi, at, title, xMax }) {
   ctx.clearRect(rect.x - 40, rect.y - 16, rect.w + 48, rect.h + 30);
   ctx.strokeStyle = FAINT;
   ctx.strokeRect(rect.x + 0.5, rect.y + 0.5, rect.w - 1, rect.h - 1);
-  const n = Math.max(1, xMax);
-  const X = (i) => rect.x + (i / n) * rect.w;
+  // one epoch only (a model fitted elsewhere): its values sit mid-chart, as dots
+  const X = (i) => (xMax > 0 ? rect.x + (i / xMax) * rect.w : rect.x + rect.w / 2);
   const Y = (v) => rect.y + rect.h - ((v - lo) / (hi - lo || 1)) * rect.h;
   ctx.font = '10px system-ui, sans-serif';
   ctx.fillStyle = INK;
@@ -366,6 +366,12 @@ export function lineChart(ctx, rect, series, { lo, hi, at, title, xMax }) {
     ctx.setLineDash(s.dash || []);
     ctx.lineWidth = 1.5;
     ctx.stroke();
+    if (s.values.length === 1 && Number.isFinite(s.values[0])) {
+      ctx.fillStyle = s.color;
+      ctx.beginPath();
+      ctx.arc(X(0), Y(s.values[0]), 3, 0, 2 * Math.PI);
+      ctx.fill();
+    }
   }
   ctx.setLineDash([]);
   // legend: a line sample and label per series, right-aligned below the plot
