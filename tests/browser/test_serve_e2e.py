@@ -5,7 +5,8 @@ Open the app, pick ``disk_annulus`` with one hidden layer of 3, train, watch the
 counter and the view advance live, scrub the finished run with the view's controls, train
 a second run, switch between them and compare them side by side.
 
-``NETWARP_SERVE_SCREENSHOT=docs/img/serve.png`` also saves a screenshot taken mid-training.
+``NETWARP_SERVE_SCREENSHOT=docs/img/serve.png`` also saves a screenshot of the app mid-training
+(``test_screenshot_mid_training``, skipped otherwise).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import pytest
 
 pytest.importorskip("fastapi")
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+EPOCHS = 800
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +74,19 @@ def _hook(page: Any, expr: str) -> Any:
 
 
 def _wait_view_epoch(page: Any, epoch: int) -> None:
-    page.wait_for_function(
-        "(e) => { const h = document.getElementById('view').__netwarp; return h && h.state.epoch === e; }", arg=epoch
-    )
+    try:
+        page.wait_for_function(
+            "(e) => { const h = document.getElementById('view').__netwarp; return h && h.state.epoch === e; }",
+            arg=epoch, timeout=20_000,
+        )  # fmt: skip
+    except Exception as exc:
+        seen = page.evaluate(
+            "() => { const h = document.getElementById('view').__netwarp; return [h && h.state, location.href,"
+            " document.getElementById('run-title').textContent, document.getElementById('message').textContent,"
+            " (({viewBusy, viewAgain, shown, selected, compare}) => ({viewBusy, viewAgain, shown, selected, compare,"
+            " ids: window.__netwarpApp.view && window.__netwarpApp.view.ids}))(window.__netwarpApp)]; }"
+        )
+        raise AssertionError(f"the view did not reach epoch {epoch}: {seen}") from exc
 
 
 def _epoch(page: Any) -> int:
@@ -97,7 +109,10 @@ def test_train_live_scrub_switch_compare(server: str, watched: Any) -> None:
     page.wait_for_selector("#dataset option[value=disk_annulus]", state="attached")
     page.select_option("#dataset", "disk_annulus")
     page.fill("#hidden", "3")
-    page.fill("#max_iter", "2500")
+    page.fill("#n", "2000")
+    page.fill("#batch_size", "8")  # small batches: a few seconds of training to watch
+    page.fill("#learning_rate_init", "0.005")
+    page.fill("#max_iter", str(EPOCHS))
     page.uncheck("#early_stop")
     page.dispatch_event("#max_iter", "change")
     query = page.evaluate("() => location.search")
@@ -107,7 +122,6 @@ def test_train_live_scrub_switch_compare(server: str, watched: Any) -> None:
     # The counter advances live, and the view redraws while training runs.
     seen: list[int] = []
     live_view_epochs: set[int] = set()
-    shot = os.environ.get("NETWARP_SERVE_SCREENSHOT")
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         e = _epoch(page)
@@ -116,31 +130,28 @@ def test_train_live_scrub_switch_compare(server: str, watched: Any) -> None:
         running = page.locator("#runs .run.running").count() > 0
         if running and _hook(page, "h ? h.state.epoch : -1") > 0:
             live_view_epochs.add(int(_hook(page, "h.state.epoch")))
-            if shot and 1000 < e < 2000:
-                page.screenshot(path=shot, full_page=False)
-                shot = None
-        if e >= 2500:
+        if e >= EPOCHS:
             break
         page.wait_for_timeout(100)
     assert seen == sorted(seen) and len(set(seen)) >= 4, f"the epoch counter did not advance live: {seen}"
-    assert 0 < seen[1] < 2500 and seen[-1] == 2500
+    assert 0 < seen[1] < EPOCHS and seen[-1] == EPOCHS
     assert len(live_view_epochs) >= 2, f"the view did not redraw while training: {live_view_epochs}"
 
     first = page.locator("#runs .run").first.get_attribute("data-id")
     assert first
     assert _wait_done(page, server, first)["status"] == "done"
     page.wait_for_selector("#runs .run.done")
-    _wait_view_epoch(page, 2500)
+    _wait_view_epoch(page, EPOCHS)
 
     # Scrub the finished run with the view's own controls.
     slider = page.locator("#view input[aria-label=epoch]")
-    assert slider.get_attribute("max") == "2500"
+    assert slider.get_attribute("max") == str(EPOCHS)
     slider.fill("100")
     page.wait_for_function("() => document.getElementById('view').__netwarp.state.epoch === 100")
     assert "100" in page.locator("#view .nw-epoch").inner_text()
     page.locator("#view input[aria-label=morph]").fill("1.5")
     page.wait_for_function("() => document.getElementById('view').__netwarp.state.morph === 1.5")
-    assert "e=100" in page.evaluate("() => location.hash")  # the view state lives in the hash
+    page.wait_for_function("() => location.hash.includes('e=100')")  # the view state lives in the hash
 
     # A second run; then switch between the two.
     page.select_option("#activation", "relu")
@@ -154,9 +165,9 @@ def test_train_live_scrub_switch_compare(server: str, watched: Any) -> None:
     assert "relu" in page.locator("#run-title").inner_text()
 
     page.locator(f"#runs .run[data-id='{first}'] .run-name").click()
-    page.wait_for_function("() => document.getElementById('view').__netwarp.state.epoch === 2500")
+    _wait_view_epoch(page, EPOCHS)
     assert "tanh" in page.locator("#run-title").inner_text()
-    assert page.locator("#epoch").inner_text() == "2500"
+    assert page.locator("#epoch").inner_text() == str(EPOCHS)
     page.locator(f"#runs .run[data-id='{second}'] .run-name").click()
     page.wait_for_function("() => document.getElementById('view').__netwarp.state.epoch === 300")
 
@@ -206,3 +217,26 @@ def test_raw_path_traversal_on_the_real_server(server: str, path: str) -> None:
     conn.close()
     assert r.status in (400, 404), (path, r.status)
     assert b"import " not in body and b"root:" not in body
+
+
+@pytest.mark.skipif(not os.environ.get("NETWARP_SERVE_SCREENSHOT"), reason="set NETWARP_SERVE_SCREENSHOT=PATH")
+def test_screenshot_mid_training(server: str, watched: Any) -> None:
+    """The app while a run trains (small batches: slow enough for the view to keep pace)."""
+    page = watched.page
+    page.goto(server + "?dataset=disk_annulus&hidden=3&activation=relu&max_iter=150&train=1")
+    page.wait_for_selector("#runs .run.done", timeout=60_000)
+    page.goto(server + "?dataset=disk_annulus&n=2000&hidden=3&batch_size=8&learning_rate_init=0.005&max_iter=1000"
+              "&early_stop=0&train=1")  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        e, shown = _epoch(page), int(_hook(page, "h ? h.state.epoch : -1"))
+        if 300 < e < 900 and shown > 0.85 * e:
+            page.wait_for_timeout(300)
+            page.screenshot(path=os.environ["NETWARP_SERVE_SCREENSHOT"])
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("the view never caught up with training mid-run")
+    run_id = page.locator("#runs .run").first.get_attribute("data-id")
+    urllib.request.urlopen(urllib.request.Request(f"{server}api/runs/{run_id}", method="DELETE"), timeout=10).close()
+    assert not watched.errors, watched.errors

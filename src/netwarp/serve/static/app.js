@@ -27,6 +27,7 @@ const app = {
   viewAt: 0,
   renderer: null,
   pollTimer: null,
+  retryTimer: null,
 };
 
 // ------------------------------------------------------------------------------- api
@@ -149,7 +150,8 @@ function syncUrl() {
 function showSummary() {
   const d = app.datasets.find((x) => x.name === $('dataset').value);
   $('dataset-summary').textContent = d
-    ? `${d.summary} — ${d.n} points, ${d.n_features}-D, ${d.n_classes} classes` : '';
+    ? `${d.summary} — ${d.n} points${d.kind === 'upload' ? '' : ' by default'}, ${d.n_features}-D, `
+      + `${d.n_classes} classes` : '';
   const upload = d && d.kind === 'upload';
   for (const k of ['n', 'noise', 'data_seed']) $(k).disabled = upload;
 }
@@ -213,48 +215,61 @@ function link(href, text, title) {
   return a;
 }
 
+function runInfo(run) {
+  return `epoch ${run.epoch}/${run.max_iter}` + (run.test_score !== null ? ` · test ${fmt(run.test_score, 2)}` : '');
+}
+
+function makeRow(run) {
+  const li = document.createElement('li');
+  li.dataset.id = run.id;
+  const box = document.createElement('input');
+  box.type = 'checkbox';
+  box.title = 'compare (tick two runs)';
+  box.addEventListener('change', () => toggleCompare(run.id, box.checked));
+  const name = document.createElement('button');
+  name.type = 'button';
+  name.className = 'run-name';
+  name.textContent = run.name;
+  name.title = run.name;
+  name.addEventListener('click', () => select(run.id));
+  const badge = document.createElement('span');
+  badge.className = 'badge';
+  const del = document.createElement('button');
+  del.type = 'button';
+  del.className = 'delete';
+  del.title = 'delete this run';
+  del.textContent = '×';
+  del.addEventListener('click', () => removeRun(run.id));
+  const info = document.createElement('span');
+  info.className = 'run-info';
+  const files = document.createElement('span');
+  files.className = 'files';
+  li.append(box, name, badge, del, info, files);
+  return li;
+}
+
+/** Bring the list in line with app.runs (newest first), updating rows in place so clicks are never lost. */
 function renderRuns() {
   const list = $('runs');
-  list.replaceChildren();
-  for (const run of [...app.runs].reverse()) {
-    const li = document.createElement('li');
+  const rows = new Map([...list.children].map((li) => [li.dataset.id, li]));
+  [...app.runs].reverse().forEach((run, i) => {
+    const li = rows.get(run.id) || makeRow(run);
+    rows.delete(run.id);
     li.className = `run ${run.status}${run.id === app.selected ? ' selected' : ''}`;
-    li.dataset.id = run.id;
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.title = 'compare (tick two runs)';
-    box.checked = app.compare.includes(run.id);
-    box.addEventListener('change', () => toggleCompare(run.id, box.checked));
-    const name = document.createElement('button');
-    name.type = 'button';
-    name.className = 'run-name';
-    name.textContent = run.name;
-    name.addEventListener('click', () => select(run.id));
-    const badge = document.createElement('span');
-    badge.className = 'badge';
-    badge.textContent = run.paused ? 'paused' : run.status;
-    const info = document.createElement('span');
-    info.className = 'run-info';
-    info.textContent = `epoch ${run.epoch}/${run.max_iter}`
-      + (run.test_score !== null ? ` · test ${fmt(run.test_score, 2)}` : '');
-    const files = document.createElement('span');
-    files.className = 'files';
-    if (run.epoch > 0) {
+    li.querySelector('input').checked = app.compare.includes(run.id);
+    li.querySelector('.badge').textContent = run.paused ? 'paused' : run.status;
+    li.querySelector('.run-info').textContent = runInfo(run);
+    const files = li.querySelector('.files');
+    if (run.epoch > 0 && !files.childElementCount) {
       const base = `/api/runs/${run.id}`;
-      files.append(link(`${base}/trajectory.npz`, '.npz', 'the trajectory (every epoch)'),
+      files.append(link(`${base}/trajectory.npz`, '.npz', 'the trajectory (every epoch so far)'),
         link(`${base}/view.html`, '.html', 'a self-contained interactive page'),
         link(`${base}/figure.png`, '.png', 'a figure of the last epoch'),
         link(`${base}/data.csv`, 'data', 'the data points as CSV'));
     }
-    const del = document.createElement('button');
-    del.type = 'button';
-    del.className = 'delete';
-    del.title = 'delete this run';
-    del.textContent = '×';
-    del.addEventListener('click', () => removeRun(run.id));
-    li.append(box, name, badge, del, info, files);
-    list.append(li);
-  }
+    if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null);
+  });
+  for (const li of rows.values()) li.remove();
 }
 
 async function refreshRuns() {
@@ -262,8 +277,14 @@ async function refreshRuns() {
   renderRuns();
   const shown = runById(app.selected);
   if (shown) showCounters(shown);
+  // Safety net besides the progress stream: the view catches up with what the list reports.
+  const lagging = shown && app.compare.length < 2 && shown.epoch > 0 && shown.status !== 'failed'
+    && (!app.view || app.view.ids.join() !== shown.id || app.view.last !== shown.epoch);
+  if (lagging && !app.viewBusy && Date.now() - app.viewAt > LIVE_EVERY_MS) loadView();
   clearTimeout(app.pollTimer);
-  if (app.runs.some((r) => ACTIVE.includes(r.status))) app.pollTimer = setTimeout(() => refreshRuns().catch(() => {}), 1000);
+  if (app.runs.some((r) => ACTIVE.includes(r.status)) || lagging) {
+    app.pollTimer = setTimeout(() => refreshRuns().catch(() => {}), 1000);
+  }
 }
 
 function follow(id) {
@@ -277,6 +298,8 @@ function follow(id) {
     const status = JSON.parse(event.data);
     const i = app.runs.findIndex((r) => r.id === status.id);
     if (i >= 0) app.runs[i] = status;
+    const row = document.querySelector(`#runs .run[data-id="${status.id}"] .run-info`);
+    if (row) row.textContent = runInfo(status);
     if (app.selected === status.id) {
       showCounters(status);
       if (status.epoch > 0 && Date.now() - app.viewAt > LIVE_EVERY_MS) loadView();
@@ -380,6 +403,9 @@ async function loadView() {
     mount(mod, spec, buffer, ids);
   } catch (e) {
     say(`view: ${e.message}`, 'error');
+    console.warn(`netwarp: view: ${e.message}`);
+    clearTimeout(app.retryTimer);
+    app.retryTimer = setTimeout(() => refreshRuns().catch(() => {}), 1500); // and try again
   } finally {
     app.viewBusy = false;
     if (app.viewAgain) loadView();
@@ -409,13 +435,13 @@ function mount(mod, spec, buffer, ids) {
       // fall back to a fresh view below
     }
   }
+  unmount(); // first: the old view may still write its state to the hash as it goes
   if (app.shown && app.shown !== ids.join()) {
     // Another run: start it at its newest epoch rather than at the last run's scrubbed one.
     const hash = window.location.hash.replace(/^#/, '').split('&').filter((p) => p && !p.startsWith('e='));
     window.history.replaceState(null, '', window.location.pathname + window.location.search
       + (hash.length ? `#${hash.join('&')}` : ''));
   }
-  unmount();
   const model = mod.createLocalModel(spec, buffer);
   const cleanup = mod.default.render({ model, el });
   app.view = { cleanup, ids: [...ids], model, last: lastEpoch(spec) };
@@ -497,6 +523,7 @@ async function share() {
 }
 
 async function start() {
+  window.__netwarpApp = app; // for tests and the curious
   takeToken();
   try {
     await loadDatasets();
