@@ -249,7 +249,6 @@ export function fmt(v) {
 }
 
 const INK = '#444';
-const FAINT = '#ddd';
 
 /** A frame rectangle with ticks and labels for a 2-D frame. */
 export function axes2d(ctx, fr, xLabel, yLabel, { yTicks = true } = {}) {
@@ -321,92 +320,6 @@ export function box3d(ctx, fr, labels) {
     const p = project3(fr, ...e);
     ctx.fillText(labels[i], p[0], p[1]);
   });
-  ctx.restore();
-}
-
-// ----------------------------------------------------------------------------- charts
-/**
- * A small line chart: `series` [{values, color, label, dash}], x = index 0..len-1, y range
- * [lo, hi]; a vertical marker at `at` with each series' value there.
- */
-export function lineChart(ctx, rect, series, { lo, hi, at, title, xMax }) {
-  ctx.save();
-  ctx.clearRect(rect.x - 40, rect.y - 16, rect.w + 48, rect.h + 30);
-  ctx.strokeStyle = FAINT;
-  ctx.strokeRect(rect.x + 0.5, rect.y + 0.5, rect.w - 1, rect.h - 1);
-  // one epoch only (a model fitted elsewhere): its values sit mid-chart, as dots
-  const X = (i) => (xMax > 0 ? rect.x + (i / xMax) * rect.w : rect.x + rect.w / 2);
-  const Y = (v) => rect.y + rect.h - ((v - lo) / (hi - lo || 1)) * rect.h;
-  ctx.font = '10px system-ui, sans-serif';
-  ctx.fillStyle = INK;
-  ctx.textBaseline = 'middle';
-  ctx.textAlign = 'right';
-  for (const v of [lo, hi]) ctx.fillText(fmt(v), rect.x - 3, Y(v));
-  ctx.textAlign = 'left';
-  ctx.textBaseline = 'bottom';
-  ctx.fillText(title, rect.x, rect.y - 2);
-  ctx.beginPath();
-  ctx.rect(rect.x, rect.y - 1, rect.w, rect.h + 2);
-  ctx.clip();
-  for (const s of series) {
-    ctx.beginPath();
-    let pen = false;
-    const step = Math.max(1, Math.floor(s.values.length / (rect.w * 2)));
-    for (let i = 0; i < s.values.length; i += step) {
-      const v = s.values[i];
-      if (!Number.isFinite(v)) {
-        pen = false;
-        continue;
-      }
-      if (pen) ctx.lineTo(X(i), Y(v));
-      else ctx.moveTo(X(i), Y(v));
-      pen = true;
-    }
-    ctx.strokeStyle = s.color;
-    ctx.setLineDash(s.dash || []);
-    ctx.lineWidth = 1.5;
-    ctx.stroke();
-    if (s.values.length === 1 && Number.isFinite(s.values[0])) {
-      ctx.fillStyle = s.color;
-      ctx.beginPath();
-      ctx.arc(X(0), Y(s.values[0]), 3, 0, 2 * Math.PI);
-      ctx.fill();
-    }
-  }
-  ctx.setLineDash([]);
-  // legend: a line sample and label per series, right-aligned below the plot
-  let lx = rect.x + rect.w;
-  const ly = rect.y + rect.h + 13;
-  ctx.restore();
-  ctx.save();
-  ctx.font = '10px system-ui, sans-serif';
-  ctx.textAlign = 'right';
-  ctx.textBaseline = 'bottom';
-  for (const s of [...series].reverse()) {
-    if (!s.label) continue;
-    ctx.fillStyle = INK;
-    ctx.fillText(s.label, lx, ly);
-    lx -= ctx.measureText(s.label).width + 3;
-    ctx.beginPath();
-    ctx.setLineDash(s.dash || []);
-    ctx.moveTo(lx - 14, ly - 4);
-    ctx.lineTo(lx, ly - 4);
-    ctx.strokeStyle = s.color;
-    ctx.lineWidth = 1.5;
-    ctx.stroke();
-    ctx.setLineDash([]);
-    lx -= 22;
-  }
-  ctx.beginPath();
-  ctx.rect(rect.x, rect.y - 1, rect.w, rect.h + 2);
-  ctx.clip();
-  if (at != null) {
-    ctx.strokeStyle = '#c00';
-    ctx.beginPath();
-    ctx.moveTo(Math.round(X(at)) + 0.5, rect.y);
-    ctx.lineTo(Math.round(X(at)) + 0.5, rect.y + rect.h);
-    ctx.stroke();
-  }
   ctx.restore();
 }
 
