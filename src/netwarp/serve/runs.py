@@ -71,7 +71,7 @@ class Run:
             layer_sizes=self.layer_sizes, activations=self.activations, params=parts["rows"],
             loss=parts["loss"], train_score=parts["train_score"], test_score=parts["test_score"],
             classes=self.classes, name=self.name, config=self.config, data=self.data,
-            stop_reason=f"not yet (training live, epoch {len(parts['rows']) - 1} of {self.config['max_iter']})",
+            stop_reason=f"not yet, still training ({len(parts['rows']) - 1} of {self.config['max_iter']} epochs)",
         )  # fmt: skip
 
 

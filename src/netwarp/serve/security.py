@@ -8,7 +8,8 @@
 - **Origin**: a state-changing request sent by a browser from another origin is refused,
   so a web page cannot post a form to the local server.
 - **Body size**: bodies beyond ``max_body`` bytes (uploads: ``max_upload``) get a 413.
-- **Headers**: ``headers`` (security headers) are added to every response.
+- **Headers**: ``headers`` (security headers) are added to every response (no
+  Content-Security-Policy on FastAPI's ``/docs`` and ``/redoc``, which load from a CDN).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 UPLOAD_PATH = "/api/uploads"
+DOC_PAGES = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
 
 
 def _host_name(host: str) -> str:
@@ -114,6 +116,8 @@ class Guard:
             return message
 
         extra = self.headers + ([(b"cache-control", b"no-store")] if path.startswith("/api/") else [])
+        if path in DOC_PAGES:  # FastAPI's API pages load Swagger UI / ReDoc from their CDN
+            extra = [h for h in extra if h[0] != b"content-security-policy"]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

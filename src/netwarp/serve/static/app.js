@@ -2,14 +2,11 @@
 // the view to netwarp's one renderer (/static/netwarp.js). The configuration lives in the
 // URL's query (?dataset=...&hidden=8,8...); the renderer keeps its own view state in the hash.
 
+import { fromQuery, readForm, syncUrl, writeForm } from './config.js';
+import { fmt, renderRuns as drawRuns, runInfo } from './runs.js';
+
 const $ = (id) => document.getElementById(id);
 
-const DEFAULTS = {
-  dataset: 'interval1d', n: null, noise: null, data_seed: 0, hidden: [2], activation: 'tanh', solver: 'sgd',
-  learning_rate_init: 0.02, batch_size: 'auto', alpha: 0.0001, max_iter: 1500, early_stop: true, random_state: 1,
-};
-const INTS = ['n', 'data_seed', 'max_iter', 'random_state'];
-const FLOATS = ['noise', 'learning_rate_init', 'alpha'];
 const ACTIVE = ['queued', 'running'];
 const LIVE_EVERY_MS = 600; // at most this often the live view is rebuilt while training
 
@@ -70,83 +67,6 @@ function say(text, kind = '') {
   el.className = `message ${kind}`;
 }
 
-// ---------------------------------------------------------------------- configuration
-function readForm() {
-  const cfg = { dataset: $('dataset').value };
-  for (const k of INTS) {
-    const raw = $(k).value.trim();
-    cfg[k] = raw === '' ? DEFAULTS[k] : Number(raw);
-  }
-  for (const k of FLOATS) {
-    const raw = $(k).value.trim();
-    cfg[k] = raw === '' ? DEFAULTS[k] : Number(raw);
-  }
-  const hidden = $('hidden').value.split(',').map((s) => s.trim()).filter(Boolean);
-  cfg.hidden = hidden.map(Number);
-  if (!cfg.hidden.length || cfg.hidden.some((v) => !Number.isInteger(v) || v < 1)) {
-    throw new Error('hidden layers: give positive whole widths separated by commas, e.g. 8,8');
-  }
-  cfg.activation = $('activation').value;
-  cfg.solver = $('solver').value;
-  const batch = $('batch_size').value.trim().toLowerCase();
-  cfg.batch_size = batch === '' || batch === 'auto' ? 'auto' : Number(batch);
-  cfg.early_stop = $('early_stop').checked;
-  for (const k of [...INTS, ...FLOATS]) {
-    if (cfg[k] !== null && !Number.isFinite(cfg[k])) throw new Error(`${k}: not a number`);
-  }
-  if (cfg.batch_size !== 'auto' && !Number.isInteger(cfg.batch_size)) throw new Error('batch size: a whole number or auto');
-  return cfg;
-}
-
-function writeForm(cfg) {
-  if ([...$('dataset').options].some((o) => o.value === cfg.dataset)) $('dataset').value = cfg.dataset;
-  for (const k of [...INTS, ...FLOATS]) $(k).value = cfg[k] === null || cfg[k] === undefined ? '' : String(cfg[k]);
-  $('hidden').value = cfg.hidden.join(',');
-  $('activation').value = cfg.activation;
-  $('solver').value = cfg.solver;
-  $('batch_size').value = String(cfg.batch_size);
-  $('early_stop').checked = Boolean(cfg.early_stop);
-  showSummary();
-}
-
-/** The configuration as URL query text (only what differs from the defaults). */
-function toQuery(cfg) {
-  const params = new URLSearchParams();
-  for (const [k, def] of Object.entries(DEFAULTS)) {
-    const v = cfg[k];
-    const text = Array.isArray(v) ? v.join(',') : v === null ? '' : String(v);
-    const base = Array.isArray(def) ? def.join(',') : def === null ? '' : String(def);
-    if (text !== base) params.set(k, k === 'early_stop' ? (v ? '1' : '0') : text);
-  }
-  return params;
-}
-
-function fromQuery(params) {
-  const cfg = { ...DEFAULTS, hidden: [...DEFAULTS.hidden] };
-  for (const k of Object.keys(DEFAULTS)) {
-    if (!params.has(k)) continue;
-    const raw = params.get(k);
-    if (k === 'hidden') cfg.hidden = raw.split(',').map(Number).filter((v) => Number.isInteger(v) && v > 0);
-    else if (k === 'early_stop') cfg.early_stop = raw === '1' || raw === 'true';
-    else if (INTS.includes(k) || FLOATS.includes(k)) cfg[k] = raw === '' ? null : Number(raw);
-    else if (k === 'batch_size') cfg.batch_size = raw === 'auto' ? 'auto' : Number(raw);
-    else cfg[k] = raw;
-  }
-  if (!cfg.hidden.length) cfg.hidden = [...DEFAULTS.hidden];
-  return cfg;
-}
-
-function syncUrl() {
-  let cfg;
-  try {
-    cfg = readForm();
-  } catch {
-    return;
-  }
-  const q = toQuery(cfg).toString();
-  window.history.replaceState(null, '', window.location.pathname + (q ? `?${q}` : '') + window.location.hash);
-}
-
 function showSummary() {
   const d = app.datasets.find((x) => x.name === $('dataset').value);
   $('dataset-summary').textContent = d
@@ -182,10 +102,6 @@ function runById(id) {
   return app.runs.find((r) => r.id === id);
 }
 
-function fmt(v, digits = 3) {
-  return v === null || v === undefined ? '–' : Number(v).toFixed(digits);
-}
-
 function showCounters(run) {
   if (!run) return;
   $('epoch').textContent = String(run.epoch);
@@ -206,70 +122,9 @@ function showCounters(run) {
   $('pause').textContent = run.paused ? 'Resume' : 'Pause';
 }
 
-function link(href, text, title) {
-  const a = document.createElement('a');
-  a.href = withToken(href);
-  a.textContent = text;
-  a.title = title;
-  a.setAttribute('download', '');
-  return a;
-}
-
-function runInfo(run) {
-  return `epoch ${run.epoch}/${run.max_iter}` + (run.test_score !== null ? ` · test ${fmt(run.test_score, 2)}` : '');
-}
-
-function makeRow(run) {
-  const li = document.createElement('li');
-  li.dataset.id = run.id;
-  const box = document.createElement('input');
-  box.type = 'checkbox';
-  box.title = 'compare (tick two runs)';
-  box.addEventListener('change', () => toggleCompare(run.id, box.checked));
-  const name = document.createElement('button');
-  name.type = 'button';
-  name.className = 'run-name';
-  name.textContent = run.name;
-  name.title = run.name;
-  name.addEventListener('click', () => select(run.id));
-  const badge = document.createElement('span');
-  badge.className = 'badge';
-  const del = document.createElement('button');
-  del.type = 'button';
-  del.className = 'delete';
-  del.title = 'delete this run';
-  del.textContent = '×';
-  del.addEventListener('click', () => removeRun(run.id));
-  const info = document.createElement('span');
-  info.className = 'run-info';
-  const files = document.createElement('span');
-  files.className = 'files';
-  li.append(box, name, badge, del, info, files);
-  return li;
-}
-
-/** Bring the list in line with app.runs (newest first), updating rows in place so clicks are never lost. */
 function renderRuns() {
-  const list = $('runs');
-  const rows = new Map([...list.children].map((li) => [li.dataset.id, li]));
-  [...app.runs].reverse().forEach((run, i) => {
-    const li = rows.get(run.id) || makeRow(run);
-    rows.delete(run.id);
-    li.className = `run ${run.status}${run.id === app.selected ? ' selected' : ''}`;
-    li.querySelector('input').checked = app.compare.includes(run.id);
-    li.querySelector('.badge').textContent = run.paused ? 'paused' : run.status;
-    li.querySelector('.run-info').textContent = runInfo(run);
-    const files = li.querySelector('.files');
-    if (run.epoch > 0 && !files.childElementCount) {
-      const base = `/api/runs/${run.id}`;
-      files.append(link(`${base}/trajectory.npz`, '.npz', 'the trajectory (every epoch so far)'),
-        link(`${base}/view.html`, '.html', 'a self-contained interactive page'),
-        link(`${base}/figure.png`, '.png', 'a figure of the last epoch'),
-        link(`${base}/data.csv`, 'data', 'the data points as CSV'));
-    }
-    if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null);
-  });
-  for (const li of rows.values()) li.remove();
+  drawRuns($('runs'), app.runs, { selected: app.selected, compare: app.compare, url: withToken },
+    { select, compare: toggleCompare, remove: removeRun });
 }
 
 async function refreshRuns() {
@@ -533,6 +388,7 @@ async function start() {
   }
   const params = new URLSearchParams(window.location.search);
   writeForm(fromQuery(params));
+  showSummary();
   $('config').addEventListener('submit', train);
   $('config').addEventListener('change', syncUrl);
   $('dataset').addEventListener('change', showSummary);
