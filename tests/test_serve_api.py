@@ -417,6 +417,19 @@ def test_queue_bound_gives_429() -> None:
         assert r.status_code == 429 and "at most 2" in r.json()["detail"]
 
 
+def test_memory_budget_forgets_finished_runs_first() -> None:
+    budget = 500_000  # one LONG_RUN keeps 337 parameters x 1201 epochs = 404 737 floats
+    with TestClient(create_app(workers=1, max_floats=budget), base_url=BASE) as c:
+        first = submit(c, **LONG_RUN)
+        r = c.post("/api/runs", json=LONG_RUN)
+        assert r.status_code == 429 and "memory" in r.json()["detail"]
+        c.post(f"/api/runs/{first}/cancel")
+        assert wait(c, first)["status"] == "cancelled"
+        second = submit(c, **LONG_RUN)  # the finished run makes room
+        assert c.get(f"/api/runs/{first}").status_code == 404
+        c.delete(f"/api/runs/{second}")
+
+
 @pytest.mark.parametrize(
     "path",
     [

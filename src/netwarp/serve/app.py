@@ -67,9 +67,22 @@ def _one_line(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-def create_app(*, token: str | None = None, workers: int = 2, max_queued: int = 32, max_runs: int = 64) -> FastAPI:
-    """A new app. ``token``: required on every ``/api/`` call when set (use it beyond localhost)."""
-    manager = RunManager(workers=workers, max_queued=max_queued, max_runs=max_runs)
+def create_app(
+    *,
+    token: str | None = None,
+    workers: int = 2,
+    max_queued: int = 32,
+    max_runs: int = 64,
+    max_floats: int = 40_000_000,
+) -> FastAPI:
+    """A new app.
+
+    ``token``: required on every ``/api/`` call when set (always set it beyond localhost).
+    ``workers``: training processes. ``max_queued``: runs queued or training at once (more get
+    a 429). ``max_runs`` / ``max_floats``: runs kept, and their parameter histories together
+    in floats; the oldest finished runs are forgotten first.
+    """
+    manager = RunManager(workers=workers, max_queued=max_queued, max_runs=max_runs, max_floats=max_floats)
     views = ViewPool()
 
     @contextlib.asynccontextmanager

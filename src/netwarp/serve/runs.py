@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from netwarp.engine import n_params
 from netwarp.errors import NetwarpError
 from netwarp.serve.worker import CANCEL, PAUSE, RUN, Job, worker_main
 from netwarp.trajectory import Trajectory
@@ -59,6 +60,7 @@ class Run:
     trajectory: Trajectory | None = None
     cancel_requested: bool = False
     worker: int | None = None
+    floats: int = 0  # its parameter history at most: n_params * (max_iter + 1)
 
     def snapshot(self) -> Trajectory | None:
         """The run's trajectory: final when finished, else the epochs trained so far (None if none)."""
@@ -87,10 +89,14 @@ class _Worker:
 class RunManager:
     """Queue, workers and the table of runs of one server."""
 
-    def __init__(self, workers: int = 2, max_queued: int = 32, max_runs: int = 64) -> None:
+    def __init__(
+        self, workers: int = 2, max_queued: int = 32, max_runs: int = 64, max_floats: int = 40_000_000
+    ) -> None:
         self.n_workers = max(1, int(workers))
         self.max_queued = max_queued
         self.max_runs = max_runs
+        #: Parameter histories of all kept runs together, in floats (8 bytes each; 320 MB by default).
+        self.max_floats = max_floats
         self.lock = threading.RLock()
         self.runs: dict[str, Run] = {}
         self._by_seq: dict[int, Run] = {}
@@ -113,16 +119,17 @@ class RunManager:
                 raise QueueFullError(
                     f"{waiting} runs are queued or training (at most {self.max_queued}); wait or cancel some"
                 )
-            self._evict()
-            seq = next(self._seq)
             classes = np.unique(data.y_train)
             n_out = 1 if len(classes) <= 2 else len(classes)
             hidden = tuple(int(h) for h in job_options["hidden"])
+            floats = n_params([data.n_features, *hidden, n_out]) * (int(job_options["max_iter"]) + 1)
+            self._evict(floats)
+            seq = next(self._seq)
             run = Run(
                 id=secrets.token_hex(6), seq=seq, config=config, name=name,
                 layer_sizes=(data.n_features, *hidden, n_out),
                 activations=(job_options["activation"],) * len(hidden) + ("softmax" if n_out > 1 else "logistic",),
-                classes=classes, data=data,
+                classes=classes, data=data, floats=floats,
             )  # fmt: skip
             job = Job(seq, name, data.name, data.X_train, data.y_train, data.X_test, data.y_test, job_options)
             self.runs[run.id] = run
@@ -212,12 +219,21 @@ class RunManager:
             if w is not None:
                 w.control[0], w.control[1] = run.seq, CANCEL
 
-    def _evict(self) -> None:
-        """Forget the oldest finished runs so at most ``max_runs`` are kept."""
-        while len(self.runs) >= self.max_runs:
+    def _evict(self, floats: int) -> None:
+        """Forget the oldest finished runs so that at most ``max_runs`` runs and ``max_floats``
+        parameters (counting the new run's ``floats`` at their most) are kept."""
+
+        def over() -> bool:
+            kept = sum(r.floats for r in self.runs.values())
+            return len(self.runs) >= self.max_runs or kept + floats > self.max_floats
+
+        while over():
             old = next((r for r in self.runs.values() if r.status in TERMINAL), None)
             if old is None:
-                raise QueueFullError(f"{len(self.runs)} runs are kept (at most {self.max_runs}); delete some")
+                raise QueueFullError(
+                    f"the runs in progress use the server's memory for runs (at most {self.max_runs} runs, "
+                    f"{self.max_floats:,} stored numbers); wait for some to finish or cancel some"
+                )
             del self.runs[old.id]
             self._by_seq.pop(old.seq, None)
 
