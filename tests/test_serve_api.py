@@ -499,6 +499,47 @@ def test_cli_bad_flags(capsys: pytest.CaptureFixture[str], args: list[str], word
     assert err.startswith("netwarp: error:") and words in err
 
 
+def test_cli_beyond_localhost_generates_and_requires_a_token() -> None:
+    """--host other than 127.0.0.1/localhost: a token is generated, printed and required (127.0.0.2 is loopback)."""
+    import re
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netwarp.cli", "serve", "--host", "127.0.0.2", "--port", "0", "--no-open",
+         "--workers", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline() for _ in range(2)]
+        m = re.search(r"(http://127\.0\.0\.2:\d+/)\?token=([\w-]+)", lines[0])
+        assert m, lines
+        url, token = m.groups()
+        assert len(token) >= 24 and token in lines[1]
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(url + "api/limits", timeout=2)
+                raise AssertionError("the API answered without a token")
+            except urllib.error.HTTPError as exc:
+                assert exc.code == 401
+                break
+            except urllib.error.URLError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        req = urllib.request.Request(url + "api/limits", headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(req, timeout=5) as r:
+            assert json.load(r)["token_required"] is True
+        with urllib.request.urlopen(url, timeout=5) as r:  # the page itself is public; it reads ?token=
+            assert r.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
 def test_missing_extra_gives_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     import netwarp.serve as serve
 
