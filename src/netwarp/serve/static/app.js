@@ -111,7 +111,8 @@ function showCounters(run) {
   $('progress-bar').style.width = `${Math.min(100, (100 * run.epoch) / Math.max(1, run.max_iter))}%`;
   $('progress-bar').className = run.status;
   const c = run.config;
-  $('run-title').textContent = run.name;
+  const pair = app.compare.length === 2 ? app.compare.map(runById).filter(Boolean) : [];
+  $('run-title').textContent = pair.length === 2 ? `${pair[0].name}  vs  ${pair[1].name}` : run.name;
   const state = run.paused ? 'paused' : run.status;
   const why = run.error || (ACTIVE.includes(run.status) ? '' : run.stop_reason);
   $('run-detail').textContent = `${state}${why ? ` — ${why}` : ''} · ${c.solver}, lr ${c.learning_rate_init}, `
@@ -184,8 +185,9 @@ function toggleCompare(id, on) {
   if (on) app.compare.push(id);
   if (app.compare.length > 2) app.compare = app.compare.slice(-2);
   renderRuns();
-  if (app.compare.length === 2) loadView();
-  else if (app.compare.length === 0 && app.selected) loadView();
+  showCounters(runById(app.selected) || runById(app.compare[0]));
+  const ids = app.compare.length === 2 ? app.compare : app.selected ? [app.selected] : [];
+  if (ids.length && ids.join() !== app.shown) loadView();
 }
 
 async function removeRun(id) {
