@@ -46,5 +46,5 @@ def test_no_input_causes_a_server_error(case: Any) -> None:
 
 
 def test_the_schema_covers_the_api() -> None:
-    paths = {op.path for op in (result.ok() for result in schema.get_all_operations())}
+    paths = {result.ok().path for result in schema.get_all_operations() if hasattr(result, "ok")}
     assert {"/api/runs", "/api/runs/{run_id}", "/api/datasets", "/api/uploads", "/api/view"} <= paths
