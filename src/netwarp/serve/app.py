@@ -124,8 +124,12 @@ def create_app(
         return JSONResponse({"detail": str(exc)}, status_code=400)
 
     @app.get("/", include_in_schema=False)
-    def index() -> FileResponse:
-        return FileResponse(STATIC / "app.html", media_type=_TYPES[".html"], headers={"Cache-Control": "no-cache"})
+    def index() -> Response:
+        page = static_file("app.html")
+        if page is None:
+            detail = f"the web app's files are missing from this install ({STATIC}); reinstall netwarp"
+            return JSONResponse({"detail": detail}, status_code=503)
+        return FileResponse(page, media_type=_TYPES[".html"], headers={"Cache-Control": "no-cache"})
 
     @app.get("/app/{name}", include_in_schema=False)
     def app_file(name: str) -> Response:
