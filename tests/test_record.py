@@ -182,3 +182,14 @@ def test_from_estimator_forward_equals_predict_proba(seed_data: Any) -> None:
     np.testing.assert_allclose(traj.predict_proba(seed_data.X_test), model.predict_proba(seed_data.X_test))
     with pytest.raises(NetwarpError, match="not fitted"):
         netwarp.from_estimator(MLPClassifier())
+
+
+def test_on_epoch_streams_what_is_recorded(seed_data: Any) -> None:
+    seen: list[tuple[int, Any, float]] = []
+    traj = netwarp.train(
+        seed_data.X_train, seed_data.y_train, max_iter=30, early_stop=False,
+        on_epoch=lambda e, params, loss: seen.append((e, params, loss)),
+    )  # fmt: skip
+    assert [e for e, _, _ in seen] == list(range(31))
+    np.testing.assert_array_equal(np.stack([p for _, p, _ in seen]), traj.params)
+    np.testing.assert_array_equal([loss for _, _, loss in seen], traj.loss)

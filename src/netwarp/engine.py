@@ -32,7 +32,7 @@ from sklearn.utils import check_random_state
 from netwarp.errors import NetwarpError
 
 Array = NDArray[np.float64]
-EpochCallback = Callable[[int, list[Array], list[Array], float], None]
+EpochCallback = Callable[[int, Array, float], None]
 
 _EPS = float(np.finfo(np.float64).eps)
 
@@ -231,8 +231,9 @@ def train(
     """Train an MLP on ``X`` ``(n, d)`` against targets ``Y`` ``(n, k)`` and keep every epoch.
 
     ``Y`` holds what scikit-learn trains against: the label-binarised classes (bool) for a
-    classifier, the float targets for a regressor. ``callback(epoch, coefs, intercepts,
-    loss)`` runs after each epoch with *views* of the live parameters (copy to keep them).
+    classifier, the float targets for a regressor. ``callback(epoch, theta, loss)`` runs
+    once for the initialisation (epoch 0, loss NaN) and after each epoch, with ``theta`` a
+    *view* of the live flat parameter vector ``(n_params,)`` (copy it to keep it).
     ``should_stop()`` is polled after each epoch; when it returns True training ends with
     ``stop_reason == "cancelled"``.
     """
@@ -313,6 +314,8 @@ def train(
     starts = list(range(0, n, batch_size))
     sample_idx = np.arange(n, dtype=int)
     history = [theta.copy()]
+    if callback is not None:
+        callback(0, theta, math.nan)
     loss_curve: list[float] = []
     best_loss = math.inf
     no_improve = 0
@@ -347,7 +350,7 @@ def train(
                 lr = float(cfg.learning_rate_init) / (t + 1) ** cfg.power_t
             history.append(theta.copy())
             if callback is not None:
-                callback(len(loss_curve), W, B, epoch_loss)
+                callback(len(loss_curve), theta, epoch_loss)
             if no_improve > cfg.n_iter_no_change:
                 if sgd and cfg.learning_rate == "adaptive" and lr > 1e-6:
                     lr /= 5.0

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import LabelBinarizer
@@ -26,6 +27,8 @@ from netwarp.errors import NetwarpError, UnsupportedParameterError
 from netwarp.trajectory import Trajectory
 
 ProgressCallback = Callable[[int, int, float], None]
+#: ``on_epoch(epoch, params, loss)``: epoch 0 is the initialisation (full training loss).
+EpochHook = Callable[[int, NDArray[np.float64], float], None]
 
 _CONFIG_KEYS = (
     "hidden_layer_sizes", "activation", "solver", "alpha", "batch_size", "learning_rate",
@@ -76,6 +79,7 @@ def record(
     dataset_name: str = "",
     progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
+    on_epoch: EpochHook | None = None,
 ) -> Trajectory:
     """Train ``estimator`` on ``X`` ``(n, d)``, ``y`` ``(n,)`` and record every epoch.
 
@@ -85,7 +89,11 @@ def record(
     ``intercepts_``, ``n_iter_``, ``loss_curve_``, ``classes_``...), so ``predict`` works.
 
     ``progress(epoch, max_iter, loss)`` is called after each epoch; ``should_stop()`` may
-    cancel training between epochs. ``X_test``/``y_test`` add test scores per epoch.
+    cancel training between epochs. ``on_epoch(epoch, params, loss)`` receives a copy of the
+    flat parameters ``(n_params,)`` (the layout of :attr:`Trajectory.params`) as they are
+    recorded: first epoch 0 with the full training loss, then every epoch with its mean
+    mini-batch loss, so a live view can follow training. ``X_test``/``y_test`` add test
+    scores per epoch.
     """
     if not isinstance(estimator, MLPClassifier | MLPRegressor):
         raise NetwarpError(
@@ -112,13 +120,26 @@ def record(
         Y = ya.reshape(len(ya), -1).astype(np.float64)
         out_activation, loss = "identity", "squared_error"
 
-    def on_epoch(epoch: int, W: list[Any], B: list[Any], value: float) -> None:
+    data = _dataset(Xa, ya, X_test, y_test, dataset_name)
+    hidden = cfg.activation
+    activations = (hidden,) * len(cfg.hidden_layer_sizes) + (out_activation,)
+    classes = None if lb is None else lb.classes_
+    layer_units = (Xa.shape[1], *cfg.hidden_layer_sizes, Y.shape[1])
+
+    def engine_epoch(epoch: int, theta: NDArray[np.float64], value: float) -> None:
+        if epoch == 0:
+            if on_epoch is not None:
+                first = Trajectory(layer_units, activations, theta[None].copy(), classes=classes)
+                on_epoch(0, theta.copy(), _full_loss(first, Xa, Y, cfg.alpha))
+            return
         if progress is not None:
             progress(epoch, cfg.max_iter, value)
+        if on_epoch is not None:
+            on_epoch(epoch, theta.copy(), value)
 
     result = engine.train(
         Xa, Y, cfg, out_activation=out_activation, loss=loss,
-        callback=on_epoch if progress else None, should_stop=should_stop,
+        callback=engine_epoch if (progress or on_epoch) else None, should_stop=should_stop,
     )  # fmt: skip
     _leave_fitted(estimator, X, Xa, lb, result, out_activation)
     if result.n_iter == cfg.max_iter and not result.converged:
@@ -129,9 +150,6 @@ def record(
             stacklevel=2,
         )
 
-    hidden = cfg.activation
-    activations = (hidden,) * len(cfg.hidden_layer_sizes) + (out_activation,)
-    data = _dataset(Xa, ya, X_test, y_test, dataset_name)
     config = {k: getattr(cfg, k) for k in _CONFIG_KEYS}
     config["hidden_layer_sizes"] = list(cfg.hidden_layer_sizes)
     if math.isinf(config["n_iter_no_change"]):
@@ -141,7 +159,7 @@ def record(
         layer_sizes=tuple(result.layer_units),
         activations=activations,
         params=result.history,
-        classes=None if lb is None else lb.classes_,
+        classes=classes,
         stop_reason=result.stop_reason,
         name=name if name is not None else hidden,
         config=config,
@@ -231,13 +249,15 @@ def train(
     dataset_name: str = "",
     progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
+    on_epoch: EpochHook | None = None,
     **params: Any,
 ) -> Trajectory:
     """Train an ``MLPClassifier`` configured like the seed notebook and record every epoch.
 
     ``early_stop=True`` keeps scikit-learn's stopping rule (loss improves by less than
     ``tol`` for ``n_iter_no_change`` epochs); ``early_stop=False`` trains all ``max_iter``
-    epochs. Other ``MLPClassifier`` parameters pass through ``**params``.
+    epochs. Other ``MLPClassifier`` parameters pass through ``**params``; ``progress``,
+    ``should_stop`` and ``on_epoch`` are :func:`record`'s.
     """
     sizes = (hidden,) if isinstance(hidden, int) else tuple(hidden)
     if not early_stop:
@@ -254,7 +274,7 @@ def train(
         warnings.simplefilter("ignore", ConvergenceWarning)
         return record(
             est, X, y, X_test, y_test, name=name, dataset_name=dataset_name,
-            progress=progress, should_stop=should_stop,
+            progress=progress, should_stop=should_stop, on_epoch=on_epoch,
         )  # fmt: skip
 
 

@@ -53,78 +53,44 @@ def train_job(job: Job, report: Callable[[int, dict[str, Any]], None], should_st
     ``rows`` ``(k, n_params)`` and ``loss``, ``train_score``, ``test_score`` ``(k,)``.
     """
     import numpy as np
-    from sklearn.neural_network import MLPClassifier
-    from sklearn.preprocessing import LabelBinarizer
-    from sklearn.utils import check_random_state
 
-    from netwarp import engine
-    from netwarp.datasets import Dataset
-    from netwarp.record import _CONFIG_KEYS, _engine_config, _full_loss
+    from netwarp.record import train
     from netwarp.trajectory import Trajectory
 
     opts = dict(job.options)
     hidden = tuple(int(h) for h in opts.pop("hidden"))
-    params: dict[str, Any] = {} if opts.pop("early_stop") else {"n_iter_no_change": np.inf}
-    est = MLPClassifier(hidden_layer_sizes=hidden, **opts, **params)
-    cfg = _engine_config(est)
+    early_stop = bool(opts.pop("early_stop"))
     X = np.asarray(job.X_train, dtype=np.float64)
     y = np.asarray(job.y_train)
-    lb = LabelBinarizer().fit(y)
-    Y = lb.transform(y).astype(bool)
-    out_activation = "softmax" if len(lb.classes_) > 2 else "logistic"
-    layer_units = [X.shape[1], *hidden, Y.shape[1]]
-    activations = (cfg.activation,) * len(hidden) + (out_activation,)
     X_test, y_test = np.asarray(job.X_test, dtype=np.float64), np.asarray(job.y_test)
-
-    def partial(rows: Any) -> Trajectory:
-        return Trajectory(tuple(layer_units), activations, rows, classes=lb.classes_)
-
-    # The engine's own first draw from the same seed: epoch 0, which its callback never shows.
-    theta0 = engine.initial_theta(cfg, layer_units, check_random_state(cfg.random_state))
-    buffer: list[Any] = [theta0]
-    losses: list[float] = [_full_loss(partial(theta0[None]), X, Y, cfg.alpha)]
+    classes = np.unique(y)  # the order LabelBinarizer (and so the network's outputs) uses
+    n_out = 1 if len(classes) == 2 else len(classes)
+    layer_units = (X.shape[1], *hidden, n_out)
+    activations = (str(opts.get("activation", "tanh")),) * len(hidden) + ("logistic" if n_out == 1 else "softmax",)
+    buffer: list[Any] = []
+    losses: list[float] = []
     last = [time.monotonic()]
 
     def flush(epoch: int) -> None:
         rows = np.stack(buffer)
-        t = partial(rows)
+        t = Trajectory(layer_units, activations, rows, classes=classes)
         test = t.scores(X_test, y_test) if len(y_test) else np.full(len(rows), np.nan)
         report(epoch, {"rows": rows, "loss": np.array(losses), "train_score": t.scores(X, y), "test_score": test})
         buffer.clear()
         losses.clear()
 
-    def on_epoch(epoch: int, W: list[Any], B: list[Any], loss: float) -> None:
-        buffer.append(np.concatenate([w.ravel() for w in W] + [b.ravel() for b in B]))
+    def on_epoch(epoch: int, params: Any, loss: float) -> None:
+        buffer.append(params)
         losses.append(loss)
         now = time.monotonic()
-        if now - last[0] >= REPORT_EVERY:
+        if epoch == 0 or now - last[0] >= REPORT_EVERY:
             last[0] = now
             flush(epoch)
 
-    result = engine.train(
-        X, Y, cfg, out_activation=out_activation, loss="log_loss", callback=on_epoch, should_stop=should_stop
-    )
-    config = {k: getattr(cfg, k) for k in _CONFIG_KEYS}
-    config["hidden_layer_sizes"] = list(cfg.hidden_layer_sizes)
-    if np.isinf(config["n_iter_no_change"]):
-        config["n_iter_no_change"] = "inf"
-    config["estimator"] = "MLPClassifier"
-    data = Dataset(job.dataset_name, X, y, X_test, y_test)
-    traj = Trajectory(
-        layer_sizes=tuple(result.layer_units),
-        activations=activations,
-        params=result.history,
-        classes=lb.classes_,
-        stop_reason=result.stop_reason,
-        name=job.name,
-        config=config,
-        data=data,
-    )
-    traj.loss = np.array([_full_loss(traj, X, Y, cfg.alpha), *result.loss_curve], dtype=np.float64)
-    traj.train_score = traj.scores(X, y)
-    if len(data.y_test):
-        traj.test_score = traj.scores(data.X_test, data.y_test)
-    return traj
+    return train(
+        X, y, hidden=hidden, early_stop=early_stop, X_test=X_test, y_test=y_test, name=job.name,
+        dataset_name=job.dataset_name, should_stop=should_stop, on_epoch=on_epoch, **opts,
+    )  # fmt: skip
 
 
 def worker_main(index: int, jobs: Any, events: Any, control: Any, server: int) -> None:
