@@ -345,16 +345,10 @@ def train_tour(
 def write_tour(out: str | Path, results: list[StepResult] | None = None, **kwargs: Any) -> Path:
     """Train (unless ``results`` are given) and write ``out/netwarp-essay.html``; returns its path."""
     from netwarp.essay_page import render_page
-    from netwarp.trajio import atomic_write
+    from netwarp.trajio import atomic_write, ensure_directory
 
-    out = Path(out)
     choose(kwargs.get("only"))
-    if out.exists() and not out.is_dir():
-        raise NetwarpError(f"--out {out}: exists and is not a directory")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise NetwarpError(f"--out {out}: cannot create directory ({exc.strerror})") from None
+    out = ensure_directory(out)
     t0 = time.perf_counter()
     results = train_tour(with_view=True, **kwargs) if results is None else results
     text = render_page(results, seconds=time.perf_counter() - t0).encode("utf-8")

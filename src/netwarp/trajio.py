@@ -66,6 +66,20 @@ def atomic_write(path: str | Path, write: Any) -> Path:
     return path
 
 
+def ensure_directory(path: str | Path, flag: str = "--out") -> Path:
+    """Create the output directory ``path`` if needed, or raise a one-line error naming ``flag``."""
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise NetwarpError(f"{flag} {out}: exists and is not a directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise NetwarpError(f"{flag} {out}: cannot create directory ({exc.strerror})") from None
+    if not os.access(out, os.W_OK):
+        raise NetwarpError(f"{flag} {out}: permission denied")
+    return out
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

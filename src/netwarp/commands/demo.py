@@ -12,8 +12,7 @@ from typing import Any
 from netwarp import datasets
 from netwarp.commands._common import save_figure
 from netwarp.commands.train import train_with_progress
-from netwarp.errors import NetwarpError
-from netwarp.trajio import save
+from netwarp.trajio import ensure_directory, save
 
 #: The seed notebook's configuration.
 SEED = {
@@ -44,15 +43,7 @@ def train_runs() -> tuple[datasets.Dataset, list[Any]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise NetwarpError(f"--out {out}: exists and is not a directory")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise NetwarpError(f"--out {out}: cannot create directory ({exc.strerror})") from None
-    if not os.access(out, os.W_OK):
-        raise NetwarpError(f"--out {out}: permission denied")
+    out = ensure_directory(args.out)
     _, runs = train_runs()
 
     print()
