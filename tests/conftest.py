@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,18 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import netwarp
 from netwarp.datasets import Dataset
 from netwarp.trajectory import Trajectory
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Under ``scripts/test`` (NETWARP_STRICT=1) a skipped test fails: everything it needs is installed there,
+    so a skip would hide a missing browser, node or extra behind a green run."""
+    report = yield
+    if os.environ.get("NETWARP_STRICT") == "1" and report.skipped:
+        report.outcome = "failed"
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.longrepr = f"skipped under NETWARP_STRICT=1: {reason}"
+    return report
 
 
 @pytest.fixture(scope="session")
