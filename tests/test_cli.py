@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -146,3 +147,44 @@ def test_help_for_every_command(capsys: Any) -> None:
     for name in COMMANDS:
         code, out, _ = run_cli(capsys, name, "--help")
         assert code == 0 and f"netwarp {name}" in out
+
+
+def test_train_regression_from_a_file(capsys: Any, tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (200, 2))
+    y = np.sin(3 * X[:, 0]) + X[:, 1] ** 2
+    data = tmp_path / "reg.csv"
+    data.write_text("a,b,target\n" + "".join(f"{a},{b},{t}\n" for (a, b), t in zip(X, y, strict=True)))
+    out = tmp_path / "reg.npz"
+    code, stdout, err = run_cli(
+        capsys, "train", "--data", str(data), "--label", "target", "--task", "regression", "--hidden", "8",
+        "--solver", "adam", "--lr", "0.01", "--max-iter", "50", "--no-early-stop", "-o", str(out),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "R^2" in stdout
+    t = netwarp.load(out)
+    assert t.classes is None and t.out_activation == "identity" and t.n_epochs == 50
+    assert t.train_score[-1] > t.train_score[0]
+    code, _, err = run_cli(capsys, "train", "--task", "regression", "-o", str(tmp_path / "x.npz"))
+    assert code == 2 and "--task regression needs --data" in err
+
+
+def test_broken_pipe_is_quiet(capsys: Any, run_file: Path, monkeypatch: Any) -> None:
+    """`netwarp info RUN.npz | head -1`: the reader goes away; no traceback, no error line."""
+    read_end, write_end = os.pipe()
+
+    class ClosedPipe(io.TextIOBase):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def fileno(self) -> int:
+            return write_end
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    try:
+        code = main(["info", str(run_file)])
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    assert code == 1
+    assert capsys.readouterr().err == ""

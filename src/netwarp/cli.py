@@ -53,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NetwarpError as exc:
         sys.stderr.write(f"netwarp: error: {exc}\n")
         return 2
+    except BrokenPipeError:  # e.g. `netwarp info RUN.npz | head`: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except KeyboardInterrupt:
         sys.stderr.write("netwarp: interrupted\n")
         return 130

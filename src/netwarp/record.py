@@ -250,9 +250,12 @@ def train(
     progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
     on_epoch: EpochHook | None = None,
+    task: str = "classification",
     **params: Any,
 ) -> Trajectory:
     """Train an ``MLPClassifier`` configured like the seed notebook and record every epoch.
+
+    ``task="regression"`` trains an ``MLPRegressor`` on float targets instead.
 
     ``early_stop=True`` keeps scikit-learn's stopping rule (loss improves by less than
     ``tol`` for ``n_iter_no_change`` epochs); ``early_stop=False`` trains all ``max_iter``
@@ -262,8 +265,11 @@ def train(
     sizes = (hidden,) if isinstance(hidden, int) else tuple(hidden)
     if not early_stop:
         params["n_iter_no_change"] = np.inf
+    if task not in ("classification", "regression"):
+        raise NetwarpError(f"task must be 'classification' or 'regression', got {task!r}")
+    model = MLPClassifier if task == "classification" else MLPRegressor
     try:
-        est = MLPClassifier(
+        est = model(
             hidden_layer_sizes=sizes, activation=activation, solver=solver,
             learning_rate_init=learning_rate_init, max_iter=max_iter,
             random_state=random_state, batch_size=batch_size, alpha=alpha, **params,

@@ -36,6 +36,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--split-seed", type=int, help=f"seed of the --data split (default {datasets.SPLIT_SEED})")
     limit = f"size limit of --data in MB (default {datafile.MAX_MB:g})"
     p.add_argument("--max-mb", type=float, default=datafile.MAX_MB, help=limit)
+    p.add_argument(
+        "--task", choices=("classification", "regression"), default="classification",
+        help="classification (labels) or regression (numeric targets, --data only; default classification)",
+    )  # fmt: skip
     p.add_argument("--hidden", default="2", help="hidden layer widths: 2 or 8,8 (default 2)")
     p.add_argument("--activation", default="tanh", help="tanh, identity, relu or logistic (default tanh)")
     p.add_argument("--solver", default="sgd", help="sgd or adam (default sgd)")
@@ -77,6 +81,7 @@ def options(args: argparse.Namespace) -> dict[str, Any]:
         "alpha": args.alpha,
         "random_state": args.seed,
         "early_stop": not args.no_early_stop,
+        "task": getattr(args, "task", "classification"),
     }
 
 
@@ -102,6 +107,10 @@ def load_data(args: argparse.Namespace) -> datasets.Dataset:
         for flag, value in only_files:
             if value is not None:
                 raise NetwarpError(f"{flag} applies to --data files only")
+        if args.task == "regression":
+            raise NetwarpError(
+                "--task regression needs --data FILE with numeric targets (built-in datasets have classes)"
+            )
         return datasets.load(
             args.dataset or "interval1d", n=args.n, noise=args.noise,
             random_state=0 if args.data_seed is None else args.data_seed, test_size=args.test_size,
@@ -116,7 +125,7 @@ def load_data(args: argparse.Namespace) -> datasets.Dataset:
     return datafile.load_file(
         args.data, args.label, features=features, scale=args.scale, test_size=args.test_size,
         random_state=datasets.SPLIT_SEED if args.split_seed is None else args.split_seed,
-        max_bytes=int(args.max_mb * 2**20),
+        max_bytes=int(args.max_mb * 2**20), task=args.task,
     )  # fmt: skip
 
 
@@ -130,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
         traj.config["data"] = data.info()
     save(traj, out)
     s = traj.summary()
-    scores = f"train accuracy {s['train_score']:.3f}, test accuracy {s['test_score']:.3f}"
+    kind = "R^2" if args.task == "regression" else "accuracy"
+    scores = f"train {kind} {s['train_score']:.3f}, test {kind} {s['test_score']:.3f}"
     print(f"saved {out}: {s['epochs']} epochs, {scores}")
     return 0
