@@ -19,43 +19,23 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.colors import ListedColormap, to_rgb
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
 from netwarp import geometry
+from netwarp.colours import (
+    CLASS_COLOURS,
+    GRID_COLOUR,
+    PALETTE,
+    class_cmap,
+    class_colours,
+    region_cmap,
+    target_colours,
+)
 from netwarp.errors import NetwarpError
 from netwarp.trajectory import Trajectory
 
 Array = NDArray[np.float64]
-
-#: Okabe–Ito colours (colour-blind safe), shared with the JavaScript view.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-#: Class colours: the palette, then 12 more (from matplotlib's tab20) so up to 20 classes stay
-#: distinct (digits has 10); beyond that they repeat.
-CLASS_COLOURS = (*PALETTE, "#9467BD", "#8C564B", "#7F7F7F", "#BCBD22", "#17BECF", "#FF9896",
-                 "#98DF8A", "#C5B0D5", "#C49C94", "#F7B6D2", "#DBDB8D", "#9EDAE5")  # fmt: skip
-GRID_COLOUR = "#9a9a9a"
-
-
-def class_colours(labels: NDArray[Any], classes: NDArray[Any] | None) -> NDArray[np.float64]:
-    """RGB ``(n, 3)`` for each label: class k gets ``CLASS_COLOURS[k]``."""
-    if classes is None:
-        return np.tile(to_rgb(PALETTE[0]), (len(labels), 1))
-    index = np.searchsorted(np.asarray(classes), labels)
-    index = np.clip(index, 0, len(classes) - 1)
-    rgb = np.array([to_rgb(c) for c in CLASS_COLOURS])
-    return np.asarray(rgb[index % len(CLASS_COLOURS)], dtype=np.float64)
-
-
-def target_colours(values: NDArray[Any]) -> NDArray[np.float64]:
-    """RGB ``(n, 3)`` for regression targets ``(n,)``: viridis over their range."""
-    v = np.asarray(values, dtype=np.float64).ravel()
-    lo, hi = (float(v.min()), float(v.max())) if len(v) else (0.0, 0.0)
-    if not hi > lo:
-        return np.tile(to_rgb(PALETTE[0]), (len(v), 1))
-    return np.asarray(plt.get_cmap("viridis")((v - lo) / (hi - lo))[:, :3], dtype=np.float64)
-
 
 def _data(traj: Trajectory, X: Any, y: Any) -> tuple[Array, NDArray[Any]]:
     if X is None:
@@ -170,7 +150,7 @@ class LayerFigure:
         else:
             if self.regions and layer == 0:
                 k = len(self.traj.classes) if self.traj.classes is not None else 2
-                cmap, vmin, vmax = (_region_cmap(), 0, 1) if k <= 2 else (_class_cmap(k), -0.5, k - 0.5)
+                cmap, vmin, vmax = (region_cmap(), 0, 1) if k <= 2 else (class_cmap(k), -0.5, k - 0.5)
                 art["regions"] = ax.imshow(
                     np.zeros((2, 2)), extent=self.region_extent, origin="lower", aspect="auto",
                     cmap=cmap, vmin=vmin, vmax=vmax, alpha=0.35, zorder=0,
@@ -331,20 +311,6 @@ class LayerFigure:
         return pts, lines
 
 
-def _class_cmap(k: int) -> ListedColormap:
-    """Class i's colour for the value i, for i in 0..k-1."""
-    return ListedColormap([CLASS_COLOURS[i % len(CLASS_COLOURS)] for i in range(k)])
-
-
-def _region_cmap() -> ListedColormap:
-    """Blue (class 0) through white to orange (class 1), pale."""
-    a, b = np.array(to_rgb(PALETTE[0])), np.array(to_rgb(PALETTE[1]))
-    s = np.linspace(0, 1, 256)[:, None]
-    white = np.ones(3)
-    colours = np.where(s < 0.5, a + (white - a) * (s / 0.5), white + (b - white) * ((s - 0.5) / 0.5))
-    return ListedColormap(colours)
-
-
 def plot(
     traj: Trajectory,
     X: Any = None,
@@ -454,3 +420,20 @@ def plot_runs(
         lf.update(e)
         lf.title.set_fontweight("bold")
     return fig
+
+
+__all__ = [
+    "CLASS_COLOURS",
+    "GRID_COLOUR",
+    "PALETTE",
+    "LayerFigure",
+    "annotate_diagnostics",
+    "class_cmap",
+    "class_colours",
+    "plot",
+    "plot_layer",
+    "plot_runs",
+    "plot_training",
+    "region_cmap",
+    "target_colours",
+]

@@ -2,13 +2,13 @@
 // targets a perceptually uniform, colour-blind-safe sequential ramp (viridis).
 
 /** Okabe & Ito's colour-blind-safe palette, ordered so two classes get blue and orange, then
- * 12 more distinct colours (as netwarp.plotting.CLASS_COLOURS) so up to 20 classes differ. */
+ * 12 more distinct colours (as netwarp.colours.CLASS_COLOURS) so up to 20 classes differ. */
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00',
   '#F0E442', '#000000', '#9467BD', '#8C564B', '#7F7F7F', '#BCBD22', '#17BECF', '#FF9896',
   '#98DF8A', '#C5B0D5', '#C49C94', '#F7B6D2', '#DBDB8D', '#9EDAE5'];
 
 /** Matplotlib's viridis (256 steps): perceptually uniform, colour-blind safe, and what
- * netwarp.plotting.target_colours uses for regression targets. */
+ * netwarp.colours.target_colours uses for regression targets. */
 const VIRIDIS_HEX = (
   '44015444025645045745055946075a46085c460a5d460b5e470d60470e61471063471164471365481467481668481769' +
   '48186a481a6c481b6d481c6e481d6f481f70482071482173482374482475482576482677482878482979472a7a472c7a' +
