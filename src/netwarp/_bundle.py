@@ -94,3 +94,18 @@ def bundle_js() -> str:
 def bundle_css() -> str:
     """The view's stylesheet."""
     return _read("view.css")
+
+
+def script_safe(text: str) -> str:
+    """Text that cannot end an inline ``<script>`` early."""
+    return text.replace("</", "<\\/")
+
+
+@cache
+def inline_script() -> str:
+    """The bundle as the body of an inline ``<script type="module">`` (already made safe with
+    :func:`script_safe`): ``__nw_view`` (the default export) and ``createLocalModel`` in scope."""
+    module, n = re.subn(r"^export default \{", "const __nw_view = {", bundle_js(), flags=re.M)
+    if n != 1:
+        raise NetwarpError("bundler: view.js must have exactly one 'export default {'")
+    return script_safe(re.sub(r"^export (?=function|const|let|class)", "", module, flags=re.M))

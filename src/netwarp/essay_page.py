@@ -12,12 +12,11 @@ import base64
 import html
 import json
 import math
-import re
 import time
 from typing import TYPE_CHECKING
 
 from netwarp import __version__, payload
-from netwarp._bundle import bundle_css, bundle_js
+from netwarp._bundle import bundle_css, inline_script, script_safe
 from netwarp.errors import NetwarpError
 from netwarp.essay_text import INTRO, OUTRO, TITLE
 from netwarp.export import CSP
@@ -103,16 +102,6 @@ for (const host of document.querySelectorAll('.host')) {
 """
 
 
-def _module() -> str:
-    """The bundled view as a classic script body: ``__nw_view`` and ``createLocalModel`` in scope."""
-    module, n = re.subn(r"^export default \{", "const __nw_view = {", bundle_js(), flags=re.M)
-    if n != 1:
-        raise NetwarpError("bundler: view.js must have exactly one 'export default {'")
-    return re.sub(r"^export (?=function|const|let|class)", "", module, flags=re.M)
-
-
-def _safe(text: str) -> str:
-    return text.replace("</", "<\\/")
 
 
 def _fmt(v: float | None, spec: str = ".3g") -> str:
@@ -195,9 +184,9 @@ def view_scripts(r: StepResult) -> str:
     spec, data = payload.build([m.traj for m in r.runs], title=r.step.title.split(". ", 1)[-1],
                                view=r.step.view or None)  # fmt: skip
     return (
-        f'<script type="application/json" id="spec-{key}">{_safe(json.dumps(spec, allow_nan=False))}</script>'
+        f'<script type="application/json" id="spec-{key}">{script_safe(json.dumps(spec, allow_nan=False))}</script>'
         f'<script type="application/octet-stream" id="data-{key}">{base64.b64encode(data).decode("ascii")}</script>'
-        f'<script type="application/json" id="diag-{key}">{_safe(json.dumps(diags, allow_nan=False))}</script>'
+        f'<script type="application/json" id="diag-{key}">{script_safe(json.dumps(diags, allow_nan=False))}</script>'
     )
 
 
@@ -242,5 +231,5 @@ def render_page(results: list[StepResult], seconds: float | None = None) -> str:
         f"<title>{html.escape(TITLE)}</title>\n<style>\n{bundle_css()}\n{PAGE_CSS}</style>\n</head>\n<body>\n<main>\n"
         f"<h1>{html.escape(TITLE)}</h1>{intro}{summary_table(results)}\n{body}"
         f"<footer>{outro}<p>Built by netwarp {html.escape(__version__)} on {built}{took}.</p></footer>\n"
-        f'</main>\n<script type="module">\n{_safe(_module())}\n{_BOOT}</script>\n</body>\n</html>\n'
+        f'</main>\n<script type="module">\n{inline_script()}\n{_BOOT}</script>\n</body>\n</html>\n'
     )

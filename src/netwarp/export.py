@@ -11,13 +11,12 @@ from __future__ import annotations
 import base64
 import html
 import json
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from netwarp import payload, trajio
-from netwarp._bundle import bundle_css, bundle_js
+from netwarp._bundle import bundle_css, inline_script, script_safe
 from netwarp.errors import NetwarpError
 from netwarp.trajectory import Trajectory
 
@@ -45,17 +44,8 @@ document.addEventListener("keydown", (ev) => {
 """
 
 
-def _script_safe(text: str) -> str:
-    """Text that cannot end an inline <script> early."""
-    return text.replace("</", "<\\/")
-
-
 def page(spec: dict[str, Any], data: bytes, *, title: str = "netwarp") -> str:
     """The HTML page for a payload (``spec``, ``data``) from :func:`netwarp.payload.build`."""
-    module, n = re.subn(r"^export default \{", "const __nw_view = {", bundle_js(), flags=re.M)
-    if n != 1:
-        raise NetwarpError("bundler: view.js must have exactly one 'export default {'")
-    module = re.sub(r"^export (?=function|const|let|class)", "", module, flags=re.M)
     spec_json = json.dumps(spec, allow_nan=False, separators=(",", ":"))
     return (
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -64,10 +54,10 @@ def page(spec: dict[str, Any], data: bytes, *, title: str = "netwarp") -> str:
         f"<title>{html.escape(title)}</title>\n"
         f"<style>\nbody{{margin:0;background:#fff}}\n{bundle_css()}\n</style>\n</head>\n<body>\n"
         "<div id=\"netwarp\"></div>\n"
-        f"<script type=\"application/json\" id=\"netwarp-spec\">{_script_safe(spec_json)}</script>\n"
+        f"<script type=\"application/json\" id=\"netwarp-spec\">{script_safe(spec_json)}</script>\n"
         "<script type=\"application/octet-stream\" id=\"netwarp-data\">"
         f"{base64.b64encode(data).decode('ascii')}</script>\n"
-        f"<script type=\"module\">\n{_script_safe(module)}\n{_BOOT}</script>\n"
+        f"<script type=\"module\">\n{inline_script()}\n{_BOOT}</script>\n"
         "</body>\n</html>\n"
     )
 
