@@ -181,7 +181,7 @@ def _output_inplace(name: str) -> Callable[[Array], Any]:
     return _hidden_inplace(name)
 
 
-def _loss_fn(loss: str, out_activation: str) -> Callable[[Any, Array], float]:
+def loss_function(loss: str, out_activation: str) -> Callable[[Any, Array], float]:
     """The batch loss scikit-learn uses (before the L2 term), with the same arithmetic.
 
     ``np.add.reduce(x, axis=0) / m`` is what ``np.average(x, axis=0)`` computes, without
@@ -252,7 +252,7 @@ def train(
     hidden = _hidden_inplace(cfg.activation)
     output = _output_inplace(out_activation)
     derivative = _derivative_inplace(cfg.activation)
-    batch_loss_fn = _loss_fn(loss, out_activation)
+    batch_loss_fn = loss_function(loss, out_activation)
     alpha = cfg.alpha
     half_alpha = 0.5 * alpha
 

@@ -190,15 +190,8 @@ def _dataset(X: Any, y: Any, X_test: Any, y_test: Any, name: str) -> Dataset:
 
 def _full_loss(traj: Trajectory, X: Any, Y: Any, alpha: float) -> float:
     """The training loss at initialisation, over all training points, with the L2 term."""
-    out = traj.forward(X, 0)[-1]
-    if traj.classes is None:
-        value = 0.5 * float(((Y - out) ** 2).mean(axis=0).mean())
-    else:
-        p = np.clip(out, np.finfo(np.float64).eps, 1 - np.finfo(np.float64).eps)
-        if p.shape[1] == 1:
-            p = np.column_stack([1 - p, p])
-            Y = np.column_stack([~Y, Y])
-        value = float(-np.where(Y, np.log(p), 0.0).mean(axis=0).sum())
+    loss = "squared_error" if traj.classes is None else "log_loss"
+    value = engine.loss_function(loss, traj.out_activation)(Y, traj.forward(X, 0)[-1])
     l2 = sum(float(np.dot(w.ravel(), w.ravel())) for w in traj.coefs(0))
     return float(value + 0.5 * alpha * l2 / X.shape[0])
 
