@@ -10,7 +10,7 @@ from typing import Any
 
 from netwarp.errors import NetwarpError
 from netwarp.trajectory import Trajectory
-from netwarp.trajio import atomic_write, load_all, select_run
+from netwarp.trajio import atomic_write, select_run
 
 
 def positive_ints(text: str, what: str = "--hidden") -> tuple[int, ...]:
@@ -61,10 +61,6 @@ def check_output(path: str | Path, suffixes: Sequence[str]) -> Path:
     if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise NetwarpError(f"cannot write {path}: permission denied")
     return path
-
-
-def load_runs(path: str) -> list[Trajectory]:
-    return load_all(path)
 
 
 def pick_run(runs: list[Trajectory], run: str | None, source: str) -> Trajectory:

@@ -7,12 +7,12 @@ import argparse
 from netwarp.commands._common import (
     add_run_arg,
     check_output,
-    load_runs,
     pick_run,
     save_figure,
     size_wh,
 )
 from netwarp.errors import NetwarpError
+from netwarp.trajio import load_all
 
 FIGURES = (".png", ".svg", ".pdf")
 MOVIES = (".gif", ".mp4")
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         raise NetwarpError(f"--dpi {args.dpi:g}: must be > 0")
     size = size_wh(args.size) if args.size else None
     layers = _layers(args.layers)
-    runs = load_runs(args.file)
+    runs = load_all(args.file)
     if suffix == ".html":
         from netwarp.export import export_html
 

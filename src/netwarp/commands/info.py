@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from netwarp.commands._common import load_runs
 from netwarp.diagnostics import diagnose, format_summary
+from netwarp.trajio import load_all
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    runs = load_runs(args.file)
+    runs = load_all(args.file)
     summaries = [t.summary() for t in runs]
     for t, s in zip(runs, summaries, strict=True):
         if t.data is not None:

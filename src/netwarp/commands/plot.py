@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from netwarp.commands._common import add_run_arg, check_output, load_runs, pick_run, save_figure
+from netwarp.commands._common import add_run_arg, check_output, pick_run, save_figure
+from netwarp.trajio import load_all
 
 FIGURE_TYPES = (".png", ".svg", ".pdf")
 
@@ -28,7 +29,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     out = check_output(args.output, FIGURE_TYPES)
-    runs = load_runs(args.file)
+    runs = load_all(args.file)
     traj = pick_run(runs, args.run, args.file)
     epoch = traj.epoch_index(args.epoch)
     from netwarp.plotting import plot
