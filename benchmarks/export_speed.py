@@ -29,7 +29,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import netwarp
-from netwarp.animation import animate
+from netwarp.view.animation import animate
 
 GOAL = 0.25
 
@@ -58,7 +58,7 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=300, help="number of frames (default 300)")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
-    d = netwarp.datasets.load("interval1d")
+    d = netwarp.data.datasets.load("interval1d")
     traj = netwarp.train(
         d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test, early_stop=False, max_iter=args.frames - 1
     )

@@ -3,7 +3,7 @@
 Measures, in one run on this machine, the seed configuration trained for 1500 epochs
 (``n_iter_no_change=inf`` so no early stop):
 
-- ``record``: ``netwarp.record`` (trains once, keeps all 1501 parameter sets, scores them);
+- ``record``: ``netwarp.core.record`` (trains once, keeps all 1501 parameter sets, scores them);
 - ``fit``: one unrecorded ``MLPClassifier.fit`` of the same;
 - ``seed way``: the seed notebook's refits, ``fit`` with ``max_iter=k`` for k in range(1, 1501, 100).
 
@@ -42,7 +42,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="take the best of N runs (default 3)")
     args = parser.parse_args()
     warnings.simplefilter("ignore", ConvergenceWarning)
-    d = netwarp.datasets.load("interval1d")
+    d = netwarp.data.datasets.load("interval1d")
     est = MLPClassifier(
         hidden_layer_sizes=(2,), solver="sgd", learning_rate_init=0.02, activation="tanh", random_state=1,
         max_iter=1500, n_iter_no_change=np.inf,
@@ -64,7 +64,7 @@ def main() -> None:
     t_seed = best_of(seed_way, 1)
     ratio = t_record / t_fit
     print("seed configuration, 1500 epochs, 900 training points")
-    print(f"  netwarp.record (all 1501 epochs kept) {t_record:8.3f} s")
+    print(f"  netwarp.core.record (all 1501 epochs kept) {t_record:8.3f} s")
     print(f"  sklearn fit (last epoch only)         {t_fit:8.3f} s")
     print(f"  seed way (15 refits, 15 epochs kept)  {t_seed:8.3f} s")
     print(f"record / fit      = {ratio:.3f}  (goal <= {GOAL}: {'met' if ratio <= GOAL else 'NOT met'})")

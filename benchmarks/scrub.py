@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 import netwarp
-from netwarp.export import export_html
+from netwarp.apps.export import export_html
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -64,7 +64,7 @@ SCRUB = """async ([seconds]) => {
 
 
 def demo_runs() -> list[netwarp.Trajectory]:
-    d = netwarp.datasets.load("interval1d")
+    d = netwarp.data.datasets.load("interval1d")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return [

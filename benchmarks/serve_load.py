@@ -37,7 +37,7 @@ TRAINING = {"dataset": "moons", "hidden": [8, 8], "max_iter": 600, "early_stop":
 
 def start_server(workers: int) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "netwarp.cli", "serve", "--port", "0", "--no-open", "--workers", str(workers)],
+        [sys.executable, "-m", "netwarp.apps.cli", "serve", "--port", "0", "--no-open", "--workers", str(workers)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     assert proc.stdout is not None

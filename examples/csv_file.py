@@ -20,8 +20,8 @@ import tempfile
 from pathlib import Path
 
 import netwarp
-from netwarp.datafile import load_file
-from netwarp.plotting import plot
+from netwarp.data.files import load_file
+from netwarp.view.figures import plot
 
 HERE = Path(__file__).resolve().parent
 

@@ -24,7 +24,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 
 import netwarp
-from netwarp.plotting import plot, plot_training
+from netwarp.view.figures import plot, plot_training
 
 
 def output_dir() -> Path:
@@ -44,7 +44,7 @@ def main() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         traj = netwarp.record(model, X_train, y_train, X_test, y_test, name="digits", dataset_name="digits")
-    # netwarp.record leaves the model fitted exactly as model.fit would
+    # netwarp.core.record leaves the model fitted exactly as model.fit would
     sklearn_score = model.score(X_test, y_test)
     print(f"{traj.n_epochs} epochs, test accuracy {traj.test_score[-1]:.3f} (scikit-learn: {sklearn_score:.3f})")
     netwarp.save(traj, out / "digits.npz")

@@ -1,6 +1,6 @@
 """A scikit-learn model fitted elsewhere: ``netwarp.from_estimator(model, X, y)``.
 
-Any solver works (here ``lbfgs``, which ``netwarp.record`` cannot follow epoch by epoch):
+Any solver works (here ``lbfgs``, which ``netwarp.core.record`` cannot follow epoch by epoch):
 the trajectory holds one snapshot, the fitted state. A classifier on circles shows its
 decision regions; a regressor's output panel plots prediction against target.
 
@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 import netwarp
-from netwarp.plotting import plot
+from netwarp.view.figures import plot
 
 
 def output_dir() -> Path:
@@ -33,7 +33,7 @@ def main() -> None:
     out = output_dir()
 
     # A classifier: two circles, three tanh units (enough to lift the inner circle out).
-    d = netwarp.datasets.load("circles")
+    d = netwarp.data.datasets.load("circles")
     clf = MLPClassifier(hidden_layer_sizes=(3,), activation="tanh", solver="lbfgs", max_iter=1000, random_state=0)
     clf.fit(d.X_train, d.y_train)
     traj = netwarp.from_estimator(clf, d.X_train, d.y_train, d.X_test, d.y_test, dataset_name="circles")

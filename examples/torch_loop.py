@@ -20,8 +20,8 @@ import torch
 from torch import nn
 
 import netwarp
-from netwarp.plotting import plot
-from netwarp.torch import Recorder, from_checkpoints
+from netwarp.adapters.torch import Recorder, from_checkpoints
+from netwarp.view.figures import plot
 
 
 def output_dir() -> Path:
@@ -34,7 +34,7 @@ def output_dir() -> Path:
 def main() -> None:
     out = output_dir()
     torch.manual_seed(0)
-    data = netwarp.datasets.load("spirals")
+    data = netwarp.data.datasets.load("spirals")
     X = torch.tensor(data.X_train, dtype=torch.float64)
     y = torch.tensor(data.y_train)
 

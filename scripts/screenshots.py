@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 import netwarp
-from netwarp.export import export_html
+from netwarp.apps.export import export_html
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -30,7 +30,7 @@ ACTIVATIONS = ("tanh", "identity", "relu")
 
 
 def train(dataset: str, **kw: Any) -> netwarp.Trajectory:
-    d = netwarp.datasets.load(dataset)
+    d = netwarp.data.datasets.load(dataset)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return netwarp.train(d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test, **kw)

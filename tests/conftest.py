@@ -11,8 +11,8 @@ import pytest
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import netwarp
-from netwarp.datasets import Dataset
-from netwarp.trajectory import Trajectory
+from netwarp.core.trajectory import Trajectory
+from netwarp.data.datasets import Dataset
 
 
 @pytest.hookimpl(wrapper=True)
@@ -29,7 +29,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 @pytest.fixture(scope="session")
 def seed_data() -> Dataset:
-    return netwarp.datasets.load("interval1d")
+    return netwarp.data.datasets.load("interval1d")
 
 
 @pytest.fixture(scope="session")

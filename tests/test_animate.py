@@ -11,10 +11,10 @@ import pytest
 from PIL import Image
 
 import netwarp
-from netwarp import plotting
-from netwarp.animation import animate, morph_positions, parse_epochs
-from netwarp.cli import main
+from netwarp.apps.cli import main
 from netwarp.errors import NetwarpError
+from netwarp.view import figures as plotting
+from netwarp.view.animation import animate, morph_positions, parse_epochs
 
 
 def gif_frames(path: Path, fps: float = 20) -> list[np.ndarray[Any, Any]]:
@@ -62,7 +62,7 @@ def test_morph_gif_changes_through_the_stages(tmp_path: Path, seed_runs: dict[st
 
 
 def test_mp4_opens_with_ffmpeg(tmp_path: Path) -> None:
-    d = netwarp.datasets.load("disk_annulus", n=200)
+    d = netwarp.data.datasets.load("disk_annulus", n=200)
     t = netwarp.train(d.X_train, d.y_train, hidden=(3,), max_iter=12, early_stop=False)
     path = tmp_path / "train.mp4"
     assert animate(t, path=path, epochs=range(0, 12, 2), figsize=(9, 3), dpi=80) == 6

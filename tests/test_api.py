@@ -33,7 +33,7 @@ def test_core_import_does_not_pull_in_views_or_extras() -> None:
 
 
 def test_lazy_wrappers_reach_the_views(tmp_path: Path) -> None:
-    d = netwarp.datasets.load("interval1d", n=200)
+    d = netwarp.data.datasets.load("interval1d", n=200)
     t = netwarp.train(d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test, max_iter=5, early_stop=False)
     path = netwarp.export_html([t], tmp_path / "v.html")
     assert path.read_text().lstrip().lower().startswith("<!doctype html>")

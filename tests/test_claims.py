@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 import netwarp
-from netwarp import datasets
-from netwarp import sweep as sw
-from netwarp.diagnostics import Diagnostics, diagnose
+from netwarp.apps import sweep as sw
+from netwarp.data import datasets
+from netwarp.view.diagnostics import Diagnostics, diagnose
 
 
 def accuracies(dataset: str, hidden: str, seeds: range) -> list[float]:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import netwarp
-from netwarp.cli import main
+from netwarp.apps.cli import main
 
 
 def run_cli(capsys: Any, *args: str) -> tuple[int, str, str]:
@@ -35,7 +35,7 @@ def run_file(tmp_path_factory: Any) -> Path:
 def test_demo_writes_figure_and_prints_the_table(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     proc = subprocess.run(
-        [sys.executable, "-m", "netwarp.cli", "demo", "--out", str(out), "--no-open"],
+        [sys.executable, "-m", "netwarp.apps.cli", "demo", "--out", str(out), "--no-open"],
         capture_output=True, text=True, timeout=300, env={**os.environ, "MPLBACKEND": "Agg"},
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
@@ -83,7 +83,7 @@ def test_train_options(capsys: Any, tmp_path: Path) -> None:
 def test_datasets_and_version(capsys: Any) -> None:
     code, out, _ = run_cli(capsys, "datasets")
     assert code == 0
-    assert len(out.strip().splitlines()) == len(netwarp.datasets.DATASETS)
+    assert len(out.strip().splitlines()) == len(netwarp.data.datasets.DATASETS)
     assert out.startswith("interval1d")
     code, out, _ = run_cli(capsys, "--version")
     assert code == 0 and netwarp.__version__ in out
@@ -134,7 +134,7 @@ def test_bad_input_one_line_exit_2(
 
 def test_no_traceback_from_the_installed_command(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "netwarp.cli", "plot", str(tmp_path / "x.npz"), "-o", str(tmp_path / "y.png")],
+        [sys.executable, "-m", "netwarp.apps.cli", "plot", str(tmp_path / "x.npz"), "-o", str(tmp_path / "y.png")],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 2
@@ -142,7 +142,7 @@ def test_no_traceback_from_the_installed_command(tmp_path: Path) -> None:
 
 
 def test_help_for_every_command(capsys: Any) -> None:
-    from netwarp.cli import COMMANDS
+    from netwarp.apps.cli import COMMANDS
 
     for name in COMMANDS:
         code, out, _ = run_cli(capsys, name, "--help")

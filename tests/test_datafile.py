@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from netwarp import datafile
-from netwarp.cli import main
+from netwarp.apps.cli import main
+from netwarp.core.files import load
+from netwarp.data import files as datafile
 from netwarp.errors import DataFileError, NetwarpError
-from netwarp.trajio import load
 
 ROWS = [(0.1 * i, (i * 7 % 11) / 10.0, ("cat", "dog", "emu")[i % 3]) for i in range(30)]
 
@@ -47,7 +47,7 @@ def test_csv_with_string_labels_multiclass(tmp_path: Path) -> None:
 
 
 def netwarp_dataset() -> type:
-    from netwarp.datasets import Dataset
+    from netwarp.data.datasets import Dataset
 
     return Dataset
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.model_selection import train_test_split
 
-from netwarp import datasets
+from netwarp.data import datasets
 from netwarp.errors import NetwarpError
 
 

@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from netwarp import diagnostics as dg
+from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
-from netwarp.trajectory import Trajectory
+from netwarp.view import diagnostics as dg
 
 
 def make_traj(
@@ -209,7 +209,7 @@ def test_errors_are_clear() -> None:
 
 
 def test_figure_panels_show_diagnostics() -> None:
-    from netwarp.plotting import plot
+    from netwarp.view.figures import plot
 
     x = np.linspace(-1, 1, 301).reshape(-1, 1)
     y = (np.abs(x[:, 0]) < 1 / 3).astype(int)

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from netwarp import essay
-from netwarp.cli import main
+from netwarp.apps.cli import main
+from netwarp.apps.essay import tour as essay
+from netwarp.apps.essay.page import render_page, sep_chart, verdict
 from netwarp.errors import NetwarpError
-from netwarp.essay_page import render_page, sep_chart, verdict
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""netwarp.export: one self-contained HTML file."""
+"""netwarp.apps.export: one self-contained HTML file."""
 
 from __future__ import annotations
 
@@ -11,17 +11,17 @@ import numpy as np
 import pytest
 
 import netwarp
-from netwarp import payload
-from netwarp._bundle import bundle_js
+from netwarp.apps.bundle import bundle_js
+from netwarp.apps.export import export_html
+from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
-from netwarp.export import export_html
-from netwarp.trajectory import Trajectory
+from netwarp.view import payload
 
 LIMIT = 600 * 1024
 
 
 def demo_runs(**kw: object) -> list[Trajectory]:
-    d = netwarp.datasets.load("interval1d")
+    d = netwarp.data.datasets.load("interval1d")
     return [
         netwarp.train(d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test, activation=a, name=a, **kw)
         for a in ("tanh", "identity", "relu")
@@ -101,7 +101,7 @@ def test_failure_while_writing_leaves_the_old_file(
     def broken(*args: object, **kwargs: object) -> str:
         raise OSError("disk full")
 
-    monkeypatch.setattr("netwarp.export.page", broken)
+    monkeypatch.setattr("netwarp.apps.export.page", broken)
     with pytest.raises(OSError):
         export_html(runs, keep)
     assert keep.read_text() == "precious"

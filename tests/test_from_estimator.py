@@ -15,7 +15,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 import netwarp
 from netwarp.errors import NetwarpError
-from netwarp.plotting import PALETTE, LayerFigure, plot
+from netwarp.view.figures import PALETTE, LayerFigure, plot
 
 
 def regression_data(n: int = 200, d: int = 2, seed: int = 0) -> tuple[Any, Any]:
@@ -42,7 +42,7 @@ def test_mlp_regressor(solver: str, tmp_path: Path) -> None:
     assert t.train_score[0] == pytest.approx(model.score(X[:150], y[:150]))
     assert t.test_score[0] == pytest.approx(model.score(X[150:], y[150:]))
     assert np.isfinite(t.loss[0]) and t.loss[0] == pytest.approx(model.loss_)
-    back = netwarp.load(t.save(tmp_path / "reg.npz"))
+    back = netwarp.load(netwarp.save(t, tmp_path / "reg.npz"))
     assert back.classes is None and back.data is not None and back.data.name == "sine"
     np.testing.assert_array_equal(back.params, t.params)
 
@@ -78,7 +78,7 @@ def test_from_estimator_errors() -> None:
 
 
 def test_multiclass_end_to_end(tmp_path: Path) -> None:
-    d = netwarp.datasets.load("blobs", n=300)
+    d = netwarp.data.datasets.load("blobs", n=300)
     est = MLPClassifier(hidden_layer_sizes=(5,), solver="adam", learning_rate_init=0.02, max_iter=60, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -124,7 +124,7 @@ def test_regressor_output_panel_plots_prediction_against_target() -> None:
 
 
 def test_multiclass_figure_regions_match_point_colours() -> None:
-    d = netwarp.datasets.load("blobs", n=300)
+    d = netwarp.data.datasets.load("blobs", n=300)
     t = netwarp.train(d.X_train, d.y_train, hidden=(5,), solver="adam", learning_rate_init=0.02, max_iter=80,
                       X_test=d.X_test, y_test=d.y_test)  # fmt: skip
     fig = plot(t)

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import netwarp
-from netwarp import geometry
 from netwarp.errors import NetwarpError
+from netwarp.view import geometry
 
 
 def test_stages_match_forward(seed_runs: dict[str, Any], seed_data: Any) -> None:
@@ -47,7 +47,7 @@ def test_grids() -> None:
 
 
 def test_projection_is_fixed_and_bounds_hold_every_epoch() -> None:
-    d = netwarp.datasets.load("spirals", n=200)
+    d = netwarp.data.datasets.load("spirals", n=200)
     t = netwarp.train(d.X_train, d.y_train, hidden=(6, 2), max_iter=40, solver="adam", learning_rate_init=0.05)
     projs = geometry.projections(t, d.X)
     assert [p.k for p in projs] == [2, 3, 2, 1]

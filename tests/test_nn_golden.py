@@ -1,9 +1,9 @@
 """The browser's forward pass (static/nn.js, run under node) agrees with NumPy within 1e-9.
 
 Random networks of several depths and widths 1..6 use every activation in
-netwarp.activations, at several epochs; every layer and every stage (xW, xW + b, sigma)
+netwarp.core.activations, at several epochs; every layer and every stage (xW, xW + b, sigma)
 is compared, plus the morph, grids and projections the renderer uses, and the Grand Tour's
-frames (static/tour.js against netwarp.tour).
+frames (static/tour.js against netwarp.view.tour).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from netwarp import activations as act
-from netwarp import geometry, tour
-from netwarp.engine import n_params
-from netwarp.trajectory import Trajectory
+from netwarp.core import activations as act
+from netwarp.core.engine import n_params
+from netwarp.core.trajectory import Trajectory
+from netwarp.view import geometry, tour
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "js" / "golden.mjs"

@@ -1,4 +1,4 @@
-"""netwarp.payload: the interactive view's spec + binary buffer."""
+"""netwarp.view.payload: the interactive view's spec + binary buffer."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 import netwarp
-from netwarp import diagnostics, geometry, payload, tour
+from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
-from netwarp.trajectory import Trajectory
+from netwarp.view import diagnostics, geometry, payload, tour
 
 TYPES = {"float64": np.float64, "float32": np.float32, "int32": np.int32, "uint8": np.uint8}
 
@@ -24,7 +24,7 @@ def arr(buf: bytes, ref: dict[str, Any]) -> np.ndarray[Any, Any]:
 
 @pytest.fixture(scope="module")
 def short_runs() -> list[Trajectory]:
-    d = netwarp.datasets.load("interval1d")
+    d = netwarp.data.datasets.load("interval1d")
     return [
         netwarp.train(d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test, activation=a, name=a,
                       max_iter=60)
@@ -34,7 +34,7 @@ def short_runs() -> list[Trajectory]:
 
 @pytest.fixture(scope="module")
 def wide_run() -> Trajectory:
-    d = netwarp.datasets.load("blobs")
+    d = netwarp.data.datasets.load("blobs")
     return netwarp.train(d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test, hidden=(5, 3),
                          activation="tanh", max_iter=30, name="wide")  # fmt: skip
 
@@ -77,7 +77,7 @@ def test_data_defaults_to_train_then_test_with_split_flags(short_runs: list[Traj
 
 
 def test_explicit_points_are_matched_to_the_split(short_runs: list[Trajectory]) -> None:
-    d = netwarp.datasets.load("interval1d")
+    d = netwarp.data.datasets.load("interval1d")
     extra = np.array([[5.0]])
     spec, buf = payload.build(short_runs, np.vstack([d.X, extra]), np.append(d.y, 1))
     split = arr(buf, spec["data"]["split"])
@@ -114,13 +114,13 @@ def test_bounds_projections_and_morph_boxes(wide_run: Trajectory) -> None:
 
 
 def test_labels_outside_the_classes_are_refused(short_runs: list[Trajectory]) -> None:
-    d = netwarp.datasets.load("interval1d")
+    d = netwarp.data.datasets.load("interval1d")
     with pytest.raises(NetwarpError, match="label '7' is not one of"):
         payload.build(short_runs, d.X, np.full(len(d.X), 7))
 
 
 def test_bad_inputs_raise_clear_errors(short_runs: list[Trajectory], wide_run: Trajectory) -> None:
-    d = netwarp.datasets.load("interval1d")
+    d = netwarp.data.datasets.load("interval1d")
     with pytest.raises(NetwarpError, match="share the input width"):
         payload.build([short_runs[0], wide_run])
     with pytest.raises(NetwarpError, match="both X and y"):

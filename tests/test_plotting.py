@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 import netwarp
 from netwarp.errors import NetwarpError
-from netwarp.plotting import PALETTE, LayerFigure, plot, plot_layer, plot_runs, plot_training
+from netwarp.view.figures import PALETTE, LayerFigure, plot, plot_layer, plot_runs, plot_training
 
 
 def test_seed_figure_has_the_seed_panels(seed_runs: dict[str, Any]) -> None:
@@ -45,7 +45,7 @@ def test_epoch_changes_the_picture(seed_runs: dict[str, Any]) -> None:
 
 
 def test_2d_input_regions_and_3d_hidden() -> None:
-    d = netwarp.datasets.load("disk_annulus", n=200)
+    d = netwarp.data.datasets.load("disk_annulus", n=200)
     t = netwarp.train(d.X_train, d.y_train, hidden=(3,), max_iter=30, X_test=d.X_test, y_test=d.y_test)
     fig = plot(t, epoch=10)
     assert fig.axes[1].name == "3d" and fig.axes[0].name == "rectilinear"
@@ -80,7 +80,7 @@ def test_runs_figure(seed_runs: dict[str, Any]) -> None:
 
 
 def test_wide_layers_use_the_fixed_projection() -> None:
-    d = netwarp.datasets.load("blobs", n=150)
+    d = netwarp.data.datasets.load("blobs", n=150)
     t = netwarp.train(d.X_train, d.y_train, hidden=(6,), max_iter=20, solver="adam")
     fig = plot(t)
     assert fig.axes[1].name == "3d" and fig.axes[1].get_xlabel() == "PC1"

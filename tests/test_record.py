@@ -81,7 +81,7 @@ CONFIGS = {
 @pytest.mark.parametrize("name", list(CONFIGS))
 def test_other_configurations_match_sklearn(name: str) -> None:
     cfg = dict(CONFIGS[name])
-    data = netwarp.datasets.load(cfg.pop("dataset"), n=300)
+    data = netwarp.data.datasets.load(cfg.pop("dataset"), n=300)
     est = MLPClassifier(random_state=3, max_iter=60, **cfg)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -95,7 +95,7 @@ def test_other_configurations_match_sklearn(name: str) -> None:
 
 
 def test_adaptive_learning_rate_stops_where_sklearn_stops() -> None:
-    data = netwarp.datasets.load("moons", n=200)
+    data = netwarp.data.datasets.load("moons", n=200)
     est = MLPClassifier(
         hidden_layer_sizes=(3,), solver="sgd", learning_rate="adaptive", tol=0.5, n_iter_no_change=1,
         learning_rate_init=0.1, random_state=0, max_iter=500,

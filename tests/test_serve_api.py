@@ -23,8 +23,8 @@ pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient
 
 import netwarp
-from netwarp.serve import create_app
-from netwarp.serve.models import MAX_UPLOAD_BYTES
+from netwarp.apps.serve import create_app
+from netwarp.apps.serve.models import MAX_UPLOAD_BYTES
 
 BASE = "http://127.0.0.1:8765"
 SEED_RUN = {"dataset": "interval1d", "hidden": [2], "activation": "tanh", "solver": "sgd",
@@ -67,7 +67,7 @@ def test_datasets_lists_every_builtin(client: TestClient) -> None:
     r = client.get("/api/datasets")
     assert r.status_code == 200
     items = {d["name"]: d for d in r.json()}
-    assert set(netwarp.datasets.DATASETS) <= set(items)
+    assert set(netwarp.data.datasets.DATASETS) <= set(items)
     assert items["blobs"]["n_classes"] == 3 and items["disk_annulus"]["n_features"] == 2
     assert all(d["kind"] == "builtin" for d in items.values())
 
@@ -96,7 +96,7 @@ def test_run_matches_netwarp_train(client: TestClient, tmp_path: Any) -> None:
     path = tmp_path / "run.npz"
     path.write_bytes(r.content)
     got = netwarp.load(path)
-    d = netwarp.datasets.load("interval1d")
+    d = netwarp.data.datasets.load("interval1d")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ref = netwarp.train(d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test, hidden=(2,), max_iter=50)
@@ -214,7 +214,7 @@ def test_downloads(client: TestClient) -> None:
     assert client.get(f"/api/runs/{run_id}/figure.png?epoch=999").status_code == 400
     csv = client.get(f"/api/runs/{run_id}/data.csv").text.splitlines()
     assert csv[0] == "x0,x1,label,split" and len(csv) == 1 + 1000
-    pytest.importorskip("netwarp.export")
+    pytest.importorskip("netwarp.apps.export")
     html = client.get(f"/api/runs/{run_id}/view.html")
     assert html.status_code == 200 and html.text.lstrip().lower().startswith("<!doctype html")
 
@@ -469,7 +469,7 @@ def test_page_and_own_files(client: TestClient) -> None:
 
 
 def test_renderer_bundle_is_served(client: TestClient) -> None:
-    pytest.importorskip("netwarp._bundle")
+    pytest.importorskip("netwarp.apps.bundle")
     r = client.get("/static/netwarp.js")
     assert r.status_code == 200 and "javascript" in r.headers["content-type"]
     assert "createLocalModel" in r.text
@@ -477,7 +477,7 @@ def test_renderer_bundle_is_served(client: TestClient) -> None:
 
 # ---------------------------------------------------------------------------------- CLI
 def test_cli_refuses_a_busy_port(capsys: pytest.CaptureFixture[str]) -> None:
-    from netwarp.cli import main
+    from netwarp.apps.cli import main
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -492,7 +492,7 @@ def test_cli_refuses_a_busy_port(capsys: pytest.CaptureFixture[str]) -> None:
     [(["--port", "70000"], "0..65535"), (["--token", "short"], "--token"), (["--workers", "0"], "--workers")],
 )
 def test_cli_bad_flags(capsys: pytest.CaptureFixture[str], args: list[str], words: str) -> None:
-    from netwarp.cli import main
+    from netwarp.apps.cli import main
 
     assert main(["serve", "--no-open", *args]) == 2
     err = capsys.readouterr().err
@@ -508,7 +508,7 @@ def test_cli_beyond_localhost_generates_and_requires_a_token() -> None:
     import urllib.request
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "netwarp.cli", "serve", "--host", "127.0.0.2", "--port", "0", "--no-open",
+        [sys.executable, "-m", "netwarp.apps.cli", "serve", "--host", "127.0.0.2", "--port", "0", "--no-open",
          "--workers", "1"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
@@ -541,7 +541,7 @@ def test_cli_beyond_localhost_generates_and_requires_a_token() -> None:
 
 
 def test_missing_extra_gives_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
-    import netwarp.serve as serve
+    import netwarp.apps.serve as serve
 
     monkeypatch.setattr(serve, "_NEEDS", ("fastapi", "netwarp_no_such_module"))
     with pytest.raises(netwarp.NetwarpError, match=r"pip install 'netwarp\[serve\]'"):
@@ -549,7 +549,7 @@ def test_missing_extra_gives_the_install_hint(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_upload_store_forgets_the_oldest() -> None:
-    from netwarp.serve.uploads import UploadStore
+    from netwarp.apps.serve.uploads import UploadStore
 
     store = UploadStore(capacity=2)
     text = b"a,label\n1,0\n2,1\n3,0\n4,1\n"

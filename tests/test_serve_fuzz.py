@@ -18,7 +18,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from netwarp.serve import create_app
+from netwarp.apps.serve import create_app
 
 TOKEN = "fuzz-token-1234"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from netwarp import sweep as sw
-from netwarp.cli import main
+from netwarp.apps import sweep as sw
+from netwarp.apps.cli import main
 from netwarp.errors import NetwarpError
 
 FAST = {"max_iter": 150}  # enough for interval1d to separate with 2 units

@@ -12,8 +12,8 @@ torch = pytest.importorskip("torch")
 from torch import nn  # noqa: E402
 
 import netwarp  # noqa: E402
+from netwarp.adapters.torch import Recorder, from_checkpoints  # noqa: E402
 from netwarp.errors import NetwarpError  # noqa: E402
-from netwarp.torch import Recorder, from_checkpoints  # noqa: E402
 
 ACTIVATIONS: list[tuple[Any, str]] = [
     (nn.Tanh, "tanh"),
@@ -197,7 +197,7 @@ def test_float32_model_and_string_classes_and_file_round_trip(tmp_path: Path) ->
     with torch.no_grad():
         p = torch.softmax(model(Xf), 1).numpy()
     np.testing.assert_allclose(t.forward(X.numpy())[-1], p, atol=1e-5)  # float32 rounding only
-    path = t.save(tmp_path / "f32.npz")
+    path = netwarp.save(t, tmp_path / "f32.npz")
     back = netwarp.load(path)
     np.testing.assert_array_equal(back.params, t.params)
     assert list(back.classes) == ["no", "yes"] and back.activations == t.activations

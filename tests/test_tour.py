@@ -1,12 +1,12 @@
-"""netwarp.tour: the Grand Tour's rotation (the reference of static/tour.js)."""
+"""netwarp.view.tour: the Grand Tour's rotation (the reference of static/tour.js)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from netwarp import tour
 from netwarp.errors import NetwarpError
+from netwarp.view import tour
 
 
 @pytest.mark.parametrize("D", [2, 4, 5, 16, 64])

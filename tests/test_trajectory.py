@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import netwarp
-from netwarp import trajio
+from netwarp.core import files as trajio
 from netwarp.errors import NetwarpError, TrajectoryFileError
 
 
@@ -69,7 +69,7 @@ def test_save_load_bit_identical(tmp_path: Path, seed_runs: dict[str, Any]) -> N
 
 def test_single_save_and_plain_numpy(tmp_path: Path, seed_runs: dict[str, Any]) -> None:
     t = seed_runs["identity"]
-    path = t.save(tmp_path / "one.npz")
+    path = netwarp.save(t, tmp_path / "one.npz")
     with np.load(path, allow_pickle=False) as npz:
         np.testing.assert_array_equal(npz["run0.params"], t.params)
     assert netwarp.load(path).n_epochs == t.n_epochs
@@ -77,7 +77,7 @@ def test_single_save_and_plain_numpy(tmp_path: Path, seed_runs: dict[str, Any]) 
 
 def test_atomic_save_keeps_old_file(tmp_path: Path, seed_runs: dict[str, Any], monkeypatch: Any) -> None:
     path = tmp_path / "keep.npz"
-    seed_runs["tanh"].save(path)
+    netwarp.save(seed_runs["tanh"], path)
     before = path.read_bytes()
 
     def boom(*args: Any, **kwargs: Any) -> None:
@@ -86,7 +86,7 @@ def test_atomic_save_keeps_old_file(tmp_path: Path, seed_runs: dict[str, Any], m
 
     monkeypatch.setattr(np, "savez", boom)
     with pytest.raises(OSError):
-        seed_runs["relu"].save(path)
+        netwarp.save(seed_runs["relu"], path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["keep.npz"]
 
@@ -97,7 +97,7 @@ def test_bad_files_are_clear_errors(tmp_path: Path, seed_runs: dict[str, Any], k
     if kind == "text":
         path.write_text("hello")
     elif kind == "truncated":
-        seed_runs["tanh"].save(path)
+        netwarp.save(seed_runs["tanh"], path)
         path.write_bytes(path.read_bytes()[:300])
     elif kind == "foreign":
         np.savez(path, a=np.arange(3))

@@ -1,4 +1,4 @@
-"""netwarp.widget: the anywidget class, its synced traits, and its front end in Chromium.
+"""netwarp.apps.widget: the anywidget class, its synced traits, and its front end in Chromium.
 
 The front end is exercised as Jupyter runs it: the widget's own ``_esm`` is imported as
 one module from a blob: URL, and ``render({model, el})`` gets a model holding the
@@ -19,11 +19,11 @@ import numpy as np
 import pytest
 
 import netwarp
+from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
-from netwarp.trajectory import Trajectory
 
 pytest.importorskip("anywidget")
-from netwarp.widget import NetwarpWidget, explore
+from netwarp.apps.widget import NetwarpWidget, explore
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -56,7 +56,7 @@ window.boot = async (esm, state) => {
 
 @pytest.fixture(scope="module")
 def run() -> Trajectory:
-    d = netwarp.datasets.load("interval1d")
+    d = netwarp.data.datasets.load("interval1d")
     return netwarp.train(d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test, max_iter=120, name="tanh")
 
 
@@ -95,7 +95,7 @@ def test_widget_to_html(run: Trajectory, tmp_path: Path) -> None:
 
 
 def test_missing_anywidget_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    import netwarp.widget as widget
+    import netwarp.apps.widget as widget
 
     real_import = builtins.__import__
 
@@ -110,7 +110,7 @@ def test_missing_anywidget_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) 
         with pytest.raises(NetwarpError, match=r"pip install 'netwarp\[widget\]'"):
             widget.explore(Trajectory((1, 1), ("logistic",), np.zeros((1, 2))))
         with pytest.raises(NetwarpError, match="needs anywidget"):
-            importlib.import_module("netwarp.widget").NetwarpWidget  # noqa: B018
+            importlib.import_module("netwarp.apps.widget").NetwarpWidget  # noqa: B018
     finally:
         monkeypatch.undo()
         widget.widget_class.cache_clear()

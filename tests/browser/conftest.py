@@ -20,8 +20,8 @@ os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 os.environ.setdefault("PLAYWRIGHT_BROWSERS_PATH", "/nonexistent")  # never fetch one
 
 import netwarp
-from netwarp.export import export_html
-from netwarp.trajectory import Trajectory
+from netwarp.apps.export import export_html
+from netwarp.core.trajectory import Trajectory
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -94,7 +94,7 @@ def watched(browser: Any) -> Iterator[Watched]:
 
 
 def _train(dataset: str, **kw: Any) -> Trajectory:
-    d = netwarp.datasets.load(dataset)
+    d = netwarp.data.datasets.load(dataset)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return netwarp.train(d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test, **kw)

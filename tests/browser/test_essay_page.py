@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from netwarp.cli import main
+from netwarp.apps.cli import main
 
 Watched = Any  # tests/browser/conftest.py's Watched: a page with its requests and errors
 

@@ -47,7 +47,7 @@ SETUP = f"""\
 import warnings
 import netwarp
 
-d = netwarp.datasets.load("interval1d", n=300)
+d = netwarp.data.datasets.load("interval1d", n=300)
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     traj = netwarp.train(d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test,

@@ -35,7 +35,7 @@ def server() -> Iterator[str]:
     """``netwarp serve --port 0`` in a subprocess; yields its URL and stops it afterwards."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "netwarp.cli", "serve", "--port", "0", "--no-open", "--workers", "2"],
+        [sys.executable, "-m", "netwarp.apps.cli", "serve", "--port", "0", "--no-open", "--workers", "2"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
     )  # fmt: skip
     try:

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from netwarp import geometry, payload
-from netwarp.export import export_html
-from netwarp.trajectory import Trajectory
+from netwarp.apps.export import export_html
+from netwarp.core.trajectory import Trajectory
+from netwarp.view import geometry, payload
 
 pytestmark = pytest.mark.browser
 Watched = Any  # tests/browser/conftest.py's Watched: a page with its requests and errors

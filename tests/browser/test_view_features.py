@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import netwarp
-from netwarp import diagnostics, payload, tour
-from netwarp.export import export_html
-from netwarp.trajectory import Trajectory
+from netwarp.apps.export import export_html
+from netwarp.core.trajectory import Trajectory
+from netwarp.view import diagnostics, payload, tour
 
 pytestmark = pytest.mark.browser
 Watched = Any  # tests/browser/conftest.py's Watched: a page with its requests and errors
@@ -259,7 +259,7 @@ def test_diagnostics_readout_follows_the_epoch(watched: Watched, demo_html: Path
 
 
 def test_square_layers_show_det_w(watched: Watched, tmp_path: Path) -> None:
-    d = netwarp.datasets.load("disk_annulus")
+    d = netwarp.data.datasets.load("disk_annulus")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         traj = netwarp.train(d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test, hidden=(2,), max_iter=60)

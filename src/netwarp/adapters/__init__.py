@@ -1,0 +1,1 @@
+"""Models trained elsewhere, recorded as netwarp trajectories (PyTorch: :mod:`.torch`)."""

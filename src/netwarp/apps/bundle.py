@@ -1,0 +1,111 @@
+"""A tiny bundler: the view's ES modules (``static/*.js``) as one ES module string.
+
+anywidget's ``_esm`` must be a single module and the HTML file inlines one, so the
+entry ``view.js`` is kept as the module (its exports stay) and every module it imports
+is wrapped in a function scope that returns its exports. It understands exactly the
+forms the static modules use: ``import * as name from './m.js'``,
+``import { a, b as c } from './m.js'`` and ``export function|const|let|class name``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from netwarp.errors import NetwarpError
+
+STATIC = Path(__file__).resolve().parents[1] / "static"
+ENTRY = "view.js"
+
+_IMPORT = re.compile(
+    r"^import\s+(?:\*\s+as\s+(?P<ns>[\w$]+)|\{(?P<names>[^}]*)\})\s+from\s+"
+    r"['\"]\./(?P<mod>[\w.-]+\.js)['\"];?[ \t]*$",
+    re.M,
+)
+_EXPORT = re.compile(r"^export\s+(?:async\s+)?(?:function\*?|const|let|class)\s+([\w$]+)", re.M)
+_EXPORT_KEYWORD = re.compile(r"^export\s+(?=(?:async\s+)?(?:function|const|let|class)\b)", re.M)
+
+
+def _read(name: str) -> str:
+    path = STATIC / name
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise NetwarpError(f"netwarp's view files are missing ({path}): reinstall netwarp") from exc
+
+
+def _var(module: str) -> str:
+    return "__nw_" + re.sub(r"\W", "_", module.removesuffix(".js"))
+
+
+def _link(source: str) -> tuple[str, list[str]]:
+    """Replace relative imports by bindings to the wrapped modules; return the dependencies."""
+    deps: list[str] = []
+
+    def sub(m: re.Match[str]) -> str:
+        mod = m.group("mod")
+        deps.append(mod)
+        if m.group("ns"):
+            return f"const {m.group('ns')} = {_var(mod)};"
+        parts = [p.strip() for p in m.group("names").split(",") if p.strip()]
+        binds = [p.replace(" as ", ": ") if " as " in p else p for p in parts]
+        return f"const {{ {', '.join(binds)} }} = {_var(mod)};"
+
+    return _IMPORT.sub(sub, source), deps
+
+
+def _wrap(name: str, source: str) -> str:
+    names = _EXPORT.findall(source)
+    body = _EXPORT_KEYWORD.sub("", source)
+    if re.search(r"^export\b", body, re.M):
+        raise NetwarpError(f"bundler: {name} uses an export form it does not understand")
+    return (
+        f"// ---- {name}\nconst {_var(name)} = (() => {{\n{body}\n"
+        f"return Object.freeze({{ {', '.join(names)} }});\n}})();\n"
+    )
+
+
+@cache
+def bundle_js() -> str:
+    """The view as one ES module (``export default {render}`` and ``createLocalModel``)."""
+    order: list[str] = []
+    seen: set[str] = set()
+    linked: dict[str, str] = {}
+
+    def visit(name: str, stack: tuple[str, ...]) -> None:
+        if name in stack:
+            raise NetwarpError(f"bundler: import cycle {' -> '.join((*stack, name))}")
+        if name in seen:
+            return
+        code, deps = _link(_read(name))
+        for dep in deps:
+            visit(dep, (*stack, name))
+        seen.add(name)
+        linked[name] = code
+        order.append(name)
+
+    visit(ENTRY, ())
+    parts = [_wrap(name, linked[name]) for name in order if name != ENTRY]
+    parts.append(f"// ---- {ENTRY}\n{linked[ENTRY]}")
+    return "// netwarp view (bundled from netwarp/static)\n" + "\n".join(parts)
+
+
+def bundle_css() -> str:
+    """The view's stylesheet."""
+    return _read("view.css")
+
+
+def script_safe(text: str) -> str:
+    """Text that cannot end an inline ``<script>`` early."""
+    return text.replace("</", "<\\/")
+
+
+@cache
+def inline_script() -> str:
+    """The bundle as the body of an inline ``<script type="module">`` (already made safe with
+    :func:`script_safe`): ``__nw_view`` (the default export) and ``createLocalModel`` in scope."""
+    module, n = re.subn(r"^export default \{", "const __nw_view = {", bundle_js(), flags=re.M)
+    if n != 1:
+        raise NetwarpError("bundler: view.js must have exactly one 'export default {'")
+    return script_safe(re.sub(r"^export (?=function|const|let|class)", "", module, flags=re.M))

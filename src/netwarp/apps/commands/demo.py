@@ -1,0 +1,82 @@
+"""``netwarp demo``: the seed notebook, reproduced: tanh, identity and relu on interval1d."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import webbrowser
+from pathlib import Path
+from typing import Any
+
+from netwarp.apps.commands._common import save_figure
+from netwarp.apps.commands.train import train_with_progress
+from netwarp.core.files import ensure_directory, save
+from netwarp.data import datasets
+
+#: The seed notebook's configuration.
+SEED = {
+    "hidden": (2,), "solver": "sgd", "learning_rate_init": 0.02, "max_iter": 1500,
+    "random_state": 1, "batch_size": "auto", "alpha": 0.0001, "early_stop": True,
+}  # fmt: skip
+ACTIVATIONS = ("tanh", "identity", "relu")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "demo",
+        help="train the seed configuration for tanh, identity and relu and show it",
+        description="Train the seed notebook's network (1 input, 2 hidden units, 1 output; "
+        "sgd, learning rate 0.02, random_state 1) on interval1d for tanh, identity and relu. "
+        "Writes DIR/netwarp-demo.png (figure), DIR/netwarp-demo.npz (the three runs) and "
+        "DIR/netwarp-demo.html (the interactive view), prints a table and opens the view.",
+    )
+    p.add_argument("--out", default="netwarp-demo", help="output directory (default ./netwarp-demo)")
+    p.add_argument("--no-open", action="store_true", help="do not open the view in a web browser")
+    p.set_defaults(func=run)
+
+
+def train_runs() -> tuple[datasets.Dataset, list[Any]]:
+    data = datasets.load("interval1d")
+    runs = [train_with_progress(data, {**SEED, "activation": a}, name=a) for a in ACTIVATIONS]
+    return data, runs
+
+
+def run(args: argparse.Namespace) -> int:
+    out = ensure_directory(args.out)
+    _, runs = train_runs()
+
+    print()
+    print(f"{'activation':<11}{'epochs':>7}  {'train acc':>9}  {'test acc':>8}  why it stopped")
+    for t in runs:
+        print(f"{t.name:<11}{t.n_epochs:>7}  {t.train_score[-1]:>9.4f}  {t.test_score[-1]:>8.4f}  {t.stop_reason}")
+    print()
+
+    from netwarp.view.figures import plot_runs
+
+    written = [save(runs, out / "netwarp-demo.npz")]
+    written.append(save_figure(plot_runs(runs), out / "netwarp-demo.png", dpi=90))
+    html = _export_html(runs, out / "netwarp-demo.html")
+    if html is not None:
+        written.append(html)
+    for path in written:
+        print(f"wrote {path}")
+    if html is not None and not args.no_open:
+        _open(html)
+    return 0
+
+
+def _export_html(runs: list[Any], path: Path) -> Path | None:
+    try:
+        from netwarp.apps.export import export_html
+    except ImportError:
+        return None
+    result: Path = export_html(runs, path, title="netwarp demo: the seed notebook")
+    return result
+
+
+def _open(path: Path) -> None:
+    """Open the view in a browser where there is a display; otherwise say where it is."""
+    headless = sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if headless or os.environ.get("CI") or not webbrowser.open(path.resolve().as_uri()):
+        print(f"open {path} in a web browser to explore the runs")

@@ -1,0 +1,54 @@
+"""``netwarp info``: what a trajectory file holds."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from netwarp.core.files import load_all
+from netwarp.view.diagnostics import diagnose, format_summary
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "info",
+        help="describe a trajectory file",
+        description="Describe every run in a trajectory file, with topology diagnostics per layer: "
+        "is the layer a homeomorphism (det, singular values), how linearly separable the classes are, "
+        "and how much it stretches space.",
+    )
+    p.add_argument("file", help="a .npz trajectory written by netwarp")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--epoch", type=int, help="epoch of the diagnostics (default: the last; negative counts back)")
+    p.add_argument("--no-diagnostics", action="store_true",
+                   help="skip the topology diagnostics (homeomorphism, separability, stretching)")  # fmt: skip
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    runs = load_all(args.file)
+    summaries = [t.summary() for t in runs]
+    for t, s in zip(runs, summaries, strict=True):
+        if t.data is not None:
+            s["data"] = {"name": t.data.name, "train": len(t.data.y_train), "test": len(t.data.y_test)}
+        if not args.no_diagnostics and t.data is not None and len(t.data.X):
+            e = t.epoch_index(args.epoch)
+            s["diagnostics"] = diagnose(t, epochs=[e]).summary(e)
+    if args.json:
+        print(json.dumps(summaries, indent=2))
+        return 0
+    print(f"{args.file}: {len(runs)} run(s)")
+    for i, s in enumerate(summaries):
+        layers = " -> ".join(str(v) for v in s["layers"])
+        print(f"run {i} {s['name']!r}: layers {layers}, {s['activation']} hidden, {s['out_activation']} output")
+        print(f"  epochs {s['epochs']}: {s['stop_reason']}")
+        print(f"  loss {s['loss']:.5f}, train score {s['train_score']:.4f}, test score {s['test_score']:.4f}")
+        if "data" in s:
+            d = s["data"]
+            print(f"  data {d['name'] or '(unnamed)'}: {d['train']} train / {d['test']} test points")
+        if s["classes"] is not None:
+            print(f"  classes {', '.join(s['classes'])}")
+        if "diagnostics" in s:
+            for line in format_summary(s["diagnostics"]):
+                print("  " + line)
+    return 0

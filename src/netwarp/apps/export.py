@@ -1,0 +1,86 @@
+"""One self-contained HTML file holding the interactive view of one or more runs.
+
+Everything is inlined (the bundled ES module, its CSS, the spec as JSON and the binary
+buffer as base64), and a Content-Security-Policy forbids the page any network access, so
+the file opens from disk anywhere. The view state lives in the URL hash
+(``view.html#e=120&r=1&m=2.5``), so a link can point at one epoch and stage.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from netwarp.apps.bundle import bundle_css, inline_script, script_safe
+from netwarp.core import files as trajio
+from netwarp.core.trajectory import Trajectory
+from netwarp.errors import NetwarpError
+from netwarp.view import payload
+
+#: The page may load nothing from anywhere: inline code and styles, data:/blob: images.
+CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data: blob:; connect-src 'none'; base-uri 'none'; form-action 'none'"
+)
+
+_BOOT = """
+const spec = JSON.parse(document.getElementById("netwarp-spec").textContent);
+const text = atob(document.getElementById("netwarp-data").textContent.trim());
+const bytes = new Uint8Array(text.length);
+for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+const el = document.getElementById("netwarp");
+__nw_view.render({ model: createLocalModel(spec, bytes.buffer), el });
+document.addEventListener("keydown", (ev) => {
+  const root = el.querySelector(".netwarp");
+  if (root && (ev.target === document.body || ev.target === document.documentElement)) {
+    const init = { key: ev.key, code: ev.code, shiftKey: ev.shiftKey, bubbles: true };
+    root.dispatchEvent(new KeyboardEvent("keydown", init));
+    if (ev.key === " " || ev.key.startsWith("Arrow")) ev.preventDefault();
+  }
+});
+"""
+
+
+def page(spec: dict[str, Any], data: bytes, *, title: str = "netwarp") -> str:
+    """The HTML page for a payload (``spec``, ``data``) from :func:`netwarp.view.payload.build`."""
+    spec_json = json.dumps(spec, allow_nan=False, separators=(",", ":"))
+    return (
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<title>{html.escape(title)}</title>\n"
+        f"<style>\nbody{{margin:0;background:#fff}}\n{bundle_css()}\n</style>\n</head>\n<body>\n"
+        "<div id=\"netwarp\"></div>\n"
+        f"<script type=\"application/json\" id=\"netwarp-spec\">{script_safe(spec_json)}</script>\n"
+        "<script type=\"application/octet-stream\" id=\"netwarp-data\">"
+        f"{base64.b64encode(data).decode('ascii')}</script>\n"
+        f"<script type=\"module\">\n{inline_script()}\n{_BOOT}</script>\n"
+        "</body>\n</html>\n"
+    )
+
+
+def export_html(
+    runs: Trajectory | Sequence[Trajectory],
+    path: str | Path,
+    X: Any = None,
+    y: Any = None,
+    *,
+    title: str = "netwarp",
+    view: dict[str, Any] | None = None,
+) -> Path:
+    """Write the interactive view of ``runs`` to ``path`` as one self-contained HTML file.
+
+    ``X`` ``(n, d)``, ``y`` ``(n,)`` default to the first run's data; ``view`` sets the
+    initial state (see :func:`netwarp.view.payload.build`). The file is written atomically: on
+    any error an existing file at ``path`` is left untouched. Returns the path.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise NetwarpError(f"cannot write {target}: it is a directory; give a file name like view.html")
+    spec, data = payload.build(runs, X, y, title=title, view=view)
+    text = page(spec, data, title=title).encode("utf-8")
+    return trajio.atomic_write(target, lambda fh: fh.write(text))

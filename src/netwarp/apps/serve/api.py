@@ -1,0 +1,329 @@
+"""The JSON API of ``netwarp serve`` (documented at ``/openapi.json``).
+
+Runs: ``POST /api/runs`` queues one, ``GET /api/runs/{id}`` reports it, ``GET
+/api/runs/{id}/events`` streams its progress (server-sent events), ``DELETE`` forgets it;
+downloads give it as ``.npz``, self-contained ``.html``, ``.png`` or the data as ``.csv``;
+``GET /api/view`` gives the renderer's model of up to two runs (so far, while training).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import math
+import tempfile
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.responses import Response, StreamingResponse
+
+import netwarp.apps.serve.views as views
+from netwarp.apps.serve.models import (
+    MAX_HISTORY_FLOATS,
+    MAX_UPLOAD_BYTES,
+    DatasetInfo,
+    Limits,
+    RunConfig,
+    RunCreated,
+    RunStatus,
+    UploadInfo,
+)  # fmt: skip
+from netwarp.apps.serve.runs import TERMINAL, Run, RunManager
+from netwarp.apps.serve.uploads import UploadStore, info
+from netwarp.apps.serve.views import ViewPool
+from netwarp.core.engine import n_params
+from netwarp.core.files import save
+from netwarp.data import datasets
+
+router = APIRouter(prefix="/api")
+RunId = Annotated[str, PathParam(min_length=1, max_length=64, description="a run id from POST /api/runs")]
+MAX_STREAMS = 64
+_streams = threading.BoundedSemaphore(MAX_STREAMS)
+
+
+def _manager(request: Request) -> RunManager:
+    manager: RunManager = request.app.state.manager
+    return manager
+
+
+def _run(request: Request, run_id: str) -> Run:
+    try:
+        return _manager(request).get(run_id)
+    except KeyError:
+        raise HTTPException(404, f"no run {run_id[:64]!r} (it never existed, was deleted or was forgotten)") from None
+
+
+def _finite(value: Any) -> float | None:
+    return float(value) if value is not None and math.isfinite(float(value)) else None
+
+
+def status_of(run: Run, queue_position: int | None = None) -> RunStatus:
+    t = run.trajectory
+    return RunStatus(
+        id=run.id, name=run.name, status=run.status, paused=run.paused,  # type: ignore[arg-type]
+        epoch=run.epoch, max_iter=int(run.config["max_iter"]), loss=_finite(run.loss),
+        train_score=_finite(run.train_score if t is None else t.train_score[-1]),
+        test_score=_finite(run.test_score if t is None else t.test_score[-1]),
+        stop_reason=run.stop_reason, error=run.error, created=run.created, queue_position=queue_position,
+        config=RunConfig.model_construct(**run.config),  # validated when the run was created
+    )  # fmt: skip
+
+
+def _json(body: str, status_code: int = 200) -> Response:
+    """A ready JSON body (status answers are built from models already; no second validation)."""
+    return Response(body, status_code=status_code, media_type="application/json")
+
+
+def _status_json(request: Request, run: Run) -> Response:
+    m = _manager(request)
+    position = m.queue_positions().get(run.id) if run.status == "queued" else None
+    return _json(status_of(run, position).model_dump_json())
+
+
+@router.get("/limits", response_model=Limits, summary="Bounds on every input, and the worker pool")
+def limits(request: Request) -> Limits:
+    m = _manager(request)
+    return Limits(workers=m.n_workers, max_queued=m.max_queued, token_required=request.app.state.token is not None)
+
+
+@router.get("/datasets", response_model=list[DatasetInfo], summary="Built-in datasets and this session's uploads")
+def list_datasets(request: Request) -> list[DatasetInfo]:
+    out = [
+        DatasetInfo(name=s.name, kind="builtin", n=s.n, noise=s.noise, n_features=s.n_features,
+                    n_classes=s.n_classes, summary=s.summary)
+        for s in datasets.DATASETS.values()
+    ]  # fmt: skip
+    store: UploadStore = request.app.state.uploads
+    return out + [DatasetInfo.model_validate({k: v for k, v in info(u).items() if k in DatasetInfo.model_fields})
+                  for u in store.all()]  # fmt: skip
+
+
+@router.post(
+    "/uploads", response_model=UploadInfo, status_code=201, summary="Upload a data file (CSV, TSV, Parquet, npz)"
+)
+async def upload(
+    request: Request,
+    file: Annotated[UploadFile, File(description="a table: numeric feature columns and a label column")],
+    label: Annotated[str | None, Form(max_length=100, description="the label column (default: the last)")] = None,
+    scale: Annotated[bool, Form(description="standardise each feature on the training rows")] = True,
+) -> UploadInfo:
+    raw = await file.read(MAX_UPLOAD_BYTES + 1)
+    store: UploadStore = request.app.state.uploads
+    up = await asyncio.to_thread(store.add, raw, file.filename or "upload.csv", label or None, scale)
+    return UploadInfo.model_validate(info(up))
+
+
+def _resolve_data(request: Request, cfg: RunConfig) -> datasets.Dataset:
+    if cfg.dataset.startswith("upload-"):
+        up = request.app.state.uploads.get(cfg.dataset)
+        if up is None:
+            raise HTTPException(422, f"dataset: no upload {cfg.dataset!r} in this session (upload the file again)")
+        data: datasets.Dataset = up.data
+        return data
+    if cfg.dataset not in datasets.DATASETS:
+        known = ", ".join(datasets.DATASETS)
+        raise HTTPException(422, f"dataset: unknown dataset {cfg.dataset[:64]!r} (known: {known}, or an upload id)")
+    return datasets.load(cfg.dataset, n=cfg.n, noise=cfg.noise, random_state=cfg.data_seed)
+
+
+@router.post("/runs", response_model=RunCreated, status_code=201, summary="Queue a training run")
+def create_run(request: Request, cfg: RunConfig) -> RunCreated:
+    data = _resolve_data(request, cfg)
+    n_out = 1 if len(np.unique(data.y_train)) <= 2 else len(np.unique(data.y_train))
+    if len(np.unique(data.y_train)) < 2:
+        raise HTTPException(422, "dataset: the training split holds a single class; use more points")
+    sizes = [data.n_features, *cfg.hidden, n_out]
+    p = n_params(sizes)
+    if p * (cfg.max_iter + 1) > MAX_HISTORY_FLOATS:
+        most = MAX_HISTORY_FLOATS // p - 1
+        raise HTTPException(
+            422, f"max_iter: a {'-'.join(map(str, sizes))} network has {p} parameters, so keeping every epoch "
+            f"allows at most {most} epochs (limit {MAX_HISTORY_FLOATS:,} stored numbers); use fewer epochs or units",
+        )  # fmt: skip
+    config = cfg.model_dump()
+    name = (
+        cfg.name
+        or f"{cfg.dataset if not cfg.dataset.startswith('upload-') else data.name} "
+        f"{','.join(map(str, cfg.hidden))} {cfg.activation}"
+    )
+    options = {k: config[k] for k in ("hidden", "activation", "solver", "learning_rate_init", "max_iter",
+                                      "random_state", "batch_size", "alpha", "early_stop")}  # fmt: skip
+    run = _manager(request).submit(config, name, data, options)
+    return RunCreated(id=run.id)
+
+
+@router.get("/runs", response_model=list[RunStatus], summary="This session's runs, oldest first")
+async def list_runs(request: Request) -> Response:
+    m = _manager(request)
+    positions = m.queue_positions()
+    body = ",".join(status_of(r, positions.get(r.id)).model_dump_json() for r in m.list())
+    return _json(f"[{body}]")
+
+
+@router.get("/runs/{run_id}", response_model=RunStatus, summary="A run's status and progress")
+async def get_run(request: Request, run_id: RunId) -> Response:
+    return _status_json(request, _run(request, run_id))
+
+
+@router.delete("/runs/{run_id}", status_code=204, summary="Cancel a run if it trains, and forget it")
+def delete_run(request: Request, run_id: RunId) -> Response:
+    _run(request, run_id)
+    _manager(request).delete(run_id)
+    return Response(status_code=204)
+
+
+@router.post("/runs/{run_id}/pause", response_model=RunStatus, summary="Pause a queued or training run")
+def pause_run(request: Request, run_id: RunId) -> Response:
+    _run(request, run_id)
+    return _status_json(request, _manager(request).pause(run_id, True))
+
+
+@router.post("/runs/{run_id}/resume", response_model=RunStatus, summary="Resume a paused run")
+def resume_run(request: Request, run_id: RunId) -> Response:
+    _run(request, run_id)
+    return _status_json(request, _manager(request).pause(run_id, False))
+
+
+@router.post("/runs/{run_id}/cancel", response_model=RunStatus, summary="Stop a run; the epochs so far are kept")
+def cancel_run(request: Request, run_id: RunId) -> Response:
+    _run(request, run_id)
+    return _status_json(request, _manager(request).cancel(run_id))
+
+
+@router.get(
+    "/runs/{run_id}/events", summary="Progress stream (text/event-stream): a 'status' event per change, then 'end'",
+    response_class=StreamingResponse, responses={200: {"content": {"text/event-stream": {}}}},
+)  # fmt: skip
+async def run_events(request: Request, run_id: RunId) -> StreamingResponse:
+    run = _run(request, run_id)
+    m = _manager(request)
+    if not _streams.acquire(blocking=False):
+        raise HTTPException(429, f"too many open progress streams (at most {MAX_STREAMS}); poll GET /api/runs/{{id}}")
+
+    async def stream() -> AsyncIterator[str]:
+        try:
+            last: Any = None
+            idle = 0.0
+            yield "retry: 1000\n\n"
+            while True:
+                key = (run.status, run.epoch, run.paused)
+                if key != last:
+                    last = key
+                    idle = 0.0
+                    position = m.queue_positions().get(run.id) if run.status == "queued" else None
+                    body = status_of(run, position).model_dump_json()
+                    yield f"event: status\ndata: {body}\n\n"
+                    if run.status in TERMINAL:
+                        yield "event: end\ndata: {}\n\n"
+                        return
+                elif idle >= 15:
+                    idle = 0.0
+                    yield ": keep-alive\n\n"
+                if await request.is_disconnected():
+                    return
+                await asyncio.sleep(0.1)
+                idle += 0.1
+        finally:
+            _streams.release()
+
+    return StreamingResponse(
+        stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    )
+
+
+def _trajectory(request: Request, run_id: str) -> tuple[Run, Any]:
+    run = _run(request, run_id)
+    with _manager(request).lock:
+        traj = run.snapshot()
+    if traj is None:
+        raise HTTPException(409, f"run {run_id} has no trained epoch yet (status {run.status}); try again later")
+    return run, traj
+
+
+def _download(body: bytes, media: str, filename: str) -> Response:
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in filename)
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+
+
+@router.get("/runs/{run_id}/trajectory.npz", summary="The run's trajectory (every epoch so far) as .npz",
+            response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}})  # fmt: skip
+def download_npz(request: Request, run_id: RunId) -> Response:
+    run, traj = _trajectory(request, run_id)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "run.npz"
+        save(traj, path)
+        body = path.read_bytes()
+    return _download(body, "application/octet-stream", f"{run.name}.npz")
+
+
+def _key(kind: str, runs: list[tuple[Run, Any]], *extra: Any) -> tuple[Any, ...] | None:
+    """A cache key for finished runs (None while any of them trains: its view changes)."""
+    if any(r.trajectory is None for r, _ in runs):
+        return None
+    return (kind, *((r.id, t.n_epochs) for r, t in runs), *extra)
+
+
+@router.get("/runs/{run_id}/view.html", summary="The run as a self-contained interactive HTML file",
+            response_class=Response, responses={200: {"content": {"text/html": {}}}})  # fmt: skip
+async def download_html(request: Request, run_id: RunId) -> Response:
+    run, traj = _trajectory(request, run_id)
+    pool: ViewPool = request.app.state.views
+    body = await pool.call(views.html, traj, f"netwarp: {run.name}", key=_key("html", [(run, traj)]))
+    return _download(body, "text/html; charset=utf-8", f"{run.name}.html")
+
+
+@router.get("/runs/{run_id}/figure.png", summary="A figure of every layer at one epoch (default: the last)",
+            response_class=Response, responses={200: {"content": {"image/png": {}}}})  # fmt: skip
+async def download_png(
+    request: Request, run_id: RunId, epoch: Annotated[int | None, Query(ge=-1_000_000, le=1_000_000)] = None
+) -> Response:
+    run, traj = _trajectory(request, run_id)
+    e = traj.epoch_index(epoch)
+    pool: ViewPool = request.app.state.views
+    body = await pool.call(views.png, traj, e, key=_key("png", [(run, traj)], e))
+    return _download(body, "image/png", f"{run.name} epoch {e}.png")
+
+
+@router.get("/runs/{run_id}/data.csv", summary="The run's data points (x..., label, split) as CSV",
+            response_class=Response, responses={200: {"content": {"text/csv": {}}}})  # fmt: skip
+def download_data(request: Request, run_id: RunId) -> Response:
+    run = _run(request, run_id)
+    d = run.data
+    out = io.StringIO()
+    cols = [f"x{i}" for i in range(d.n_features)]
+    out.write(",".join([*cols, "label", "split"]) + "\n")
+    for part, X, y in (("train", d.X_train, d.y_train), ("test", d.X_test, d.y_test)):
+        for row, label in zip(X, y, strict=True):
+            out.write(",".join([*(repr(float(v)) for v in row), str(label), part]) + "\n")
+    return _download(out.getvalue().encode(), "text/csv; charset=utf-8", f"{run.name} data.csv")
+
+
+@router.get("/view", summary="The renderer's model of one or two runs (epochs so far), binary",
+            response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}})  # fmt: skip
+async def view_model(
+    request: Request,
+    runs: Annotated[str, Query(min_length=1, max_length=200, description="one or two run ids, comma-separated")],
+    state: Annotated[str, Query(max_length=2000, description="initial view state (JSON object)")] = "{}",
+) -> Response:
+    ids = [r for r in runs.split(",") if r][:3]
+    if not 1 <= len(ids) <= 2:
+        raise HTTPException(422, "runs: give one or two run ids, comma-separated")
+    try:
+        view = json.loads(state)
+    except json.JSONDecodeError:
+        raise HTTPException(422, "state: not valid JSON") from None
+    if not isinstance(view, dict):
+        raise HTTPException(422, "state: must be a JSON object")
+    pairs = [_trajectory(request, i) for i in ids]
+    if len({t.layer_sizes[0] for _, t in pairs}) > 1:
+        raise HTTPException(422, "runs: the two runs have inputs of different dimension; compare runs on the same data")
+    pool: ViewPool = request.app.state.views
+    key = _key("view", pairs, json.dumps(view, sort_keys=True))
+    body = await pool.call(views.model_bytes, [t for _, t in pairs], view, key=key)
+    return Response(body, media_type="application/octet-stream")

@@ -1,0 +1,345 @@
+"""The run manager: a bounded pool of training processes with a queue in front of it.
+
+Training is Python-heavy, so it never runs in the server's process: ``workers`` processes
+(spawned on first use) each train one run at a time. Runs wait in a FIFO queue held here;
+a dispatcher thread hands them to idle workers, collects their progress events and restarts
+a worker that dies. Everything the API reads is kept in :class:`Run` objects guarded by one
+lock, so status requests cost a dictionary look-up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import multiprocessing as mp
+import os
+import queue
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from netwarp.apps.serve.worker import CANCEL, PAUSE, RUN, Job, worker_main
+from netwarp.core.engine import n_params
+from netwarp.core.trajectory import Trajectory
+from netwarp.errors import NetwarpError
+
+TERMINAL = ("done", "failed", "cancelled")
+
+
+class QueueFullError(NetwarpError):
+    """Too many runs waiting or kept; the API answers 429."""
+
+
+@dataclass
+class Run:
+    """A run as the server knows it: its request, its state and its parameters so far."""
+
+    id: str
+    seq: int
+    config: dict[str, Any]
+    name: str
+    layer_sizes: tuple[int, ...]
+    activations: tuple[str, ...]
+    classes: Any
+    data: Any
+    status: str = "queued"
+    paused: bool = False
+    epoch: int = 0
+    loss: float | None = None
+    train_score: float | None = None
+    test_score: float | None = None
+    error: str | None = None
+    stop_reason: str = ""
+    created: float = field(default_factory=time.time)
+    chunks: list[dict[str, Any]] = field(default_factory=list)
+    trajectory: Trajectory | None = None
+    cancel_requested: bool = False
+    worker: int | None = None
+    floats: int = 0  # its parameter history at most: n_params * (max_iter + 1)
+
+    def snapshot(self) -> Trajectory | None:
+        """The run's trajectory: final when finished, else the epochs trained so far (None if none)."""
+        if self.trajectory is not None:
+            return self.trajectory
+        if not self.chunks:
+            return None
+        parts = {k: np.concatenate([c[k] for c in self.chunks]) for k in self.chunks[0]}
+        return Trajectory(
+            layer_sizes=self.layer_sizes, activations=self.activations, params=parts["rows"],
+            loss=parts["loss"], train_score=parts["train_score"], test_score=parts["test_score"],
+            classes=self.classes, name=self.name, config=self.config, data=self.data,
+            stop_reason=f"not yet, still training ({len(parts['rows']) - 1} of {self.config['max_iter']} epochs)",
+        )  # fmt: skip
+
+
+@dataclass
+class _Worker:
+    index: int
+    process: Any
+    jobs: Any
+    control: Any
+    seq: int | None = None
+
+
+class RunManager:
+    """Queue, workers and the table of runs of one server."""
+
+    def __init__(
+        self, workers: int = 2, max_queued: int = 32, max_runs: int = 64, max_floats: int = 40_000_000
+    ) -> None:
+        self.n_workers = max(1, int(workers))
+        self.max_queued = max_queued
+        self.max_runs = max_runs
+        #: Parameter histories of all kept runs together, in floats (8 bytes each; 320 MB by default).
+        self.max_floats = max_floats
+        self.lock = threading.RLock()
+        self.runs: dict[str, Run] = {}
+        self._by_seq: dict[int, Run] = {}
+        self._pending: deque[tuple[Run, Job]] = deque()
+        self._seq = itertools.count(1)
+        self._ctx = mp.get_context("spawn")
+        self._events: Any = None
+        self._workers: list[_Worker] = []
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    # ------------------------------------------------------------------ public
+    def submit(self, config: dict[str, Any], name: str, data: Any, job_options: dict[str, Any]) -> Run:
+        """Queue a run of ``job_options`` on ``data`` (a Dataset); raises QueueFullError when full."""
+        with self.lock:
+            if self._closed:
+                raise NetwarpError("the server is shutting down")
+            waiting = sum(r.status in ("queued", "running") for r in self.runs.values())
+            if waiting >= self.max_queued:
+                raise QueueFullError(
+                    f"{waiting} runs are queued or training (at most {self.max_queued}); wait or cancel some"
+                )
+            classes = np.unique(data.y_train)
+            n_out = 1 if len(classes) <= 2 else len(classes)
+            hidden = tuple(int(h) for h in job_options["hidden"])
+            floats = n_params([data.n_features, *hidden, n_out]) * (int(job_options["max_iter"]) + 1)
+            self._evict(floats)
+            seq = next(self._seq)
+            run = Run(
+                id=secrets.token_hex(6), seq=seq, config=config, name=name,
+                layer_sizes=(data.n_features, *hidden, n_out),
+                activations=(job_options["activation"],) * len(hidden) + ("softmax" if n_out > 1 else "logistic",),
+                classes=classes, data=data, floats=floats,
+            )  # fmt: skip
+            job = Job(seq, name, data.name, data.X_train, data.y_train, data.X_test, data.y_test, job_options)
+            self.runs[run.id] = run
+            self._by_seq[seq] = run
+            self._pending.append((run, job))
+            self._start()
+            self._dispatch()
+            return run
+
+    def get(self, run_id: str) -> Run:
+        with self.lock:
+            run = self.runs.get(run_id)
+        if run is None:
+            raise KeyError(run_id)
+        return run
+
+    def list(self) -> list[Run]:
+        with self.lock:
+            return list(self.runs.values())
+
+    def queue_positions(self) -> dict[str, int]:
+        """Run id -> runs ahead of it in the queue, for every queued run."""
+        with self.lock:
+            return {r.id: i for i, (r, _) in enumerate(self._pending)}
+
+    def pause(self, run_id: str, paused: bool) -> Run:
+        with self.lock:
+            run = self.get(run_id)
+            if run.status in TERMINAL:
+                return run
+            run.paused = paused
+            w = self._worker_of(run)
+            if w is not None and not run.cancel_requested:
+                w.control[0], w.control[1] = run.seq, PAUSE if paused else RUN
+            if not paused:
+                self._dispatch()
+            return run
+
+    def cancel(self, run_id: str) -> Run:
+        with self.lock:
+            run = self.get(run_id)
+            self._cancel(run)
+            return run
+
+    def delete(self, run_id: str) -> None:
+        with self.lock:
+            run = self.get(run_id)
+            self._cancel(run)
+            del self.runs[run_id]
+            if run.status not in ("queued", "running"):
+                self._by_seq.pop(run.seq, None)
+
+    def counts(self) -> dict[str, int]:
+        with self.lock:
+            out = dict.fromkeys(("queued", "running", "done", "failed", "cancelled"), 0)
+            for r in self.runs.values():
+                out[r.status] += 1
+            return out
+
+    def close(self) -> None:
+        """Stop the dispatcher and the workers (cancelling what runs)."""
+        with self.lock:
+            self._closed = True
+            workers, self._workers = self._workers, []
+        for w in workers:
+            w.control[1] = CANCEL
+            with contextlib.suppress(OSError, ValueError):
+                w.jobs.put(None)
+        for w in workers:
+            w.process.join(timeout=3)
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join(timeout=3)
+            w.jobs.close()
+        if self._thread is not None:
+            self._thread.join(timeout=3)
+
+    # ---------------------------------------------------------------- internal
+    def _cancel(self, run: Run) -> None:
+        if run.status == "queued":
+            self._pending = deque(p for p in self._pending if p[0] is not run)
+            run.status, run.stop_reason, run.paused = "cancelled", "cancelled before it started", False
+            self._by_seq.pop(run.seq, None)
+        elif run.status == "running":
+            run.cancel_requested = True
+            w = self._worker_of(run)
+            if w is not None:
+                w.control[0], w.control[1] = run.seq, CANCEL
+
+    def _evict(self, floats: int) -> None:
+        """Forget the oldest finished runs so that at most ``max_runs`` runs and ``max_floats``
+        parameters (counting the new run's ``floats`` at their most) are kept."""
+
+        def over() -> bool:
+            kept = sum(r.floats for r in self.runs.values())
+            return len(self.runs) >= self.max_runs or kept + floats > self.max_floats
+
+        while over():
+            old = next((r for r in self.runs.values() if r.status in TERMINAL), None)
+            if old is None:
+                raise QueueFullError(
+                    f"the runs in progress use the server's memory for runs (at most {self.max_runs} runs, "
+                    f"{self.max_floats:,} stored numbers); wait for some to finish or cancel some"
+                )
+            del self.runs[old.id]
+            self._by_seq.pop(old.seq, None)
+
+    def _worker_of(self, run: Run) -> _Worker | None:
+        return next((w for w in self._workers if w.seq == run.seq), None)
+
+    def start(self) -> None:
+        """Spawn the workers now (the app does at startup) rather than on the first run."""
+        with self.lock:
+            self._start()
+
+    def _start(self) -> None:
+        if self._thread is not None or self._closed:
+            return
+        self._events = self._ctx.Queue()
+        self._workers = [self._spawn(i) for i in range(self.n_workers)]
+        self._thread = threading.Thread(target=self._loop, name="netwarp-dispatcher", daemon=True)
+        self._thread.start()
+
+    def _spawn(self, index: int) -> _Worker:
+        jobs = self._ctx.Queue()  # put() never blocks the caller: a feeder thread writes
+        control = self._ctx.Array("q", [0, RUN], lock=False)
+        proc = self._ctx.Process(
+            target=worker_main,
+            args=(index, jobs, self._events, control, os.getpid()),
+            name=f"netwarp-worker-{index}",
+            daemon=True,
+        )
+        proc.start()
+        return _Worker(index, proc, jobs, control)
+
+    def _dispatch(self) -> None:
+        for w in self._workers:
+            if w.seq is not None:
+                continue
+            item = next((p for p in self._pending if not p[0].paused), None)
+            if item is None:
+                return
+            self._pending.remove(item)
+            run, job = item
+            w.seq = run.seq
+            w.control[0], w.control[1] = run.seq, RUN
+            run.status, run.worker = "running", w.index
+            try:
+                w.jobs.put(job)
+            except (OSError, ValueError) as exc:
+                self._finish_failed(run, w, f"could not start training: {exc}")
+
+    def _finish_failed(self, run: Run, w: _Worker | None, message: str) -> None:
+        run.status, run.error, run.stop_reason = "failed", message, message
+        if w is not None:
+            w.seq = None
+
+    def _loop(self) -> None:
+        while not self._closed:
+            try:
+                msg = self._events.get(timeout=0.5)
+            except queue.Empty:
+                msg = None
+            except (OSError, EOFError, ValueError):
+                return
+            with self.lock:
+                if self._closed:
+                    return
+                if msg is not None:
+                    self._handle(msg)
+                self._check_workers()
+                self._dispatch()
+
+    def _handle(self, msg: tuple[Any, ...]) -> None:
+        kind, seq = msg[0], msg[1]
+        run = self._by_seq.get(seq)
+        w = next((w for w in self._workers if w.seq == seq), None)
+        if kind == "start" or (run is None and kind == "progress"):
+            return
+        if kind == "progress":
+            assert run is not None
+            _, _, epoch, chunk = msg
+            run.chunks.append(chunk)
+            run.epoch, run.loss = int(epoch), float(chunk["loss"][-1])
+            run.train_score, run.test_score = float(chunk["train_score"][-1]), float(chunk["test_score"][-1])
+            return
+        if w is not None:
+            w.seq = None
+        self._by_seq.pop(seq, None)
+        if run is None:
+            return
+        run.chunks = []
+        run.paused = False
+        if kind == "failed":
+            self._finish_failed(run, None, str(msg[2]))
+            return
+        traj: Trajectory = msg[2]
+        run.trajectory = traj
+        run.epoch = traj.n_epochs
+        run.loss = float(traj.loss[-1]) if np.isfinite(traj.loss[-1]) else None
+        run.stop_reason = traj.stop_reason
+        run.status = "cancelled" if traj.stop_reason == "cancelled" else "done"
+
+    def _check_workers(self) -> None:
+        for i, w in enumerate(self._workers):
+            if w.process.is_alive():
+                continue
+            if w.seq is not None:
+                run = self._by_seq.pop(w.seq, None)
+                if run is not None:
+                    self._finish_failed(run, None, "the training worker died (out of memory?); try a smaller run")
+            w.jobs.close()
+            self._workers[i] = self._spawn(w.index)

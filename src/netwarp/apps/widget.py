@@ -1,0 +1,138 @@
+"""The interactive view as a Jupyter widget (anywidget; the ``widget`` extra).
+
+>>> w = netwarp.explore(runs)            # doctest: +SKIP
+>>> w.epoch = 100                        # the view moves to epoch 100
+>>> w.epoch                              # and follows the user's slider
+
+Synced traits: ``spec`` (Dict) and ``data`` (Bytes, one binary buffer) from
+:func:`netwarp.view.payload.build`, and the view state ``epoch``, ``run``, ``morph``, ``compare``.
+anywidget is imported only when the widget is first used, so ``import netwarp`` works
+without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from netwarp.core.trajectory import Trajectory
+from netwarp.errors import NetwarpError
+from netwarp.view import payload
+
+MISSING = "the widget needs anywidget: pip install 'netwarp[widget]'"
+
+
+@cache
+def widget_class() -> type[Any]:
+    """The ``NetwarpWidget`` class (built on first use; needs anywidget)."""
+    try:
+        import anywidget
+        import traitlets
+    except ImportError:
+        raise NetwarpError(MISSING) from None
+
+    from netwarp.apps.bundle import bundle_css, bundle_js
+
+    class NetwarpWidget(anywidget.AnyWidget):
+        """Every layer of one or more runs at every epoch, drawn in the notebook.
+
+        Set ``epoch`` (negative counts from the end), ``run`` (index into the runs),
+        ``morph`` (t in [0, 3 * n_layers]) or ``compare`` (all runs side by side) from Python;
+        they follow the controls when the user moves them.
+        """
+
+        _esm = bundle_js()
+        _css = bundle_css()
+        spec = traitlets.Dict().tag(sync=True)
+        data = traitlets.Bytes(b"").tag(sync=True)
+        epoch = traitlets.Int(-1).tag(sync=True)
+        run = traitlets.Int(0).tag(sync=True)
+        morph = traitlets.Float(0.0).tag(sync=True)
+        compare = traitlets.Bool(False).tag(sync=True)
+
+        def __init__(self, runs: Sequence[Trajectory] = (), **kwargs: Any) -> None:
+            self._runs = list(runs)
+            super().__init__(**kwargs)
+
+        @property
+        def runs(self) -> list[Trajectory]:
+            """The trajectories shown."""
+            return list(self._runs)
+
+        def _max_epoch(self) -> int:
+            runs = self.spec.get("runs") or []
+            if not runs:
+                return 0
+            if self.compare:
+                return max(int(r["n_epochs"]) for r in runs)
+            return int(runs[min(max(self.run, 0), len(runs) - 1)]["n_epochs"])
+
+        @traitlets.validate("epoch")
+        def _check_epoch(self, proposal: Any) -> int:
+            value = int(proposal["value"])
+            if not self.spec:
+                return value
+            top = self._max_epoch()
+            e = value + top + 1 if value < 0 else value
+            if not 0 <= e <= top:
+                raise NetwarpError(f"epoch {value} is out of range 0..{top}")
+            return e
+
+        @traitlets.validate("run")
+        def _check_run(self, proposal: Any) -> int:
+            value = int(proposal["value"])
+            n = len(self.spec.get("runs") or [None])
+            if not 0 <= value < n:
+                raise NetwarpError(f"run {value} is out of range 0..{n - 1}")
+            return value
+
+        @traitlets.validate("morph")
+        def _check_morph(self, proposal: Any) -> float:
+            value = float(proposal["value"])
+            runs = self.spec.get("runs") or []
+            if runs:
+                top = 3 * (len(runs[min(self.run, len(runs) - 1)]["layer_sizes"]) - 1)
+                if not 0.0 <= value <= top:
+                    raise NetwarpError(f"morph {value} is out of range 0..{top}")
+            return value
+
+        def to_html(self, path: str | Path) -> Path:
+            """Write the same view as a self-contained HTML file (see netwarp.apps.export)."""
+            from netwarp.apps.export import export_html
+
+            view = {"epoch": self.epoch, "run": self.run, "morph": self.morph, "compare": self.compare}
+            return export_html(self._runs, path, title=self.spec.get("title") or "netwarp", view=view)
+
+    return NetwarpWidget
+
+
+def __getattr__(name: str) -> Any:
+    if name == "NetwarpWidget":
+        return widget_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def explore(
+    runs: Trajectory | Sequence[Trajectory],
+    X: Any = None,
+    y: Any = None,
+    *,
+    title: str = "",
+    **view: Any,
+) -> Any:
+    """A :class:`NetwarpWidget` showing ``runs`` (one trajectory or several).
+
+    ``X`` ``(n, d)``, ``y`` ``(n,)`` default to the first run's data. ``view`` sets the
+    initial state: ``epoch`` (default the last; negative counts from the end), ``run``,
+    ``morph``, ``compare`` and the HTML view's other settings (``points``, ``grid``,
+    ``regions``, ``speed``, ``yaw``, ``pitch``, ``proj``).
+    """
+    cls = widget_class()
+    trajs = [runs] if isinstance(runs, Trajectory) else list(runs)
+    spec, data = payload.build(trajs, X, y, title=title, view=view)
+    traits = {k: view[k] for k in ("run", "morph", "compare") if k in view}
+    w = cls(trajs, spec=spec, data=data, **traits)
+    w.epoch = int(view.get("epoch", -1))
+    return w

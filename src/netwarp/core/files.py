@@ -1,0 +1,222 @@
+"""Trajectory files: versioned ``.npz`` archives, no pickle, written atomically.
+
+Layout (format ``netwarp-trajectory``, version 1), every entry a plain array:
+
+- ``__netwarp__``: a 0-d unicode array holding JSON: ``{"format", "version", "runs":
+  [{"name", "layer_sizes", "activations", "stop_reason", "config", "data"}]}`` where
+  ``data`` is the index of the run's data block or null.
+- ``run{i}.params`` ``(n_epochs + 1, n_params)``, ``run{i}.loss``, ``run{i}.train_score``,
+  ``run{i}.test_score`` ``(n_epochs + 1,)``, ``run{i}.classes`` (absent for regressors).
+- ``data{j}.X_train``, ``data{j}.y_train``, ``data{j}.X_test``, ``data{j}.y_test``, shared
+  by every run trained on the same data.
+
+Read one with plain NumPy: ``np.load(path, allow_pickle=False)``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from netwarp.core.trajectory import Trajectory
+from netwarp.data.datasets import Dataset
+from netwarp.errors import NetwarpError, TrajectoryFileError
+
+FORMAT = "netwarp-trajectory"
+VERSION = 1
+_DATA_KEYS = ("X_train", "y_train", "X_test", "y_test")
+
+
+def _plain(values: Any) -> np.ndarray[Any, Any]:
+    """An array NumPy can store without pickle (object arrays become unicode)."""
+    arr = np.asarray(values)
+    return arr.astype(str) if arr.dtype == object else arr
+
+
+def atomic_write(path: str | Path, write: Any) -> Path:
+    """Call ``write(file)`` on a temporary file beside ``path``, then rename it into place.
+
+    A failure or interruption leaves any existing ``path`` untouched and no temporary behind.
+    """
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise NetwarpError(f"cannot write {path}: directory {parent} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise NetwarpError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def ensure_directory(path: str | Path, flag: str = "--out") -> Path:
+    """Create the output directory ``path`` if needed, or raise a one-line error naming ``flag``."""
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise NetwarpError(f"{flag} {out}: exists and is not a directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise NetwarpError(f"{flag} {out}: cannot create directory ({exc.strerror})") from None
+    if not os.access(out, os.W_OK):
+        raise NetwarpError(f"{flag} {out}: permission denied")
+    return out
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def save(runs: Trajectory | Sequence[Trajectory], path: str | Path) -> Path:
+    """Save one trajectory or several runs in one ``.npz`` file, atomically."""
+    trajs = [runs] if isinstance(runs, Trajectory) else list(runs)
+    if not trajs:
+        raise NetwarpError("nothing to save: no runs given")
+    arrays: dict[str, np.ndarray[Any, Any]] = {}
+    blocks: list[Dataset] = []
+    meta_runs = []
+    for i, t in enumerate(trajs):
+        data_index = None
+        if t.data is not None:
+            data_index = next((j for j, d in enumerate(blocks) if _same_data(d, t.data)), None)
+            if data_index is None:
+                data_index = len(blocks)
+                blocks.append(t.data)
+                for key in _DATA_KEYS:
+                    arrays[f"data{data_index}.{key}"] = _plain(getattr(t.data, key))
+        meta_runs.append(
+            {
+                "name": t.name,
+                "layer_sizes": list(t.layer_sizes),
+                "activations": list(t.activations),
+                "stop_reason": t.stop_reason,
+                "config": t.config,
+                "data": data_index,
+                "data_name": None if t.data is None else t.data.name,
+            }
+        )
+        arrays[f"run{i}.params"] = t.params
+        arrays[f"run{i}.loss"] = t.loss
+        arrays[f"run{i}.train_score"] = t.train_score
+        arrays[f"run{i}.test_score"] = t.test_score
+        if t.classes is not None:
+            arrays[f"run{i}.classes"] = _plain(t.classes)
+    meta = {"format": FORMAT, "version": VERSION, "runs": meta_runs}
+    arrays["__netwarp__"] = np.array(json.dumps(meta, default=_json_default))
+    return atomic_write(path, lambda fh: np.savez(fh, **arrays))  # type: ignore[arg-type]
+
+
+def _same_data(a: Dataset, b: Dataset) -> bool:
+    """True when two datasets hold the same arrays (so a file stores them once)."""
+    if a is b:
+        return True
+    return a.name == b.name and all(
+        np.array_equal(getattr(a, k), getattr(b, k)) and getattr(a, k).dtype == getattr(b, k).dtype
+        for k in _DATA_KEYS
+    )
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)
+
+
+def load_all(path: str | Path) -> list[Trajectory]:
+    """Every run stored in a netwarp ``.npz`` file."""
+    path = Path(path)
+    if not path.exists():
+        raise TrajectoryFileError(f"{path}: no such file")
+    if path.is_dir():
+        raise TrajectoryFileError(f"{path}: is a directory, not a trajectory file")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            files = set(npz.files)
+            if "__netwarp__" not in files:
+                raise TrajectoryFileError(
+                    f"{path}: not a netwarp trajectory (no '__netwarp__' entry)"
+                )
+            meta = json.loads(str(npz["__netwarp__"][()]))
+            if meta.get("format") != FORMAT:
+                raise TrajectoryFileError(f"{path}: not a netwarp trajectory (format {meta.get('format')!r})")
+            if int(meta.get("version", 0)) > VERSION:
+                raise TrajectoryFileError(
+                    f"{path}: written by a newer netwarp (format version {meta['version']}, "
+                    f"this one reads up to {VERSION}); upgrade netwarp"
+                )
+            blocks: dict[int, Dataset] = {}
+            runs = []
+            for i, info in enumerate(meta["runs"]):
+                data = None
+                j = info.get("data")
+                if j is not None:
+                    if j not in blocks:
+                        parts = {k: npz[f"data{j}.{k}"] for k in _DATA_KEYS}
+                        blocks[j] = Dataset(name=info.get("data_name") or "", **parts)
+                    data = blocks[j]
+                key = f"run{i}.classes"
+                runs.append(
+                    Trajectory(
+                        layer_sizes=tuple(info["layer_sizes"]),
+                        activations=tuple(info["activations"]),
+                        params=npz[f"run{i}.params"],
+                        classes=npz[key] if key in files else None,
+                        loss=npz[f"run{i}.loss"],
+                        train_score=npz[f"run{i}.train_score"],
+                        test_score=npz[f"run{i}.test_score"],
+                        stop_reason=info.get("stop_reason", ""),
+                        name=info.get("name", ""),
+                        config=info.get("config", {}),
+                        data=data,
+                    )
+                )
+    except TrajectoryFileError:
+        raise
+    except NetwarpError as exc:
+        raise TrajectoryFileError(f"{path}: inconsistent trajectory file: {exc}") from None
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError, EOFError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+        raise TrajectoryFileError(f"{path}: unreadable or corrupt trajectory file ({reason})") from None
+    if not runs:
+        raise TrajectoryFileError(f"{path}: the file holds no runs")
+    return runs
+
+
+def load(path: str | Path, run: int | str = 0) -> Trajectory:
+    """Load one run (by index or name) from a netwarp ``.npz`` file."""
+    runs = load_all(path)
+    return select_run(runs, run, source=str(path))
+
+
+def select_run(runs: Sequence[Trajectory], run: int | str, source: str = "file") -> Trajectory:
+    """Pick a run by index or by name, with an error listing what exists."""
+    if isinstance(run, str) and not run.lstrip("-").isdigit():
+        for t in runs:
+            if t.name == run:
+                return t
+        raise NetwarpError(f"{source} has no run named {run!r} (runs: {', '.join(t.name or '?' for t in runs)})")
+    i = int(run)
+    if not -len(runs) <= i < len(runs):
+        raise NetwarpError(f"{source} holds {len(runs)} run(s); run {i} does not exist")
+    return runs[i]

@@ -1,0 +1,2 @@
+"""Data in: the built-in datasets (:mod:`.datasets`) and users' files (:mod:`.files`, :mod:`.tables`).
+The ground floor of the flow: it imports only :mod:`netwarp.errors`."""

@@ -1,0 +1,248 @@
+"""Readers behind :mod:`netwarp.data.files`: a file's bytes -> named numeric features and raw labels.
+
+Each reader returns ``(feature_names, X, y, label_name, where)``: ``X`` ``(n, d)`` float64
+(possibly NaN or infinite: the caller checks), ``y`` ``(n,)`` raw labels, and ``where``
+``(n,)`` strings locating each row for error messages (``"line 7"`` or ``"row 6"``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import operator
+import zipfile
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from netwarp.errors import DataFileError
+
+Array = NDArray[np.float64]
+Table = tuple[list[str], Array, NDArray[Any], str, list[str]]
+
+
+def oneline(text: str, limit: int = 200) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def value_repr(text: Any) -> str:
+    return repr(oneline(str(text), 40))
+
+
+def _pick(names: list[str], label: str | None, features: Sequence[str] | None, name: str) -> tuple[int, list[int]]:
+    """Index of the label column and of the feature columns."""
+    if label is None:
+        li = len(names) - 1
+    elif label in names:
+        li = names.index(label)
+    else:
+        raise DataFileError(f"{name}: no label column {label!r} (columns: {oneline(', '.join(names))})")
+    if features is None:
+        cols = [i for i in range(len(names)) if i != li]
+    else:
+        missing = [f for f in features if f not in names]
+        if missing:
+            raise DataFileError(f"{name}: no feature column {missing[0]!r} (columns: {oneline(', '.join(names))})")
+        cols = [names.index(f) for f in features]
+        if li in cols:
+            raise DataFileError(f"{name}: column {names[li]!r} is both the label and a feature")
+    if not cols:
+        raise DataFileError(f"{name}: no feature columns (only the label column {names[li]!r})")
+    return li, cols
+
+
+def _sniff_binary(data: bytes, name: str) -> None:
+    head = data[:8192]
+    kinds = {
+        b"PAR1": "a Parquet file (name it .parquet)",
+        b"PK\x03\x04": "a zip archive (.npz or .xlsx?)",
+        b"\x93NUMPY": "a .npy array (save X and y with np.savez)",
+        b"\x1f\x8b": "gzip-compressed (unzip it)",
+    }
+    for magic, what in kinds.items():
+        if head.startswith(magic):
+            raise DataFileError(f"{name}: this is {what}, not a text table")
+    if b"\x00" in head:
+        raise DataFileError(f"{name}: binary data, not a text table (or UTF-16 text: save it as UTF-8 CSV)")
+
+
+def is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _has_header(rows: list[list[str]]) -> bool:
+    """The first row is a header when it is all text, or when a column that holds numbers
+    in the second row holds text in the first (csv.Sniffer's idea, made deterministic)."""
+    first = rows[0]
+    numeric = [is_number(cell) for cell in first]
+    if not any(numeric) or len(rows) == 1:
+        return not all(numeric)
+    second = rows[1]
+    return any(not ok and j < len(second) and is_number(second[j]) for j, ok in enumerate(numeric))
+
+
+def read_text(data: bytes, name: str, delimiter: str, label: str | None, features: Sequence[str] | None) -> Table:
+    _sniff_binary(data, name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataFileError(f"{name}, line {line}: not UTF-8 text (save the table as UTF-8 CSV)") from None
+    if not text.strip():
+        raise DataFileError(f"{name}: the file holds only blank lines")
+    first = text.lstrip("\r\n").split("\n", 1)[0]
+    if delimiter == "," and "," not in first and ";" in first:
+        delimiter = ";"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    try:
+        for row in reader:
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue  # a blank line
+            rows.append(row)
+            lines.append(reader.line_num)
+    except csv.Error as exc:
+        raise DataFileError(f"{name}, line {reader.line_num}: malformed {oneline(str(exc))}") from None
+    header = [cell.strip() for cell in rows[0]]
+    if _has_header(rows):
+        names, body, body_lines = header, rows[1:], lines[1:]
+        if not body:
+            raise DataFileError(f"{name}: a header ({oneline(', '.join(names))}) but no data rows")
+        duplicate = next((c for i, c in enumerate(names) if c in names[:i]), None)
+        if duplicate is not None:
+            raise DataFileError(f"{name}, line {lines[0]}: column {duplicate!r} appears twice in the header")
+    else:
+        names, body, body_lines = [str(i) for i in range(len(header))], rows, lines
+    width = len(names)
+    if width < 2:
+        raise DataFileError(f"{name}: only one column ({oneline(names[0])!r}); need features and a label")
+    ragged = next((i for i, row in enumerate(body) if len(row) != width), None)
+    if ragged is not None:
+        raise DataFileError(f"{name}, line {body_lines[ragged]}: {len(body[ragged])} fields, the header has {width}")
+    li, cols = _pick(names, label, features, name)
+    labels = np.char.strip(np.array([row[li] for row in body], dtype=str))
+    take = operator.itemgetter(*cols)
+    cells = [take(row) for row in body] if len(cols) > 1 else [(row[cols[0]],) for row in body]
+    try:
+        X = np.array(cells, dtype=np.float64)  # NumPy ignores spaces around numbers
+    except ValueError:
+        X = _booleans_or_error(cells, [names[i] for i in cols], body_lines, name)
+    return [names[i] for i in cols], X, labels, names[li], [f"line {n}" for n in body_lines]
+
+
+_TRUTH = {"true": "1", "false": "0"}
+
+
+def _booleans_or_error(cells: list[tuple[str, ...]], names: list[str], lines: list[int], name: str) -> Array:
+    """Columns of only true/false (any case) become 1/0; any other text is an error."""
+    columns = list(zip(*cells, strict=True))
+    for j, column in enumerate(columns):
+        if all(cell.strip().lower() in _TRUTH for cell in column):
+            columns[j] = tuple(_TRUTH[cell.strip().lower()] for cell in column)
+    fixed = list(zip(*columns, strict=True))
+    try:
+        return np.array(fixed, dtype=np.float64)
+    except ValueError:
+        return _locate_bad_cell(fixed, names, lines, name, "line")
+
+
+def _locate_bad_cell(cells: list[tuple[str, ...]], names: list[str], where: list[int], name: str, unit: str) -> Array:
+    """Raise the error for the first cell that is not a number (the fast path failed)."""
+    for row, line in zip(cells, where, strict=True):
+        for cell, col in zip(row, names, strict=True):
+            if not cell.strip():
+                raise DataFileError(f"{name}, {unit} {line}, column {col!r}: missing value (fill or drop the row)")
+            try:
+                float(cell)
+            except ValueError:
+                raise DataFileError(
+                    f"{name}, {unit} {line}, column {col!r}: {value_repr(cell)} is not a number "
+                    "(features must be numeric; choose columns with --features)"
+                ) from None
+    raise DataFileError(f"{name}: could not read the features as numbers")
+
+
+def read_parquet(data: bytes, name: str, label: str | None, features: Sequence[str] | None) -> Table:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise DataFileError(f"{name}: reading Parquet needs pyarrow: pip install 'netwarp[data]'") from None
+    try:
+        table = pq.read_table(io.BytesIO(data))
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise DataFileError(f"{name}: not a readable Parquet file ({oneline(str(exc), 120)})") from None
+    names = [str(c) for c in table.column_names]
+    if len(names) < 2:
+        raise DataFileError(f"{name}: {len(names)} column(s); need features and a label")
+    if table.num_rows == 0:
+        raise DataFileError(f"{name}: columns ({oneline(', '.join(names))}) but no data rows")
+    li, cols = _pick(names, label, features, name)
+    columns = []
+    for i in [*cols, li]:
+        col = table.column(i)
+        if col.null_count:
+            row = int(np.flatnonzero(np.asarray(col.is_null().to_numpy(zero_copy_only=False)))[0]) + 1
+            raise DataFileError(f"{name}, row {row}, column {names[i]!r}: missing value (fill or drop the row)")
+        if i != li:
+            kind = col.type
+            if not (pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind)):
+                raise DataFileError(
+                    f"{name}, column {names[i]!r}: type {kind} is not numeric "
+                    "(features must be numeric; choose columns with --features)"
+                )
+        columns.append(col.to_numpy(zero_copy_only=False))
+    X = np.column_stack([np.asarray(c, dtype=np.float64) for c in columns[:-1]])
+    y = np.asarray(columns[-1])
+    if y.dtype == object:
+        y = y.astype(str)
+    rows = [f"row {r}" for r in range(1, len(y) + 1)]
+    return [names[i] for i in cols], X, y, names[li], rows
+
+
+def read_npz(data: bytes, name: str, label: str | None, features: Sequence[str] | None) -> Table:
+    key = label or "y"
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            files = list(npz.files)
+            for k in ("X", key):
+                if k not in files:
+                    raise DataFileError(f"{name}: no array {k!r} (arrays: {oneline(', '.join(files)) or 'none'})")
+            X = np.asarray(npz["X"])
+            y = np.asarray(npz[key])
+            fnames = np.asarray(npz["feature_names"]) if "feature_names" in files else None
+    except DataFileError:
+        raise
+    except ValueError as exc:
+        reason = (
+            "it holds Python objects (save plain numeric/str arrays)" if "pickle" in str(exc) else oneline(str(exc))
+        )
+        raise DataFileError(f"{name}: cannot read: {reason}") from None
+    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise DataFileError(f"{name}: not a readable .npz file ({oneline(str(exc), 120)})") from None
+    if X.ndim == 1:
+        X = X.reshape(-1, 1)
+    if X.ndim != 2 or X.shape[1] == 0:
+        raise DataFileError(f"{name}: X must be a 2-D array (rows, features), got shape {X.shape}")
+    if y.ndim != 1:
+        raise DataFileError(f"{name}: {key} must be a 1-D array of labels, got shape {y.shape}")
+    if len(y) != len(X):
+        raise DataFileError(f"{name}: X has {len(X)} rows but {key} has {len(y)}")
+    if len(X) == 0:
+        raise DataFileError(f"{name}: X and {key} hold no rows")
+    if X.dtype.kind not in "biuf":
+        raise DataFileError(f"{name}: X must be numeric, got dtype {X.dtype}")
+    names = [str(v) for v in fnames] if fnames is not None and fnames.shape == (X.shape[1],) else None
+    names = names or [f"x{i + 1}" for i in range(X.shape[1])]
+    if features is not None:
+        _, cols = _pick([*names, key], key, features, name)
+        X, names = X[:, cols], [names[i] for i in cols]
+    return names, X.astype(np.float64), y, key, [f"row {r}" for r in range(1, len(y) + 1)]

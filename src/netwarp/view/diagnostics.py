@@ -1,0 +1,407 @@
+"""Topology diagnostics: what each layer does to space, measured at every (sampled) epoch.
+
+After Olah's essay "Neural Networks, Manifolds, and Topology" (2014):
+
+- **Homeomorphism.** A layer ``x -> sigma(x W + b)`` with a square, non-singular ``W`` and an
+  injective activation (tanh, logistic, softplus...) is a homeomorphism of space onto its
+  image: it bends and stretches but never tears or glues. ReLU is not injective, a narrowing
+  layer (fewer outputs than inputs) is not injective, and neither is a singular ``W``.
+  A widening layer with full-rank ``W`` is an *embedding* (a homeomorphism onto its image).
+- **Separability.** How well a linear classifier separates the classes in each layer's
+  representation, and the first layer where they become (almost) linearly separable.
+- **Stretching.** The largest singular value of the Jacobian of the map from the input to
+  each layer, over the data points: large values mean the network "takes the easy way out",
+  stretching space very thin instead of untangling it.
+
+Layers are numbered as in the figures: representation 0 is the input, representation l
+(1..n_layers) is the output of weight layer l (hidden 1, ..., output). Weight layer l maps
+representation l - 1 to representation l; per-layer arrays below index weight layers 0-based.
+Only NumPy and scikit-learn are used.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVC
+
+from netwarp.core import activations as act
+from netwarp.core.trajectory import Trajectory
+from netwarp.errors import NetwarpError
+
+Array = NDArray[np.float64]
+
+#: Activations that are injective (strictly monotone) as maps of the real line.
+INJECTIVE = ("identity", "tanh", "logistic", "leaky_relu", "elu", "softplus", "exp")
+
+#: Default accuracy of a linear classifier above which classes count as linearly separable.
+THRESHOLD = 0.99
+
+
+def derivative(name: str, z: Array) -> Array:
+    """Element-wise derivative of activation ``name`` at pre-activations ``z`` (any shape).
+
+    Softmax is not element-wise; see :func:`jacobians`.
+    """
+    name, slope = act.split(act.canonical(name))
+    if name == "identity":
+        return np.ones_like(z)
+    if name == "tanh":
+        return 1.0 - np.tanh(z) ** 2
+    if name == "logistic":
+        s = act.logistic(z)
+        return s * (1.0 - s)
+    if name == "relu":
+        return (z > 0).astype(np.float64)
+    if name == "leaky_relu":
+        return np.where(z >= 0, 1.0, act.LEAKY_SLOPE if slope is None else slope)
+    if name == "elu":
+        return np.where(z > 0, 1.0, np.exp(np.minimum(z, 0)))
+    if name == "softplus":
+        return np.where(z > 20, 1.0, act.logistic(z))
+    if name == "silu":
+        s = act.logistic(z)
+        return s * (1.0 + z * (1.0 - s))
+    if name == "exp":
+        return np.exp(z)
+    h = 1e-5  # gelu and anything else: central differences
+    f = act.get(name)
+    return np.asarray((f(z + h) - f(z - h)) / (2 * h), dtype=np.float64)
+
+
+def injective_activation(name: str) -> bool:
+    """Whether activation ``name`` is one-to-one on the real line (leaky ReLU: iff its slope > 0)."""
+    base, slope = act.split(act.canonical(name))
+    if base == "leaky_relu":
+        return (act.LEAKY_SLOPE if slope is None else slope) > 0
+    return base in INJECTIVE
+
+
+def layer_map(W: Array, activation: str) -> tuple[bool, bool, str]:
+    """Classify ``x -> activation(x W + b)`` for ``W`` ``(fan_in, fan_out)``.
+
+    Returns ``(injective, homeomorphism, kind)``: ``homeomorphism`` means a square
+    non-singular ``W`` with an injective activation (the essay's criterion); ``kind`` says
+    ``"homeomorphism"``, ``"embedding"`` (widening, full rank) or why it is not injective.
+    """
+    fan_in, fan_out = W.shape
+    activation = act.canonical(activation)
+    reasons = []
+    if not injective_activation(activation):
+        reasons.append(f"{activation} is not injective")
+    if fan_out < fan_in:
+        reasons.append(f"narrows {fan_in} -> {fan_out}")
+    elif np.linalg.matrix_rank(W) < fan_in:
+        reasons.append("W is singular" if fan_in == fan_out else "W is rank deficient")
+    if reasons:
+        return False, False, "not injective: " + ", ".join(reasons)
+    if fan_in == fan_out:
+        return True, True, "homeomorphism"
+    return True, False, f"embedding {fan_in} -> {fan_out}"
+
+
+def linear_separability(H: Array, y: NDArray[Any]) -> float:
+    """Training accuracy of a linear classifier on representation ``H`` ``(n, k)``, labels ``y`` ``(n,)``.
+
+    Deterministic: the exact best threshold for one binary feature, else a standardised
+    primal ``LinearSVC`` (C=100). 1.0 means the classes are linearly separable.
+    """
+    y = np.asarray(y)
+    classes, codes = np.unique(y, return_inverse=True)
+    if len(classes) < 2:
+        return 1.0
+    if not np.all(np.isfinite(H)):
+        return math.nan
+    if H.shape[1] == 1 and len(classes) == 2:
+        return _best_threshold(H[:, 0], codes)
+    Z = StandardScaler().fit_transform(H)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = LinearSVC(C=100.0, dual=False, max_iter=2000, random_state=0).fit(Z, codes)
+    return float(np.mean(clf.predict(Z) == codes))
+
+
+def _best_threshold(h: Array, codes: NDArray[Any]) -> float:
+    """Exact best accuracy of ``h > t`` or ``h < t`` for binary ``codes`` ``(n,)``."""
+    order = np.argsort(h, kind="stable")
+    hs, cs = h[order], codes[order]
+    n = len(hs)
+    ones_left = np.concatenate([[0], np.cumsum(cs)])  # ones among the first i points
+    i = np.arange(n + 1)
+    # Split after i points: left predicted 0, right 1 (or the reverse).
+    correct = (i - ones_left) + (ones_left[-1] - ones_left)
+    valid = np.ones(n + 1, dtype=bool)
+    valid[1:n] = hs[1:] > hs[:-1]  # cannot split between equal values
+    best = np.max(np.maximum(correct, n - correct)[valid])
+    return float(best / n)
+
+
+def jacobians(traj: Trajectory, X: Array, epoch: int) -> list[Array]:
+    """Jacobians of the maps from the input to every representation at ``epoch``.
+
+    ``X`` ``(n, d0)``; returns ``[J_0, ..., J_L]`` with ``J_l`` ``(n, d0, width_l)`` such that
+    ``dx @ J_l[i]`` is the change of representation l at point i (row-vector convention).
+    """
+    W_all, b_all = traj.coefs(epoch), traj.intercepts(epoch)
+    n, d0 = X.shape
+    J = np.broadcast_to(np.eye(d0), (n, d0, d0)).copy()
+    a = X
+    out = [J]
+    for W, b, name in zip(W_all, b_all, traj.activations, strict=True):
+        z = a @ W + b
+        JW = J @ W
+        if name == "softmax":
+            p = act.softmax(z)
+            S = p[:, :, None] * np.eye(p.shape[1]) - p[:, :, None] * p[:, None, :]
+            J = JW @ S
+        else:
+            J = JW * derivative(name, z)[:, None, :]
+        a = act.get(name)(z)
+        out.append(J)
+    return out
+
+
+def _largest_singular(J: Array) -> Array:
+    """Largest singular value of each ``J[i]`` for ``J`` ``(n, p, q)`` -> ``(n,)``."""
+    if J.shape[1] == 1 or J.shape[2] == 1:
+        return np.asarray(np.sqrt(np.sum(J**2, axis=(1, 2))), dtype=np.float64)
+    return np.asarray(np.linalg.svd(J, compute_uv=False)[:, 0], dtype=np.float64)
+
+
+def sample_epochs(n_epochs: int, max_epochs: int = 50) -> NDArray[np.int64]:
+    """Up to ``max_epochs`` epochs spread over ``0..n_epochs``, always with both ends."""
+    if max_epochs < 2:
+        raise NetwarpError(f"max_epochs must be at least 2, got {max_epochs}")
+    if n_epochs + 1 <= max_epochs:
+        return np.arange(n_epochs + 1, dtype=np.int64)
+    return np.unique(np.linspace(0, n_epochs, max_epochs).round().astype(np.int64))
+
+
+@dataclass(frozen=True, eq=False)
+class Diagnostics:
+    """Diagnostics of a trajectory at ``k`` sampled epochs (``L`` weight layers).
+
+    Attributes
+    ----------
+    epochs : ``(k,)`` the epochs measured.
+    layer_sizes, activations : as in the trajectory.
+    det : ``(L, k)`` determinant of each square ``W``; NaN for non-square layers.
+    singular_values : list of ``L`` arrays ``(k, min(fan_in, fan_out))``, descending.
+    injective, homeomorphism : ``(L, k)`` bool, see :func:`layer_map`.
+    kinds : ``L`` lists of ``k`` strings, e.g. ``"homeomorphism"``, ``"not injective: relu..."``.
+    separability : ``(L + 1, k)`` linear-classifier accuracy in representation 0 (input) .. L.
+    first_separable : ``(k,)`` first representation with separability >= ``threshold``; -1 if none.
+    stretch : ``(L + 1, k)`` largest singular value of the input -> representation Jacobian,
+        maximum over the data points (1 for the input).
+    stretch_median : ``(L + 1, k)`` the same, median over the points.
+    threshold : separability threshold used.
+    """
+
+    epochs: NDArray[np.int64]
+    layer_sizes: tuple[int, ...]
+    activations: tuple[str, ...]
+    det: Array
+    singular_values: list[Array]
+    injective: NDArray[np.bool_]
+    homeomorphism: NDArray[np.bool_]
+    kinds: list[list[str]]
+    separability: Array
+    first_separable: NDArray[np.int64]
+    stretch: Array
+    stretch_median: Array
+    threshold: float
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.layer_sizes) - 1
+
+    def index(self, epoch: int | None = None) -> int:
+        """Column of the sampled epoch nearest to ``epoch`` (None or -1: the last)."""
+        if epoch is None or epoch == -1:
+            return len(self.epochs) - 1
+        if epoch < 0:
+            epoch += int(self.epochs[-1]) + 1
+        return int(np.argmin(np.abs(self.epochs - epoch)))
+
+    def summary(self, epoch: int | None = None) -> dict[str, Any]:
+        """JSON-able diagnostics at the sampled epoch nearest ``epoch`` (default: the last)."""
+        j = self.index(epoch)
+        layers = []
+        for ell in range(self.n_layers):
+            det = self.det[ell, j]
+            sv = self.singular_values[ell][j]
+            layers.append({
+                "layer": ell + 1,
+                "map": f"{self.layer_sizes[ell]} -> {self.layer_sizes[ell + 1]} {self.activations[ell]}",
+                "kind": self.kinds[ell][j],
+                "injective": bool(self.injective[ell, j]),
+                "homeomorphism": bool(self.homeomorphism[ell, j]),
+                "det": _opt(det),
+                "singular_values": [float(s) for s in sv],
+                "separability": _opt(self.separability[ell + 1, j]),
+                "stretch": float(self.stretch[ell + 1, j]),
+                "stretch_median": float(self.stretch_median[ell + 1, j]),
+            })  # fmt: skip
+        first = int(self.first_separable[j])
+        return {
+            "epoch": int(self.epochs[j]),
+            "input_separability": _opt(self.separability[0, j]),
+            "first_separable_layer": None if first < 0 else first,
+            "threshold": self.threshold,
+            "layers": layers,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every array as JSON-able lists (NaN -> None), floats to 6 significant digits."""
+        return {
+            "epochs": [int(e) for e in self.epochs],
+            "threshold": self.threshold,
+            "layer_sizes": list(self.layer_sizes),
+            "activations": list(self.activations),
+            "layers": [
+                {
+                    "layer": ell + 1,
+                    "det": _json(self.det[ell]),
+                    "singular_values": _json(self.singular_values[ell]),
+                    "injective": [bool(v) for v in self.injective[ell]],
+                    "homeomorphism": [bool(v) for v in self.homeomorphism[ell]],
+                    "kind": self.kinds[ell],
+                }
+                for ell in range(self.n_layers)
+            ],
+            "separability": _json(self.separability),
+            "first_separable": [int(v) for v in self.first_separable],
+            "stretch": _json(self.stretch),
+            "stretch_median": _json(self.stretch_median),
+        }
+
+
+def _opt(v: Any) -> float | None:
+    """A finite float, or None (JSON has no NaN)."""
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+def _json(a: Array) -> Any:
+    """Nested lists of floats rounded to 6 significant digits; NaN and inf become None."""
+    out: Any = np.asarray(a, dtype=np.float64).tolist()
+
+    def fix(v: Any) -> Any:
+        if isinstance(v, list):
+            return [fix(u) for u in v]
+        return float(f"{v:.6g}") if math.isfinite(v) else None
+
+    return fix(out)
+
+
+def _data(traj: Trajectory, X: Any, y: Any, max_points: int) -> tuple[Array, NDArray[Any]]:
+    if X is None:
+        if traj.data is None:
+            raise NetwarpError("this trajectory holds no data: pass X and y to diagnose it")
+        X, y = traj.data.X, traj.data.y
+    X = traj.check_input(X)
+    if y is None:
+        raise NetwarpError("pass the labels y with X (separability needs them)")
+    y = np.asarray(y)
+    if y.shape != (len(X),):
+        raise NetwarpError(f"y must have shape ({len(X)},), got {y.shape}")
+    if len(X) > max_points:
+        keep = np.linspace(0, len(X) - 1, max_points).round().astype(np.int64)
+        X, y = X[keep], y[keep]
+    return X, y
+
+
+def diagnose(
+    traj: Trajectory,
+    X: Any = None,
+    y: Any = None,
+    epochs: Any = None,
+    *,
+    max_epochs: int = 50,
+    max_points: int = 2000,
+    threshold: float = THRESHOLD,
+) -> Diagnostics:
+    """Measure every layer of ``traj`` at ``epochs`` (default: up to ``max_epochs`` spread over training).
+
+    ``X`` ``(n, d0)`` and ``y`` ``(n,)`` default to the trajectory's data (train and test);
+    at most ``max_points`` points are used (evenly spaced). About 2 ms per layer and epoch.
+    """
+    if not 0 < threshold <= 1:
+        raise NetwarpError(f"threshold must be in (0, 1], got {threshold}")
+    X, y = _data(traj, X, y, max_points)
+    if epochs is None:
+        sel = sample_epochs(traj.n_epochs, max_epochs)
+    else:
+        sel = np.unique([traj.epoch_index(int(e)) for e in np.atleast_1d(epochs)]).astype(np.int64)
+        if sel.size == 0:
+            raise NetwarpError("epochs is empty")
+    L, k = traj.n_layers, len(sel)
+    det = np.full((L, k), np.nan)
+    svs: list[Array] = []
+    inj = np.zeros((L, k), dtype=bool)
+    homeo = np.zeros((L, k), dtype=bool)
+    kinds: list[list[str]] = []
+    for ell in range(L):
+        W = traj.weights(ell)[sel]  # (k, fan_in, fan_out)
+        svs.append(np.asarray(np.linalg.svd(W, compute_uv=False), dtype=np.float64))
+        if W.shape[1] == W.shape[2]:
+            det[ell] = np.linalg.det(W)
+        row = [layer_map(W[j], traj.activations[ell]) for j in range(k)]
+        inj[ell] = [r[0] for r in row]
+        homeo[ell] = [r[1] for r in row]
+        kinds.append([r[2] for r in row])
+    sep = np.full((L + 1, k), np.nan)
+    classify = traj.is_classifier  # separability means nothing for a regressor's targets
+    if classify:
+        sep[0] = linear_separability(X, y)
+    stretch = np.ones((L + 1, k))
+    median = np.ones((L + 1, k))
+    for j, e in enumerate(sel):
+        values = traj.forward(X, int(e))
+        for ell in range(1, L + 1 if classify else 1):
+            sep[ell, j] = linear_separability(values[ell], y)
+        for ell, J in enumerate(jacobians(traj, X, int(e))[1:], start=1):
+            s = _largest_singular(J)
+            stretch[ell, j] = float(np.max(s))
+            median[ell, j] = float(np.median(s))
+    first = np.full(k, -1, dtype=np.int64)
+    for j in range(k):
+        hits = np.flatnonzero(sep[:, j] >= threshold)
+        if hits.size:
+            first[j] = int(hits[0])
+    return Diagnostics(
+        sel, traj.layer_sizes, traj.activations, det, svs, inj, homeo, kinds, sep, first, stretch, median, threshold
+    )
+
+
+def to_payload(traj: Trajectory, X: Any = None, y: Any = None, *, max_epochs: int = 50) -> dict[str, Any]:
+    """JSON-able per-layer, per-epoch diagnostics for the JS view; see :meth:`Diagnostics.to_dict`."""
+    return diagnose(traj, X, y, max_epochs=max_epochs).to_dict()
+
+
+def format_summary(summary: dict[str, Any]) -> list[str]:
+    """Human-readable lines for :meth:`Diagnostics.summary` (used by ``netwarp info``)."""
+
+    def num(v: float | None, fmt: str = ".3f") -> str:
+        return "n/a" if v is None else format(v, fmt)
+
+    first = summary["first_separable_layer"]
+    where = "never" if first is None else ("already in the input" if first == 0 else f"from layer {first} on")
+    lines = [
+        f"diagnostics at epoch {summary['epoch']}: classes linearly separable (>= {summary['threshold']:.0%}) "
+        f"{where}; input {num(summary['input_separability'])}"
+    ]
+    for s in summary["layers"]:
+        det = "" if s["det"] is None else f", det {s['det']:.3g}"
+        lines.append(
+            f"  layer {s['layer']} ({s['map']}): {s['kind']}{det}; separability {num(s['separability'])}, "
+            f"stretch max {s['stretch']:.3g} (median {s['stretch_median']:.3g})"
+        )
+    return lines
