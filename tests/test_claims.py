@@ -1,7 +1,7 @@
 """The claims of Olah's "Neural Networks, Manifolds, and Topology" (2014), measured with fixed seeds.
 
-Every network is trained with the sweep's settings (adam, learning rate 0.05, at most 1000
-epochs, scikit-learn's stopping rule), which train these small networks to convergence
+Every network is trained with the essay's settings (``netwarp.apps.essay.tour.ESSAY``: adam,
+learning rate 0.05, at most 1000 epochs, scikit-learn's stopping rule), which train these small networks to convergence
 in well under a second each. The claims are about what *no* weights can do, so each is
 checked over several seeds, not one lucky run.
 """
@@ -16,23 +16,23 @@ import pytest
 
 import netwarp
 from netwarp.apps import sweep as sw
+from netwarp.apps.essay.tour import ESSAY
 from netwarp.data import datasets
 from netwarp.view.diagnostics import Diagnostics, diagnose
 
 
 def accuracies(dataset: str, hidden: str, seeds: range) -> list[float]:
-    rows = sw.sweep(sw.grid(dataset, [hidden], "tanh", seeds), n_jobs=1)
+    rows = sw.sweep(sw.grid(dataset, [hidden], "tanh", seeds, base=ESSAY), n_jobs=1)
     assert not any(r["error"] for r in rows), [r["error"] for r in rows]
     return [float(r["test_accuracy"]) for r in rows]
 
 
 def trained(dataset: str, hidden: tuple[int, ...], seed: int = 0, **kw: Any) -> tuple[Any, Diagnostics]:
     d = datasets.load(dataset)
-    settings = {"solver": "adam", "learning_rate_init": 0.05, "max_iter": 1000, **kw}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        traj = netwarp.train(d.X_train, d.y_train, hidden=hidden, random_state=seed,
-                             X_test=d.X_test, y_test=d.y_test, **settings)  # fmt: skip
+        traj = netwarp.train(d.X_train, d.y_train, ESSAY, hidden=hidden, random_state=seed,
+                             X_test=d.X_test, y_test=d.y_test, **kw)  # fmt: skip
     return traj, diagnose(traj)
 
 

@@ -95,7 +95,7 @@ def test_datasets_and_version(capsys: Any) -> None:
         (["train", "--dataset", "nope"], "unknown dataset 'nope'"),
         (["train", "--activation", "swish"], "--activation swish"),
         (["train", "--hidden", "2,x"], "--hidden 2,x"),
-        (["train", "--hidden", "0"], "positive"),
+        (["train", "--hidden", "0"], "--hidden 0: must be >= 1"),
         (["train", "--lr", "0"], "--lr 0"),
         (["train", "--lr", "-1"], "--lr -1"),
         (["train", "--max-iter", "0"], "--max-iter 0"),
@@ -108,7 +108,7 @@ def test_datasets_and_version(capsys: Any) -> None:
         (["plot", "missing.npz", "-o", "OUT.png"], "no such file"),
         (["info", "CORRUPT"], "corrupt"),
         (["info", "FOREIGN"], "not a netwarp trajectory"),
-        (["train", "--max-iter", "x"], "invalid int value"),
+        (["train", "--max-iter", "x"], "--max-iter x: expected a whole number"),
         (["frobnicate"], "invalid choice"),
     ],
 )

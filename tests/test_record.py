@@ -148,7 +148,7 @@ def test_bad_inputs_are_clear_errors(seed_data: Any) -> None:
         netwarp.record("not an estimator", seed_data.X_train, seed_data.y_train)  # type: ignore[arg-type]
     with pytest.raises(NetwarpError, match="X_test and y_test"):
         netwarp.record(MLPClassifier(**SEED), seed_data.X_train, seed_data.y_train, seed_data.X_test)
-    with pytest.raises(NetwarpError, match="hidden_layer_sizes"):
+    with pytest.raises(NetwarpError, match="hidden: must be >= 1"):
         netwarp.train(seed_data.X_train, seed_data.y_train, hidden=(0,))
 
 

@@ -104,7 +104,9 @@ def test_run_matches_netwarp_train(client: TestClient, tmp_path: Any) -> None:
     np.testing.assert_allclose(got.loss, ref.loss, rtol=0, atol=1e-12)
     np.testing.assert_array_equal(got.train_score, ref.train_score)
     np.testing.assert_array_equal(got.test_score, ref.test_score)
-    assert got.config == ref.config and got.stop_reason == ref.stop_reason
+    unnamed = [{**c, "spec": {k: v for k, v in c["spec"].items() if k != "name"}} for c in (got.config, ref.config)]
+    assert unnamed[0] == unnamed[1] and got.stop_reason == ref.stop_reason
+    assert got.config["spec"]["name"] == s["name"]
     assert got.data is not None and got.data.name == "interval1d"
 
 

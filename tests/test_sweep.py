@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 
 from netwarp.apps import sweep as sw
+from netwarp.core.spec import RunSpec
 from netwarp.apps.cli import main
 from netwarp.errors import NetwarpError
 
 FAST = {"max_iter": 150}  # enough for interval1d to separate with 2 units
 
 
-def small_grid() -> list[sw.RunSpec]:
+def small_grid() -> list[RunSpec]:
     return sw.grid("interval1d", ["1", "2", "2,2"], "tanh", range(3), **FAST)
 
 
@@ -44,14 +45,14 @@ def test_parse_seeds() -> None:
             sw.parse_seeds(bad)
 
 
-def test_parse_hidden_and_grid_order() -> None:
-    assert sw.parse_hidden("2,2,2") == (2, 2, 2) and sw.parse_hidden(3) == (3,) and sw.parse_hidden((4, 5)) == (4, 5)
+def test_hidden_parsing_and_grid_order() -> None:
+    assert [s.hidden for s in sw.grid("xor", ["2,2,2", 3, (4, 5)], seeds=[0])] == [(2, 2, 2), (3,), (4, 5)]
     for bad in ("2,x", "0", "", "2,-1"):
-        with pytest.raises(NetwarpError, match="--hidden"):
-            sw.parse_hidden(bad)
+        with pytest.raises(NetwarpError, match="hidden"):
+            sw.grid("xor", [bad])
     specs = sw.grid(["interval1d", "xor"], ["2", "2,2"], ["tanh", "relu"], [5, 1])
     assert len(specs) == 16
-    assert [(s.dataset, s.hidden_label, s.activation, s.seed) for s in specs[:5]] == [
+    assert [(s.dataset, s.hidden_label, s.activation, s.random_state) for s in specs[:5]] == [
         ("interval1d", "2", "tanh", 5), ("interval1d", "2", "tanh", 1), ("interval1d", "2", "relu", 5),
         ("interval1d", "2", "relu", 1), ("interval1d", "2,2", "tanh", 5),
     ]  # fmt: skip
@@ -61,13 +62,13 @@ def test_parse_hidden_and_grid_order() -> None:
     ("kwargs", "match"),
     [
         ({"dataset": "nope"}, "unknown dataset"),
-        ({"activation": "softmax"}, "--activation"),
-        ({"solver": "lbfgs"}, "--solver"),
-        ({"learning_rate_init": 0.0}, "--lr"),
-        ({"max_iter": 0}, "--max-iter"),
-        ({"n": 2}, "--n"),
-        ({"noise": -1.0}, "--noise"),
-        ({"momentum": 0.5}, "unknown sweep setting"),
+        ({"activation": "softmax"}, "activation: 'softmax' is not one of"),
+        ({"solver": "lbfgs"}, "solver: 'lbfgs' is not one of sgd, adam"),
+        ({"learning_rate_init": 0.0}, "learning_rate_init: must be > 0"),
+        ({"max_iter": 0}, "max_iter: must be >= 1"),
+        ({"n": 2}, "n: must be >= 4"),
+        ({"noise": -1.0}, "noise: must be >= 0"),
+        ({"momentum": 0.5}, "unknown setting 'momentum'"),
     ],
 )
 def test_grid_rejects_bad_settings(kwargs: dict[str, Any], match: str) -> None:
@@ -110,8 +111,8 @@ def test_dask_cluster_gives_the_same_table(local_rows: list[sw.Row]) -> None:
 def test_a_failed_run_is_a_row(monkeypatch: pytest.MonkeyPatch) -> None:
     real = sw._measure
 
-    def flaky(spec: sw.RunSpec) -> sw.Row:
-        if spec.seed == 1:
+    def flaky(spec: RunSpec) -> sw.Row:
+        if spec.random_state == 1:
             raise FloatingPointError("overflow in the\nforward pass")
         return real(spec)
 
@@ -120,7 +121,7 @@ def test_a_failed_run_is_a_row(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [r["seed"] for r in rows] == [0, 1, 2]
     assert rows[1]["error"] == "FloatingPointError: overflow in the forward pass"
     assert rows[1]["test_accuracy"] == "" and rows[0]["error"] == "" and rows[2]["error"] == ""
-    failed = sw.run_one_failed(sw.RunSpec("xor", (2,), "tanh", 7), RuntimeError("worker died"))
+    failed = sw.run_one_failed(RunSpec(dataset="xor", random_state=7), RuntimeError("worker died"))
     assert failed["seed"] == 7 and failed["error"] == "RuntimeError: worker died" and failed["epochs"] == ""
 
 

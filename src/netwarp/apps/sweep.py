@@ -2,7 +2,7 @@
 
 Runs go to local processes (joblib) by default or to an existing Dask cluster
 (``scheduler="tcp://host:port"``, needs ``pip install 'netwarp[dask]'``). Each run is a pure
-function of its :class:`RunSpec`, and rows come back in the order of the grid, so the
+function of its :class:`~netwarp.core.spec.RunSpec`, and rows come back in the order of the grid, so the
 table is the same wherever it ran. A run that fails becomes a row with its ``error``.
 
 Columns (:data:`COLUMNS`): the run's settings, ``epochs``, ``train_accuracy``,
@@ -18,14 +18,13 @@ import csv
 import importlib
 import io
 import itertools
-import math
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from netwarp.core.files import atomic_write
+from netwarp.core.spec import RunSpec
 from netwarp.data import datasets
 from netwarp.errors import NetwarpError
 
@@ -34,39 +33,11 @@ COLUMNS = (
     "epochs", "train_accuracy", "test_accuracy", "first_separable_layer", "separability",
     "stretch", "error",
 )  # fmt: skip
-ACTIVATIONS = ("tanh", "identity", "relu", "logistic")
 DASK_HINT = "pip install 'netwarp[dask]'"
 #: How long to wait for the Dask scheduler before giving up.
 DASK_TIMEOUT = "10s"
 
 Row = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """Everything one run depends on (picklable, hashable).
-
-    The defaults (adam, learning rate 0.05, at most 1000 epochs with scikit-learn's stopping
-    rule) train the essay's small networks to convergence in well under a second; the seed
-    notebook's sgd at 0.02 often stops early on a plateau.
-    """
-
-    dataset: str
-    hidden: tuple[int, ...]
-    activation: str
-    seed: int
-    solver: str = "adam"
-    learning_rate_init: float = 0.05
-    max_iter: int = 1000
-    early_stop: bool = True
-    n: int | None = None
-    noise: float | None = None
-    data_seed: int = 0
-
-    @property
-    def hidden_label(self) -> str:
-        """The architecture as written on the command line: ``2`` or ``2,2,2``."""
-        return ",".join(str(h) for h in self.hidden)
 
 
 def parse_seeds(text: str) -> list[int]:
@@ -89,73 +60,47 @@ def parse_seeds(text: str) -> list[int]:
     return sorted(set(seeds), key=seeds.index)
 
 
-def parse_hidden(value: int | str | Sequence[int]) -> tuple[int, ...]:
-    """``2``, ``"2,2,2"`` or ``(2, 2, 2)`` -> a tuple of positive widths."""
-    if isinstance(value, int):
-        parts: list[Any] = [value]
-    elif isinstance(value, str):
-        parts = [p.strip() for p in value.split(",")]
-    else:
-        parts = list(value)
-    try:
-        widths = tuple(int(p) for p in parts)
-    except (TypeError, ValueError):
-        raise NetwarpError(f"--hidden {value}: expected comma-separated positive integers such as 2 or 2,2,2") from None
-    if not widths or min(widths) < 1:
-        raise NetwarpError(f"--hidden {value}: layer sizes must be positive integers")
-    return widths
-
-
 def grid(
     dataset: str | Sequence[str],
     hidden: Sequence[int | str | Sequence[int]],
     activation: str | Sequence[str] = "tanh",
     seeds: Iterable[int] = range(10),
+    base: RunSpec | None = None,
     **settings: Any,
 ) -> list[RunSpec]:
-    """Every combination, in a fixed order: dataset, then hidden, activation, seed as given."""
+    """Every combination, in a fixed order: dataset, then hidden, activation, seed as given.
+
+    Each run starts from ``base`` or, by default, its dataset's recommended settings
+    (:meth:`RunSpec.recommended`); ``settings`` (any :class:`RunSpec` field, e.g.
+    ``solver="adam"``) apply to every run.
+    """
     names = [dataset] if isinstance(dataset, str) else list(dataset)
     acts = [activation] if isinstance(activation, str) else list(activation)
-    archs = [parse_hidden(h) for h in hidden]
     seed_list = [int(s) for s in seeds]
     for name in names:
         datasets.spec(name)
-    for a in acts:
-        if a not in ACTIVATIONS:
-            raise NetwarpError(f"--activation {a}: use one of {', '.join(ACTIVATIONS)}")
-    if not names or not archs or not acts or not seed_list:
+    if not names or not hidden or not acts or not seed_list:
         raise NetwarpError("a sweep needs at least one dataset, --hidden, --activation and seed")
-    _check_settings(settings)
+    archs = [RunSpec(hidden=(h,) if isinstance(h, int) else h).hidden for h in hidden]
+    for a in acts:
+        RunSpec(activation=a)
     combos = itertools.product(_unique(names), _unique(archs), _unique(acts), _unique(seed_list))
-    return [RunSpec(d, h, a, s, **settings) for d, h, a, s in combos]
+    out = []
+    for d, h, a, s in combos:
+        values = {**settings, "hidden": h, "activation": a, "random_state": s}
+        out.append(RunSpec.recommended(d, **values) if base is None else base.replace(dataset=d, **values))
+    return out
 
 
 def _unique(values: Sequence[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
 
 
-def _check_settings(s: dict[str, Any]) -> None:
-    unknown = set(s) - {"solver", "learning_rate_init", "max_iter", "early_stop", "n", "noise", "data_seed"}
-    if unknown:
-        raise NetwarpError(f"unknown sweep setting(s): {', '.join(sorted(unknown))}")
-    if s.get("solver", "adam") not in ("sgd", "adam"):
-        raise NetwarpError(f"--solver {s['solver']}: use sgd or adam")
-    lr = s.get("learning_rate_init", 0.05)
-    if not (isinstance(lr, int | float) and math.isfinite(lr) and lr > 0):
-        raise NetwarpError(f"--lr {lr}: must be a number greater than 0")
-    if int(s.get("max_iter", 1)) < 1:
-        raise NetwarpError(f"--max-iter {s['max_iter']}: must be at least 1")
-    if s.get("n") is not None and int(s["n"]) < 4:
-        raise NetwarpError(f"--n {s['n']}: must be at least 4")
-    if s.get("noise") is not None and float(s["noise"]) < 0:
-        raise NetwarpError(f"--noise {s['noise']}: must be >= 0")
-
-
 def run_one(spec: RunSpec) -> Row:
     """Train and diagnose one run; any exception becomes the row's ``error``."""
     row: Row = {
         "dataset": spec.dataset, "hidden": spec.hidden_label, "activation": spec.activation,
-        "seed": spec.seed, "solver": spec.solver, "learning_rate_init": spec.learning_rate_init,
+        "seed": spec.random_state, "solver": spec.solver, "learning_rate_init": spec.learning_rate_init,
         "max_iter": spec.max_iter,
     }  # fmt: skip
     try:
@@ -172,14 +117,11 @@ def _measure(spec: RunSpec) -> Row:
     from netwarp.core.record import train
     from netwarp.view.diagnostics import diagnose
 
-    data = datasets.load(spec.dataset, n=spec.n, noise=spec.noise, random_state=spec.data_seed)
+    data = spec.load_data()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        traj = train(
-            data.X_train, data.y_train, hidden=spec.hidden, activation=spec.activation, solver=spec.solver,
-            learning_rate_init=spec.learning_rate_init, max_iter=spec.max_iter, random_state=spec.seed,
-            early_stop=spec.early_stop, X_test=data.X_test, y_test=data.y_test, dataset_name=spec.dataset,
-        )  # fmt: skip
+        traj = train(data.X_train, data.y_train, spec, X_test=data.X_test, y_test=data.y_test,
+                     dataset_name=spec.dataset)  # fmt: skip
         d = diagnose(traj, epochs=[traj.n_epochs])
     first = int(d.first_separable[-1])
     return {
@@ -266,7 +208,7 @@ def run_one_failed(spec: RunSpec, exc: BaseException) -> Row:
     """The row of a run that failed outside :func:`run_one` (e.g. its worker died)."""
     row: Row = dict.fromkeys(COLUMNS, "")
     row.update(
-        dataset=spec.dataset, hidden=spec.hidden_label, activation=spec.activation, seed=spec.seed,
+        dataset=spec.dataset, hidden=spec.hidden_label, activation=spec.activation, seed=spec.random_state,
         solver=spec.solver, learning_rate_init=spec.learning_rate_init, max_iter=spec.max_iter,
         error=f"{type(exc).__name__}: {exc}".replace("\n", " "),
     )  # fmt: skip

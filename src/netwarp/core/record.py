@@ -2,15 +2,16 @@
 
 - :func:`record` trains an *unfitted* ``MLPClassifier`` / ``MLPRegressor`` with netwarp's
   engine (same numbers as ``fit``), keeps every epoch and leaves the estimator fitted.
-- :func:`train` is the short form with netwarp's defaults (the seed notebook's).
+- :func:`train` trains what a :class:`~netwarp.core.spec.RunSpec` describes (by default the seed notebook's network).
 - :func:`from_estimator` wraps a model already fitted elsewhere as a one-snapshot trajectory.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ from sklearn.utils import check_X_y
 from sklearn.utils.multiclass import type_of_target
 
 from netwarp.core import engine
+from netwarp.core.spec import RunSpec
 from netwarp.core.trajectory import Trajectory
 from netwarp.data.datasets import Dataset
 from netwarp.errors import NetwarpError, UnsupportedParameterError
@@ -226,55 +228,41 @@ def _leave_fitted(
 def train(
     X: Any,
     y: Any,
-    hidden: Sequence[int] | int = (2,),
-    activation: str = "tanh",
-    solver: str = "sgd",
-    learning_rate_init: float = 0.02,
-    max_iter: int = 1500,
-    random_state: int | None = 1,
-    early_stop: bool = True,
+    spec: RunSpec | None = None,
     *,
     X_test: Any = None,
     y_test: Any = None,
-    batch_size: int | str = "auto",
-    alpha: float = 0.0001,
     name: str | None = None,
     dataset_name: str = "",
     progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
     on_epoch: EpochHook | None = None,
-    task: str = "classification",
-    **params: Any,
+    **settings: Any,
 ) -> Trajectory:
-    """Train an ``MLPClassifier`` configured like the seed notebook and record every epoch.
+    """Train the network ``spec`` describes on ``X`` ``(n, d)``, ``y`` ``(n,)`` and record every epoch.
 
-    ``task="regression"`` trains an ``MLPRegressor`` on float targets instead.
-
-    ``early_stop=True`` keeps scikit-learn's stopping rule (loss improves by less than
-    ``tol`` for ``n_iter_no_change`` epochs); ``early_stop=False`` trains all ``max_iter``
-    epochs. Other ``MLPClassifier`` parameters pass through ``**params``; ``progress``,
-    ``should_stop`` and ``on_epoch`` are :func:`record`'s.
+    ``spec`` defaults to :class:`~netwarp.core.spec.RunSpec`'s defaults, the seed notebook's
+    (hidden ``(2,)``, tanh, sgd, learning rate 0.02, at most 1500 epochs, random_state 1);
+    ``settings`` change any of its fields (``hidden=(8, 8)``, ``solver="adam"``,
+    ``early_stop=False`` to train all ``max_iter`` epochs, ``task="regression"`` for an
+    ``MLPRegressor``...). Other ``MLPClassifier`` parameters (``momentum``, ``beta_1``...)
+    pass to the estimator. ``progress``, ``should_stop`` and ``on_epoch`` are :func:`record`'s.
     """
-    sizes = (hidden,) if isinstance(hidden, int) else tuple(hidden)
-    if not early_stop:
-        params["n_iter_no_change"] = np.inf
-    if task not in ("classification", "regression"):
-        raise NetwarpError(f"task must be 'classification' or 'regression', got {task!r}")
-    model = MLPClassifier if task == "classification" else MLPRegressor
-    try:
-        est = model(
-            hidden_layer_sizes=sizes, activation=activation, solver=solver,
-            learning_rate_init=learning_rate_init, max_iter=max_iter,
-            random_state=random_state, batch_size=batch_size, alpha=alpha, **params,
-        )  # fmt: skip
-    except TypeError as exc:
-        raise NetwarpError(str(exc)) from None
+    fields = {f.name for f in dataclasses.fields(RunSpec)}
+    if isinstance(settings.get("hidden"), int):
+        settings["hidden"] = (settings["hidden"],)
+    given = {k: v for k, v in settings.items() if k in fields}
+    extra = {k: v for k, v in settings.items() if k not in fields}
+    spec = (spec or RunSpec()).replace(**given) if given else (spec or RunSpec())
+    est = spec.to_estimator(**extra)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return record(
-            est, X, y, X_test, y_test, name=name, dataset_name=dataset_name,
-            progress=progress, should_stop=should_stop, on_epoch=on_epoch,
+        traj = record(
+            est, X, y, X_test, y_test, name=name if name is not None else spec.name,
+            dataset_name=dataset_name, progress=progress, should_stop=should_stop, on_epoch=on_epoch,
         )  # fmt: skip
+    traj.config["spec"] = spec.to_json()
+    return traj
 
 
 def from_estimator(

@@ -12,13 +12,9 @@ from typing import Any
 from netwarp.apps.commands._common import save_figure
 from netwarp.apps.commands.train import train_with_progress
 from netwarp.core.files import ensure_directory, save
+from netwarp.core.spec import RunSpec
 from netwarp.data import datasets
 
-#: The seed notebook's configuration.
-SEED = {
-    "hidden": (2,), "solver": "sgd", "learning_rate_init": 0.02, "max_iter": 1500,
-    "random_state": 1, "batch_size": "auto", "alpha": 0.0001, "early_stop": True,
-}  # fmt: skip
 ACTIVATIONS = ("tanh", "identity", "relu")
 
 
@@ -37,9 +33,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def train_runs() -> tuple[datasets.Dataset, list[Any]]:
-    data = datasets.load("interval1d")
-    runs = [train_with_progress(data, {**SEED, "activation": a}, name=a) for a in ACTIVATIONS]
-    return data, runs
+    """The seed notebook's run (interval1d's recommended settings) for each of :data:`ACTIVATIONS`."""
+    specs = [RunSpec.recommended("interval1d", activation=a, name=a) for a in ACTIVATIONS]
+    data = specs[0].load_data()
+    return data, [train_with_progress(data, s) for s in specs]
 
 
 def run(args: argparse.Namespace) -> int:

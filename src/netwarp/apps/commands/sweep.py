@@ -7,11 +7,15 @@ import statistics
 from pathlib import Path
 
 from netwarp.apps import sweep as sw
-from netwarp.apps.commands._common import check_output, positive_float, save_figure
+from netwarp.apps.commands._common import check_output, save_figure
+from netwarp.apps.commands._spec import DEFAULTS_NOTE, add_spec_args, given, parse
 from netwarp.errors import NetwarpError
 from netwarp.progress import ProgressBar
 
 TABLES = (".csv",)
+DATASET = "disk_annulus"
+#: Run settings the sweep takes as flags (one value for every run).
+SETTINGS = ("solver", "learning_rate_init", "max_iter", "n", "noise", "data_seed", "early_stop")
 FIGURES = (".png", ".svg", ".pdf")
 
 
@@ -23,19 +27,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "write one row per run (dataset, hidden, activation, seed, epochs, train/test accuracy, first "
         "linearly separable layer, ...). Runs on local processes, or on a Dask cluster with --dask. "
         "Example: netwarp sweep --dataset disk_annulus --hidden 2 --hidden 3 --hidden 2,2,2 "
-        "--seeds 0:20 -o results.csv -o results.png",
+        "--seeds 0:20 -o results.csv -o results.png. " + DEFAULTS_NOTE,
     )
-    p.add_argument("--dataset", action="append", help="built-in dataset; repeat for several (default disk_annulus)")
+    p.add_argument("--dataset", action="append", help=f"built-in dataset; repeat for several (default {DATASET})")
     p.add_argument("--hidden", action="append", help="hidden widths such as 2 or 2,2,2; repeat (default 2 and 3)")
     p.add_argument("--activation", action="append", help="tanh, identity, relu or logistic; repeat (default tanh)")
     p.add_argument("--seeds", default="0:10", help="network seeds: START:STOP (0:20 = 0 to 19) or 1,4,9 (default 0:10)")
-    p.add_argument("--solver", default="adam", help="sgd or adam (default adam)")
-    p.add_argument("--lr", default="0.05", help="initial learning rate (default 0.05)")
-    p.add_argument("--max-iter", type=int, default=1000, help="most epochs per run (default 1000)")
-    p.add_argument("--no-early-stop", action="store_true", help="train all --max-iter epochs")
-    p.add_argument("--n", type=int, help="number of points (default: the dataset's)")
-    p.add_argument("--noise", type=float, help="noise level (default: the dataset's)")
-    p.add_argument("--data-seed", type=int, default=0, help="seed of the generated points (default 0)")
+    add_spec_args(p, SETTINGS)
     p.add_argument("--jobs", type=int, help="local processes (default: all cores; 1 = no subprocesses)")
     p.add_argument("--dask", metavar="SCHEDULER", help="run on the Dask cluster at this address, e.g. tcp://host:8786")
     p.add_argument("-o", "--output", action="append", default=[],
@@ -62,12 +60,9 @@ def run(args: argparse.Namespace) -> int:
     tables, figures = _outputs(args)
     if args.jobs is not None and args.dask:
         raise NetwarpError("--jobs and --dask exclude each other (the Dask cluster decides how many run at once)")
-    specs = sw.grid(
-        args.dataset or ["disk_annulus"], args.hidden or ["2", "3"], args.activation or ["tanh"],
-        sw.parse_seeds(args.seeds), solver=args.solver, learning_rate_init=positive_float(args.lr, "--lr"),
-        max_iter=args.max_iter, early_stop=not args.no_early_stop, n=args.n, noise=args.noise,
-        data_seed=args.data_seed,
-    )  # fmt: skip
+    hidden = [parse("hidden", h) for h in args.hidden or ["2", "3"]]
+    activations = [parse("activation", a) for a in args.activation or ["tanh"]]
+    specs = sw.grid(args.dataset or [DATASET], hidden, activations, sw.parse_seeds(args.seeds), **given(args, SETTINGS))
     where = f"Dask at {args.dask}" if args.dask else "local processes"
     bar = ProgressBar(len(specs), f"sweep {len(specs)} runs on {where}")
     rows = sw.sweep(specs, n_jobs=args.jobs, scheduler=args.dask, progress=lambda done, total: bar.update(done))

@@ -18,32 +18,26 @@ import numpy as np
 
 from netwarp.apps import sweep as sw
 from netwarp.core.record import train
+from netwarp.core.spec import RunSpec
 from netwarp.core.trajectory import Trajectory
-from netwarp.data import datasets
 from netwarp.errors import NetwarpError
 from netwarp.view.diagnostics import Diagnostics, diagnose
 
+#: The essay's training settings (adam at 0.05 trains its small networks to convergence in well
+#: under a second, where the seed's sgd at 0.02 often stops on a plateau); each run changes what it needs.
+ESSAY = RunSpec(solver="adam", learning_rate_init=0.05, max_iter=1000, random_state=0)
 
-@dataclass(frozen=True)
-class RunDef:
-    """One network of a step: its label, architecture and training settings."""
 
-    label: str
-    hidden: tuple[int, ...]
-    activation: str = "tanh"
-    seed: int = 0
-    solver: str = "adam"
-    lr: float = 0.05
-    max_iter: int = 1000
-    early_stop: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
+def run(label: str, hidden: tuple[int, ...], activation: str = "tanh", seed: int = 0, **settings: Any) -> RunSpec:
+    """One network of a step (its dataset is filled in by :func:`steps`)."""
+    return ESSAY.replace(name=label, hidden=hidden, activation=activation, random_state=seed, **settings)
 
 
 @dataclass
 class Measured:
     """A trained run with its diagnostics (``diag`` over up to 50 sampled epochs)."""
 
-    spec: RunDef
+    spec: RunSpec
     traj: Trajectory
     diag: Diagnostics
 
@@ -89,7 +83,7 @@ class StepDef:
     title: str
     claim: str
     dataset: str
-    runs: tuple[RunDef, ...]
+    runs: tuple[RunSpec, ...]
     text: tuple[str, ...]
     check: Check
     view: dict[str, Any] = field(default_factory=dict)
@@ -186,7 +180,7 @@ def _check_spirals(r: StepResult, _: dict[str, StepResult]) -> list[Finding]:
     out = []
     for m in r.runs:
         first = int(m.diag.first_separable[-1])
-        out.append(Finding(f"{m.spec.label}: test accuracy {_pct(m.test)}; separability by layer "
+        out.append(Finding(f"{m.spec.name}: test accuracy {_pct(m.test)}; separability by layer "
                            + ", ".join(_pct(v) for v in m.diag.separability[:, -1])
                            + f"; first separable: {'none' if first < 0 else f'layer {first}'}."))  # fmt: skip
     for label, rows in r.seeds.items():
@@ -197,13 +191,13 @@ def _check_spirals(r: StepResult, _: dict[str, StepResult]) -> list[Finding]:
     if r.step.key == "spirals":
         narrow = r.runs[0]
         homeo = bool(narrow.diag.homeomorphism[:-1, -1].all())
-        out.append(Finding(f"The {narrow.spec.label} network unwinds the spirals with homeomorphisms only "
+        out.append(Finding(f"The {narrow.spec.name} network unwinds the spirals with homeomorphisms only "
                            f"({'every' if homeo else 'not every'} hidden layer is one) and separates them "
                            f"({_pct(narrow.sep(narrow.traj.n_layers - 1))} in its last hidden layer).",
                            homeo and narrow.sep(narrow.traj.n_layers - 1) >= 0.99))  # fmt: skip
     else:
         m = r.runs[0]
-        out.append(Finding(f"{m.spec.label}: the first hidden layer is {_pct(m.sep(1))} separable, the second "
+        out.append(Finding(f"{m.spec.name}: the first hidden layer is {_pct(m.sep(1))} separable, the second "
                            f"{_pct(m.sep(2))}.", m.sep(1) < 0.99 <= m.sep(2)))  # fmt: skip
     return out
 
@@ -215,7 +209,7 @@ def _check_rings(r: StepResult, _: dict[str, StepResult]) -> list[Finding]:
                    f"({n_wrong} points on the wrong side of the best plane), though the layer is a "
                    f"{three.diag.kinds[0][-1]}.", three.sep(1) < 1.0)]  # fmt: skip
     for m in r.runs[1:]:
-        out.append(Finding(f"{m.spec.label}: hidden layer {_pct(m.sep(1))} separable; train accuracy "
+        out.append(Finding(f"{m.spec.name}: hidden layer {_pct(m.sep(1))} separable; train accuracy "
                            f"{_pct(m.train)}, test {_pct(m.test)}."))  # fmt: skip
     wider = max(m.sep(1) for m in r.runs[1:])
     out.append(Finding(f"More than 3 dimensions: best hidden-layer separability {_pct(wider)}.", wider >= 0.999))
@@ -233,28 +227,28 @@ CHECKS: dict[str, Check] = {
 }  # fmt: skip
 
 # two_curves: a smaller step and a tighter tol train it to the end on every seed tried
-_SLOW: dict[str, Any] = {"lr": 0.02, "max_iter": 1500, "extra": {"tol": 1e-6}}
+_SLOW: dict[str, Any] = {"learning_rate_init": 0.02, "max_iter": 1500, "tol": 1e-6}
 _RINGS: dict[str, Any] = {"max_iter": 2000, "early_stop": False}
 
 
-def _defs() -> list[tuple[str, str, tuple[RunDef, ...], dict[str, Any], dict[str, Any]]]:
+def _defs() -> list[tuple[str, str, tuple[RunSpec, ...], dict[str, Any], dict[str, Any]]]:
     """(key, dataset, runs shown live, initial view, extra seeds per claim) of every step."""
     return [
-        ("curves", "two_curves", (RunDef("2 tanh units", (2,), **_SLOW),), {}, {}),
+        ("curves", "two_curves", (run("2 tanh units", (2,), **_SLOW),), {}, {}),
         ("deformation", "two_curves",
-         (RunDef("tanh, 2 units", (2,), **_SLOW), RunDef("relu, 2 units", (2,), "relu", seed=6, **_SLOW)),
+         (run("tanh, 2 units", (2,), **_SLOW), run("relu, 2 units", (2,), "relu", seed=6, **_SLOW)),
          {"compare": True, "morph": 2.5}, {}),
-        ("interval", "interval1d", (RunDef("1 tanh unit", (1,)), RunDef("2 tanh units", (2,))),
+        ("interval", "interval1d", (run("1 tanh unit", (1,)), run("2 tanh units", (2,))),
          {"compare": True}, {"1": ((1,), range(5)), "2": ((2,), range(5))}),
-        ("disk", "disk_annulus", (RunDef("2 tanh units", (2,)), RunDef("3 tanh units", (3,))),
+        ("disk", "disk_annulus", (run("2 tanh units", (2,)), run("3 tanh units", (3,))),
          {"compare": True}, {"2": ((2,), range(10)), "3": ((3,), range(10))}),
-        ("easy", "disk_annulus", (RunDef("2,2,2 tanh", (2, 2, 2), seed=4),), {"morph": 6.0}, {}),
-        ("spirals", "spirals", (RunDef("2,2,2,2 tanh", (2, 2, 2, 2), seed=2), RunDef("8,8 tanh", (8, 8))),
+        ("easy", "disk_annulus", (run("2,2,2 tanh", (2, 2, 2), seed=4),), {"morph": 6.0}, {}),
+        ("spirals", "spirals", (run("2,2,2,2 tanh", (2, 2, 2, 2), seed=2), run("8,8 tanh", (8, 8))),
          {"compare": True}, {"2,2,2,2": ((2, 2, 2, 2), range(5)), "8,8": ((8, 8), range(5))}),
-        ("tight", "spirals_tight", (RunDef("16,16 tanh", (16, 16)),), {}, {"16,16": ((16, 16), range(3))}),
+        ("tight", "spirals_tight", (run("16,16 tanh", (16, 16)),), {}, {"16,16": ((16, 16), range(3))}),
         ("rings", "linked_rings",
-         (RunDef("3 tanh units", (3,), **_RINGS), RunDef("4 tanh units", (4,), **_RINGS),
-          RunDef("8 tanh units", (8,), **_RINGS)), {"compare": True}, {}),
+         (run("3 tanh units", (3,), **_RINGS), run("4 tanh units", (4,), **_RINGS),
+          run("8 tanh units", (8,), **_RINGS)), {"compare": True}, {}),
     ]  # fmt: skip
 
 
@@ -265,22 +259,19 @@ def steps() -> list[StepDef]:
     out = []
     for key, dataset, runs, view, seeds in _defs():
         text = SECTIONS[key]
-        out.append(StepDef(key, text["title"], text["claim"], dataset, runs, tuple(text["text"]),
+        shown = tuple(r.replace(dataset=dataset) for r in runs)
+        out.append(StepDef(key, text["title"], text["claim"], dataset, shown, tuple(text["text"]),
                            CHECKS[key], view, seeds))  # fmt: skip
     return out
 
 
-def measure(spec: RunDef, dataset: str) -> Measured:
-    """Train one run on ``dataset`` (data seed 0) and diagnose it."""
-    data = datasets.load(dataset)
+def measure(spec: RunSpec) -> Measured:
+    """Train one run (on its dataset, data seed 0) and diagnose it."""
+    data = spec.load_data()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        traj = train(
-            data.X_train, data.y_train, hidden=spec.hidden, activation=spec.activation, solver=spec.solver,
-            learning_rate_init=spec.lr, max_iter=spec.max_iter, random_state=spec.seed,
-            early_stop=spec.early_stop, X_test=data.X_test, y_test=data.y_test, name=spec.label,
-            dataset_name=dataset, **spec.extra,
-        )  # fmt: skip
+        traj = train(data.X_train, data.y_train, spec, X_test=data.X_test, y_test=data.y_test,
+                     dataset_name=spec.dataset)  # fmt: skip
     return Measured(spec, traj, diagnose(traj))
 
 
@@ -291,9 +282,9 @@ def train_step(step: StepDef, view: Callable[[StepResult], str] | None = None) -
     builder), so that it runs in the same worker process.
     """
     t0 = time.perf_counter()
-    runs = [measure(spec, step.dataset) for spec in step.runs]
+    runs = [measure(spec) for spec in step.runs]
     seeds = {
-        label: sw.sweep(sw.grid(step.dataset, [hidden], "tanh", seed_list), n_jobs=1)
+        label: sw.sweep(sw.grid(step.dataset, [hidden], "tanh", seed_list, base=ESSAY), n_jobs=1)
         for label, (hidden, seed_list) in step.seeds.items()
     }
     res = StepResult(step, runs, seeds)

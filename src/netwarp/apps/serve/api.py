@@ -25,6 +25,7 @@ from fastapi.responses import Response, StreamingResponse
 
 import netwarp.apps.serve.views as views
 from netwarp.apps.serve.models import (
+    FIELDS,
     MAX_HISTORY_FLOATS,
     MAX_UPLOAD_BYTES,
     DatasetInfo,
@@ -39,7 +40,10 @@ from netwarp.apps.serve.uploads import UploadStore, info
 from netwarp.apps.serve.views import ViewPool
 from netwarp.core.engine import n_params
 from netwarp.core.files import save
+from netwarp.core.spec import RunSpec
+from netwarp.core.spec import table as spec_table
 from netwarp.data import datasets
+from netwarp.errors import NetwarpError
 
 router = APIRouter(prefix="/api")
 RunId = Annotated[str, PathParam(min_length=1, max_length=64, description="a run id from POST /api/runs")]
@@ -71,7 +75,7 @@ def status_of(run: Run, queue_position: int | None = None) -> RunStatus:
         train_score=_finite(run.train_score if t is None else t.train_score[-1]),
         test_score=_finite(run.test_score if t is None else t.test_score[-1]),
         stop_reason=run.stop_reason, error=run.error, created=run.created, queue_position=queue_position,
-        config=RunConfig.model_construct(**run.config),  # validated when the run was created
+        config=RunConfig.model_construct(**{k: run.config[k] for k in (*FIELDS, "name")}),  # validated before
     )  # fmt: skip
 
 
@@ -119,42 +123,53 @@ async def upload(
     return UploadInfo.model_validate(info(up))
 
 
-def _resolve_data(request: Request, cfg: RunConfig) -> datasets.Dataset:
-    if cfg.dataset.startswith("upload-"):
-        up = request.app.state.uploads.get(cfg.dataset)
+def _resolve_data(request: Request, run_spec: RunSpec) -> datasets.Dataset:
+    if run_spec.dataset.startswith("upload-"):
+        up = request.app.state.uploads.get(run_spec.dataset)
         if up is None:
-            raise HTTPException(422, f"dataset: no upload {cfg.dataset!r} in this session (upload the file again)")
+            raise HTTPException(422, f"dataset: no upload {run_spec.dataset!r} in this session (upload the file again)")
         data: datasets.Dataset = up.data
         return data
-    if cfg.dataset not in datasets.DATASETS:
+    if run_spec.dataset not in datasets.DATASETS:
         known = ", ".join(datasets.DATASETS)
-        raise HTTPException(422, f"dataset: unknown dataset {cfg.dataset[:64]!r} (known: {known}, or an upload id)")
-    return datasets.load(cfg.dataset, n=cfg.n, noise=cfg.noise, random_state=cfg.data_seed)
+        name = run_spec.dataset[:64]
+        raise HTTPException(422, f"dataset: unknown dataset {name!r} (known: {known}, or an upload id)")
+    return run_spec.load_data()
+
+
+def run_spec_of(cfg: RunConfig) -> RunSpec:
+    """The run a request describes: the dataset's recommended settings, then what the request sets."""
+    values = {k: v for k, v in cfg.model_dump().items() if v is not None and k != "dataset"}
+    try:
+        return RunSpec.recommended(cfg.dataset, **values)
+    except NetwarpError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+@router.get("/spec", summary="The run settings: defaults, bounds, caps, choices, help, and each dataset's "
+            "recommended settings (the page's form is built from it)")  # fmt: skip
+def run_settings() -> dict[str, Any]:
+    return spec_table()
 
 
 @router.post("/runs", response_model=RunCreated, status_code=201, summary="Queue a training run")
 def create_run(request: Request, cfg: RunConfig) -> RunCreated:
-    data = _resolve_data(request, cfg)
-    n_out = 1 if len(np.unique(data.y_train)) <= 2 else len(np.unique(data.y_train))
-    if len(np.unique(data.y_train)) < 2:
+    run_spec = run_spec_of(cfg)
+    data = _resolve_data(request, run_spec)
+    n_classes = len(np.unique(data.y_train))
+    if n_classes < 2:
         raise HTTPException(422, "dataset: the training split holds a single class; use more points")
-    sizes = [data.n_features, *cfg.hidden, n_out]
+    sizes = [data.n_features, *run_spec.hidden, 1 if n_classes == 2 else n_classes]
     p = n_params(sizes)
-    if p * (cfg.max_iter + 1) > MAX_HISTORY_FLOATS:
+    if p * (run_spec.max_iter + 1) > MAX_HISTORY_FLOATS:
         most = MAX_HISTORY_FLOATS // p - 1
         raise HTTPException(
             422, f"max_iter: a {'-'.join(map(str, sizes))} network has {p} parameters, so keeping every epoch "
             f"allows at most {most} epochs (limit {MAX_HISTORY_FLOATS:,} stored numbers); use fewer epochs or units",
         )  # fmt: skip
-    config = cfg.model_dump()
-    name = (
-        cfg.name
-        or f"{cfg.dataset if not cfg.dataset.startswith('upload-') else data.name} "
-        f"{','.join(map(str, cfg.hidden))} {cfg.activation}"
-    )
-    options = {k: config[k] for k in ("hidden", "activation", "solver", "learning_rate_init", "max_iter",
-                                      "random_state", "batch_size", "alpha", "early_stop")}  # fmt: skip
-    run = _manager(request).submit(config, name, data, options)
+    label = run_spec.dataset if not run_spec.dataset.startswith("upload-") else data.name
+    name = run_spec.name or f"{label} {run_spec.hidden_label} {run_spec.activation}"
+    run = _manager(request).submit(run_spec.replace(name=name), data)
     return RunCreated(id=run.id)
 
 

@@ -1,58 +1,81 @@
 """Request and response models of the ``netwarp serve`` API, with every input bounded.
 
 The limits are module constants so the app, its page (``GET /api/limits``) and the tests
-agree on them. Anything outside them is a 422 whose ``detail`` names the field.
+agree on them; :data:`RunConfig` is made from the run settings table, so its fields, bounds
+and help are the CLI's. Anything outside them is a 422 whose ``detail`` names the field.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-#: Bounds on what one request may ask for (memory and time per run stay bounded).
-MAX_LAYERS = 6
-MAX_WIDTH = 32
-MAX_EPOCHS = 5000
-MAX_POINTS = 5000
-MIN_POINTS = 4
+from netwarp.core import spec
+
+#: Bounds on what one request may ask for (memory and time per run stay bounded): the run
+#: settings' caps come from the settings table (:data:`netwarp.core.spec.SETTINGS`).
+MAX_LAYERS = spec.MAX_LAYERS
+MAX_WIDTH = int(spec.BY_NAME["hidden"].cap or 0)
+MAX_EPOCHS = int(spec.BY_NAME["max_iter"].cap or 0)
+MAX_POINTS = int(spec.BY_NAME["n"].cap or 0)
+MIN_POINTS = int(spec.BY_NAME["n"].lo or 0)
 MAX_FEATURES = 10
 MAX_CLASSES = 10
 MAX_UPLOAD_BYTES = 2_000_000
 #: Parameter history of one run: n_params * (max_iter + 1) floats (8 bytes each) at most.
 MAX_HISTORY_FLOATS = 4_000_000
-MAX_SEED = 2**31 - 1
+#: Run settings the web app takes (``task`` is not among them: it trains classifiers).
+FIELDS = tuple(s.name for s in spec.SETTINGS if s.name != "task")
 
 Status = Literal["queued", "running", "done", "failed", "cancelled"]
-Activation = Literal["tanh", "relu", "logistic", "identity"]
-Solver = Literal["sgd", "adam"]
-Width = Annotated[int, Field(ge=1, le=MAX_WIDTH)]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
-class RunConfig(_Strict):
-    """Everything that defines a run: the data and the network. It round-trips through the page URL."""
+def _bounds(s: spec.Setting) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if s.lo is not None:
+        out["gt" if s.lo_open else "ge"] = s.lo
+    top = s.cap if s.cap is not None else s.hi
+    if top is not None:
+        out["le"] = top
+    return out
 
-    dataset: str = Field(
-        "interval1d", min_length=1, max_length=64,
-        description="a built-in dataset name (GET /api/datasets) or the id of an upload (upload-...)",
+
+def _field(s: spec.Setting) -> tuple[Any, Any]:
+    """The request field of setting ``s``: its type, bounds and help; None means "the dataset's"."""
+    default = "" if s.default is None else f"; default {s.describe_default()} for interval1d and uploads"
+    help_ = f"{s.help} (left out: the dataset's recommended value{default})"
+    if s.name == "dataset":
+        return str, Field(s.default, min_length=1, max_length=64,
+                          description="a built-in dataset name (GET /api/datasets) or the id of an upload (upload-...)")
+    kind: Any
+    if s.kind == "widths":
+        kind = list[Annotated[int, Field(**_bounds(s))]]
+        return kind | None, Field(None, min_length=1, max_length=MAX_LAYERS, description=help_)
+    if s.kind == "batch":
+        kind = Annotated[int, Field(**_bounds(s))] | Literal["auto"]
+    elif s.choices is not None:
+        kind = Literal[s.choices]
+    elif s.kind == "bool":
+        kind = bool
+    else:
+        kind = Annotated[int if s.kind == "int" else float, Field(**_bounds(s))]
+    return kind | None, Field(None, description=help_)
+
+
+if TYPE_CHECKING:
+    RunConfig = _Strict
+else:
+    RunConfig = create_model(
+        "RunConfig", __base__=_Strict, __doc__="A run: its data, network and training. It round-trips through "
+        "the page URL; settings left out take the dataset's recommended values (GET /api/spec).",
+        **{s.name: _field(s) for s in spec.SETTINGS if s.name in FIELDS},
+        name=(str | None, Field(None, max_length=60, description="a label for the run (default: a summary)")),
     )  # fmt: skip
-    n: int | None = Field(None, ge=MIN_POINTS, le=MAX_POINTS, description="points to generate (default: the dataset's)")
-    noise: float | None = Field(None, ge=0, le=2, description="noise level (default: the dataset's)")
-    data_seed: int = Field(0, ge=0, le=MAX_SEED, description="seed of the generated points")
-    hidden: list[Width] = Field([2], min_length=1, max_length=MAX_LAYERS, description="hidden layer widths")
-    activation: Activation = "tanh"
-    solver: Solver = "sgd"
-    learning_rate_init: float = Field(0.02, gt=0, le=10)
-    batch_size: Annotated[int, Field(ge=1, le=MAX_POINTS)] | Literal["auto"] = "auto"
-    alpha: float = Field(0.0001, ge=0, le=10, description="L2 penalty")
-    max_iter: int = Field(1500, ge=1, le=MAX_EPOCHS, description="most epochs")
-    early_stop: bool = Field(True, description="stop when the loss stops improving (scikit-learn's tol rule)")
-    random_state: int = Field(1, ge=0, le=MAX_SEED, description="seed of the network's initialisation and shuffling")
-    name: str | None = Field(None, max_length=60, description="a label for the run (default: a summary)")
 
 
 class RunCreated(BaseModel):

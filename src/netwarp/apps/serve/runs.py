@@ -25,6 +25,7 @@ import numpy as np
 
 from netwarp.apps.serve.worker import CANCEL, PAUSE, RUN, Job, worker_main
 from netwarp.core.engine import n_params
+from netwarp.core.spec import RunSpec
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
 
@@ -109,8 +110,8 @@ class RunManager:
         self._closed = False
 
     # ------------------------------------------------------------------ public
-    def submit(self, config: dict[str, Any], name: str, data: Any, job_options: dict[str, Any]) -> Run:
-        """Queue a run of ``job_options`` on ``data`` (a Dataset); raises QueueFullError when full."""
+    def submit(self, spec: RunSpec, data: Any) -> Run:
+        """Queue a run of ``spec`` on ``data`` (a Dataset); raises QueueFullError when full."""
         with self.lock:
             if self._closed:
                 raise NetwarpError("the server is shutting down")
@@ -121,17 +122,18 @@ class RunManager:
                 )
             classes = np.unique(data.y_train)
             n_out = 1 if len(classes) <= 2 else len(classes)
-            hidden = tuple(int(h) for h in job_options["hidden"])
-            floats = n_params([data.n_features, *hidden, n_out]) * (int(job_options["max_iter"]) + 1)
+            hidden = spec.hidden
+            floats = n_params([data.n_features, *hidden, n_out]) * (spec.max_iter + 1)
             self._evict(floats)
             seq = next(self._seq)
+            name = spec.label()
             run = Run(
-                id=secrets.token_hex(6), seq=seq, config=config, name=name,
+                id=secrets.token_hex(6), seq=seq, config=spec.to_json(), name=name,
                 layer_sizes=(data.n_features, *hidden, n_out),
-                activations=(job_options["activation"],) * len(hidden) + ("softmax" if n_out > 1 else "logistic",),
+                activations=(spec.activation,) * len(hidden) + ("softmax" if n_out > 1 else "logistic",),
                 classes=classes, data=data, floats=floats,
             )  # fmt: skip
-            job = Job(seq, name, data.name, data.X_train, data.y_train, data.X_test, data.y_test, job_options)
+            job = Job(seq, name, data.name, data.X_train, data.y_train, data.X_test, data.y_test, spec.to_json())
             self.runs[run.id] = run
             self._by_seq[seq] = run
             self._pending.append((run, job))

@@ -41,7 +41,7 @@ class Job:
     y_train: Any
     X_test: Any
     y_test: Any
-    options: dict[str, Any]
+    spec: dict[str, Any]  # RunSpec.to_json()
 
 
 def train_job(job: Job, report: Callable[[int, dict[str, Any]], None], should_stop: Callable[[], bool]) -> Any:
@@ -55,18 +55,18 @@ def train_job(job: Job, report: Callable[[int, dict[str, Any]], None], should_st
     import numpy as np
 
     from netwarp.core.record import train
+    from netwarp.core.spec import RunSpec
     from netwarp.core.trajectory import Trajectory
 
-    opts = dict(job.options)
-    hidden = tuple(int(h) for h in opts.pop("hidden"))
-    early_stop = bool(opts.pop("early_stop"))
+    spec = RunSpec.from_json(job.spec)
+    hidden = spec.hidden
     X = np.asarray(job.X_train, dtype=np.float64)
     y = np.asarray(job.y_train)
     X_test, y_test = np.asarray(job.X_test, dtype=np.float64), np.asarray(job.y_test)
     classes = np.unique(y)  # the order LabelBinarizer (and so the network's outputs) uses
     n_out = 1 if len(classes) == 2 else len(classes)
     layer_units = (X.shape[1], *hidden, n_out)
-    activations = (str(opts.get("activation", "tanh")),) * len(hidden) + ("logistic" if n_out == 1 else "softmax",)
+    activations = (spec.activation,) * len(hidden) + ("logistic" if n_out == 1 else "softmax",)
     buffer: list[Any] = []
     losses: list[float] = []
     last = [time.monotonic()]
@@ -88,8 +88,8 @@ def train_job(job: Job, report: Callable[[int, dict[str, Any]], None], should_st
             flush(epoch)
 
     return train(
-        X, y, hidden=hidden, early_stop=early_stop, X_test=X_test, y_test=y_test, name=job.name,
-        dataset_name=job.dataset_name, should_stop=should_stop, on_epoch=on_epoch, **opts,
+        X, y, spec, X_test=X_test, y_test=y_test, name=job.name, dataset_name=job.dataset_name,
+        should_stop=should_stop, on_epoch=on_epoch,
     )  # fmt: skip
 
 
