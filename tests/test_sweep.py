@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from netwarp.apps import sweep as sw
-from netwarp.core.spec import RunSpec
 from netwarp.apps.cli import main
+from netwarp.core.spec import RunSpec
 from netwarp.errors import NetwarpError
 
 FAST = {"max_iter": 150}  # enough for interval1d to separate with 2 units

@@ -2,7 +2,7 @@
 // the view to netwarp's one renderer (/static/netwarp.js). The configuration lives in the
 // URL's query (?dataset=...&hidden=8,8...); the renderer keeps its own view state in the hash.
 
-import { fromQuery, readForm, syncUrl, writeForm } from './config.js';
+import { body, buildForm, fromQuery, readForm, recommended, setTable, syncUrl, writeForm } from './config.js';
 import { fmt, renderRuns as drawRuns, runInfo } from './runs.js';
 
 const $ = (id) => document.getElementById(id);
@@ -319,7 +319,7 @@ async function train(event) {
   $('train').disabled = true;
   try {
     const response = await api('/api/runs', {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(cfg),
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body(cfg)),
     });
     const { id } = await response.json();
     say('');
@@ -383,17 +383,23 @@ async function start() {
   window.__netwarpApp = app; // for tests and the curious
   takeToken();
   try {
-    await loadDatasets();
+    const [table] = await Promise.all([api('/api/spec').then((r) => r.json()), loadDatasets()]);
+    setTable(table);
   } catch (e) {
     say(`cannot reach the server: ${e.message}`, 'error');
     return;
   }
+  buildForm();
   const params = new URLSearchParams(window.location.search);
   writeForm(fromQuery(params));
   showSummary();
   $('config').addEventListener('submit', train);
+  // a new dataset brings its recommended settings (they are what trains it well)
+  $('dataset').addEventListener('change', () => {
+    writeForm(recommended($('dataset').value));
+    showSummary();
+  });
   $('config').addEventListener('change', syncUrl);
-  $('dataset').addEventListener('change', showSummary);
   $('pause').addEventListener('click', () => control('pause'));
   $('cancel').addEventListener('click', () => control('cancel'));
   $('upload').addEventListener('change', upload);

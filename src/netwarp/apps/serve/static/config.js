@@ -1,77 +1,155 @@
-// config.js: a run's configuration between the form, the URL query and the API's JSON.
-// Only what differs from the defaults goes into the URL, so links stay short.
+// config.js: a run's settings between the form, the URL query and the API's JSON.
+//
+// Nothing here knows a default, a bound or a choice: they come from the server's settings
+// table (GET /api/spec, made from netwarp.core.spec.SETTINGS), with each dataset's
+// recommended settings. The URL query holds only what differs from the chosen dataset's
+// recommended settings, the same rule as RunSpec.to_query in Python, so links stay short.
 
 const $ = (id) => document.getElementById(id);
 
-export const DEFAULTS = {
-  dataset: 'interval1d', n: null, noise: null, data_seed: 0, hidden: [2], activation: 'tanh', solver: 'sgd',
-  learning_rate_init: 0.02, batch_size: 'auto', alpha: 0.0001, max_iter: 1500, early_stop: true, random_state: 1,
-};
-const INTS = ['n', 'data_seed', 'max_iter', 'random_state'];
-const FLOATS = ['noise', 'learning_rate_init', 'alpha'];
+/** The settings the form shows, by the id of their input. */
+export const FORM = ['n', 'noise', 'data_seed', 'hidden', 'activation', 'solver', 'learning_rate_init', 'batch_size',
+  'alpha', 'max_iter', 'random_state', 'early_stop'];
 
+let table = null;
+
+/** Install the settings table (GET /api/spec). */
+export function setTable(t) {
+  table = t;
+}
+
+export function setting(name) {
+  const s = table && table.settings.find((x) => x.name === name);
+  if (!s) throw new Error(`netwarp: unknown setting ${name}`);
+  return s;
+}
+
+function defaults() {
+  return Object.fromEntries(table.settings.map((s) => [s.name, s.default]));
+}
+
+/** The settings a run on `dataset` starts from: its recommended ones (uploads: the defaults). */
+export function recommended(dataset) {
+  return { ...defaults(), ...(table.recommended[dataset] || {}), dataset };
+}
+
+/** A value as URL text (RunSpec's rule): widths "8,8", booleans 1/0, null "". */
+export function textOf(v) {
+  if (Array.isArray(v)) return v.join(',');
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  return v === null || v === undefined ? '' : String(v);
+}
+
+/** A value from its text, by the setting's kind; throws an Error naming the setting. */
+export function parseText(name, raw) {
+  const s = setting(name);
+  const text = String(raw).trim();
+  if (s.optional && (text === '' || text === 'none')) return null;
+  const bad = (what) => new Error(`${name}: expected ${what}, got ${JSON.stringify(text)}`);
+  switch (s.kind) {
+    case 'widths': {
+      const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+      const v = parts.map(Number);
+      if (!v.length || v.some((x) => !Number.isInteger(x))) throw bad('comma-separated whole numbers such as 2 or 8,8');
+      return v;
+    }
+    case 'bool':
+      if (['1', 'true', 'yes', 'on'].includes(text.toLowerCase())) return true;
+      if (['0', 'false', 'no', 'off'].includes(text.toLowerCase())) return false;
+      throw bad('1/0 or true/false');
+    case 'batch':
+    case 'int': {
+      if (s.kind === 'batch' && text.toLowerCase() === 'auto') return 'auto';
+      const v = Number(text);
+      if (text === '' || !Number.isInteger(v)) throw bad('a whole number');
+      return v;
+    }
+    case 'float': {
+      const v = Number(text);
+      if (text === '' || !Number.isFinite(v)) throw bad('a number');
+      return v;
+    }
+    default:
+      return text;
+  }
+}
+
+const same = (a, b) => textOf(a) === textOf(b);
+
+/** The settings as URL query text: only what differs from the dataset's recommended settings. */
+export function toQuery(cfg) {
+  const params = new URLSearchParams();
+  const base = recommended(cfg.dataset);
+  const first = setting('dataset').default;
+  if (cfg.dataset !== first) params.set('dataset', cfg.dataset);
+  for (const s of table.settings) {
+    if (s.name !== 'dataset' && s.name in cfg && !same(cfg[s.name], base[s.name])) params.set(s.name, textOf(cfg[s.name]));
+  }
+  if (cfg.name) params.set('name', cfg.name);
+  return params;
+}
+
+/** The settings a URL query names: the dataset's recommended ones, then the query's (bad values are skipped). */
+export function fromQuery(params) {
+  const cfg = recommended(params.get('dataset') || setting('dataset').default);
+  for (const s of table.settings) {
+    if (s.name === 'dataset' || !params.has(s.name)) continue;
+    try {
+      cfg[s.name] = parseText(s.name, params.get(s.name));
+    } catch {
+      // a bad value in a link keeps the recommended one
+    }
+  }
+  if (params.get('name')) cfg.name = params.get('name');
+  return cfg;
+}
+
+/** Set each input's bounds, choices and help from the table (the HTML holds none of them). */
+export function buildForm() {
+  for (const name of FORM) {
+    const s = setting(name);
+    const el = $(name);
+    el.title = s.help;
+    if (s.choices && el.tagName === 'SELECT') {
+      el.replaceChildren(...s.choices.map((c) => Object.assign(document.createElement('option'), { value: c, textContent: c })));
+    }
+    if (el.type === 'number') {
+      const lo = s.lo ?? null;
+      if (lo !== null) el.min = String(lo);
+      const hi = s.cap ?? s.hi ?? null;
+      if (hi !== null) el.max = String(hi);
+      el.step = s.kind === 'int' ? '1' : 'any';
+    }
+  }
+}
+
+/** The form's settings (the dataset's recommended value where a field is empty). */
 export function readForm() {
-  const cfg = { dataset: $('dataset').value };
-  for (const k of INTS) {
-    const raw = $(k).value.trim();
-    cfg[k] = raw === '' ? DEFAULTS[k] : Number(raw);
+  const cfg = recommended($('dataset').value);
+  for (const name of FORM) {
+    const el = $(name);
+    if (el.type === 'checkbox') cfg[name] = el.checked;
+    else if (el.value.trim() === '' && setting(name).optional) cfg[name] = null;
+    else if (el.value.trim() !== '') cfg[name] = parseText(name, el.value);
   }
-  for (const k of FLOATS) {
-    const raw = $(k).value.trim();
-    cfg[k] = raw === '' ? DEFAULTS[k] : Number(raw);
-  }
-  const hidden = $('hidden').value.split(',').map((s) => s.trim()).filter(Boolean);
-  cfg.hidden = hidden.map(Number);
-  if (!cfg.hidden.length || cfg.hidden.some((v) => !Number.isInteger(v) || v < 1)) {
-    throw new Error('hidden layers: give positive whole widths separated by commas, e.g. 8,8');
-  }
-  cfg.activation = $('activation').value;
-  cfg.solver = $('solver').value;
-  const batch = $('batch_size').value.trim().toLowerCase();
-  cfg.batch_size = batch === '' || batch === 'auto' ? 'auto' : Number(batch);
-  cfg.early_stop = $('early_stop').checked;
-  for (const k of [...INTS, ...FLOATS]) {
-    if (cfg[k] !== null && !Number.isFinite(cfg[k])) throw new Error(`${k}: not a number`);
-  }
-  if (cfg.batch_size !== 'auto' && !Number.isInteger(cfg.batch_size)) throw new Error('batch size: a whole number or auto');
   return cfg;
 }
 
 export function writeForm(cfg) {
   if ([...$('dataset').options].some((o) => o.value === cfg.dataset)) $('dataset').value = cfg.dataset;
-  for (const k of [...INTS, ...FLOATS]) $(k).value = cfg[k] === null || cfg[k] === undefined ? '' : String(cfg[k]);
-  $('hidden').value = cfg.hidden.join(',');
-  $('activation').value = cfg.activation;
-  $('solver').value = cfg.solver;
-  $('batch_size').value = String(cfg.batch_size);
-  $('early_stop').checked = Boolean(cfg.early_stop);
+  for (const name of FORM) {
+    const el = $(name);
+    if (el.type === 'checkbox') el.checked = Boolean(cfg[name]);
+    else el.value = textOf(cfg[name]);
+  }
 }
 
-/** The configuration as URL query text (only what differs from the defaults). */
-export function toQuery(cfg) {
-  const params = new URLSearchParams();
-  for (const [k, def] of Object.entries(DEFAULTS)) {
-    const v = cfg[k];
-    const text = Array.isArray(v) ? v.join(',') : v === null ? '' : String(v);
-    const base = Array.isArray(def) ? def.join(',') : def === null ? '' : String(def);
-    if (text !== base) params.set(k, k === 'early_stop' ? (v ? '1' : '0') : text);
-  }
-  return params;
-}
-
-export function fromQuery(params) {
-  const cfg = { ...DEFAULTS, hidden: [...DEFAULTS.hidden] };
-  for (const k of Object.keys(DEFAULTS)) {
-    if (!params.has(k)) continue;
-    const raw = params.get(k);
-    if (k === 'hidden') cfg.hidden = raw.split(',').map(Number).filter((v) => Number.isInteger(v) && v > 0);
-    else if (k === 'early_stop') cfg.early_stop = raw === '1' || raw === 'true';
-    else if (INTS.includes(k) || FLOATS.includes(k)) cfg[k] = raw === '' ? null : Number(raw);
-    else if (k === 'batch_size') cfg.batch_size = raw === 'auto' ? 'auto' : Number(raw);
-    else cfg[k] = raw;
-  }
-  if (!cfg.hidden.length) cfg.hidden = [...DEFAULTS.hidden];
-  return cfg;
+/** The request body of POST /api/runs for `cfg` (the settings the API takes). */
+export function body(cfg) {
+  const out = {};
+  for (const s of table.settings) if (s.name in cfg && s.name !== 'task') out[s.name] = cfg[s.name];
+  if (cfg.name) out.name = cfg.name;
+  return out;
 }
 
 export function syncUrl() {
