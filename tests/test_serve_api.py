@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import struct
@@ -25,6 +26,7 @@ from fastapi.testclient import TestClient
 import netwarp
 from netwarp.apps.serve import create_app
 from netwarp.apps.serve.models import MAX_UPLOAD_BYTES
+from netwarp.core.spec import RunSpec
 
 BASE = "http://127.0.0.1:8765"
 SEED_RUN = {"dataset": "interval1d", "hidden": [2], "activation": "tanh", "solver": "sgd",
@@ -44,7 +46,7 @@ def wait(
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         s = c.get(f"/api/runs/{run_id}").json()
-        if s["status"] in until:
+        if s["status"] in until or ("held" in until and s["held"]):
             return s
         time.sleep(0.05)
     raise AssertionError(f"run {run_id} still {s['status']} after {timeout} s")
@@ -144,9 +146,9 @@ def test_pause_resume_cancel_keeps_the_epochs(client: TestClient) -> None:
         s = client.get(f"/api/runs/{run_id}").json()
         time.sleep(0.05)
     assert client.post(f"/api/runs/{run_id}/pause").json()["paused"] is True
-    time.sleep(0.4)
-    e1 = client.get(f"/api/runs/{run_id}").json()["epoch"]
-    time.sleep(0.5)
+    s = wait(client, run_id, until=("held",))  # the worker stopped and reported every epoch so far
+    e1 = s["epoch"]
+    time.sleep(0.5)  # nothing may arrive while it is held
     e2 = client.get(f"/api/runs/{run_id}").json()["epoch"]
     assert e1 == e2, "a paused run went on training"
     assert client.post(f"/api/runs/{run_id}/resume").json()["paused"] is False
@@ -221,13 +223,18 @@ def test_downloads(client: TestClient) -> None:
     assert html.status_code == 200 and html.text.lstrip().lower().startswith("<!doctype html")
 
 
-def test_failed_run_reports_why(client: TestClient) -> None:
+def test_failed_run_reports_why(client: TestClient, tmp_path: Any) -> None:
     run_id = submit(client, dataset="gaussians", hidden=[32] * 6, activation="identity",
                     learning_rate_init=10, max_iter=30, early_stop=False)  # fmt: skip
     s = wait(client, run_id)
-    assert s["status"] == "failed" and "diverged" in s["error"]
-    r = client.get(f"/api/runs/{run_id}/trajectory.npz")
-    assert r.status_code == 409 and "no trained epoch" in r.json()["detail"]
+    assert s["status"] == "failed" and "diverged at epoch" in s["error"]
+    k = int(re.search(r"diverged at epoch (\d+)", s["error"]).group(1))  # type: ignore[union-attr]
+    r = client.get(f"/api/runs/{run_id}/trajectory.npz")  # the epochs before it stay viewable
+    assert r.status_code == 200
+    path = tmp_path / "diverged.npz"
+    path.write_bytes(r.content)
+    got = netwarp.load(path)
+    assert got.n_epochs == k - 1 and np.all(np.isfinite(got.params)) and "diverged" in got.stop_reason
 
 
 def test_delete(client: TestClient) -> None:
@@ -557,3 +564,13 @@ def test_upload_store_forgets_the_oldest() -> None:
     text = b"a,label\n1,0\n2,1\n3,0\n4,1\n"
     ids = [store.add(text, f"f{i}.csv").id for i in range(3)]
     assert store.get(ids[0]) is None and store.get(ids[2]) is not None
+
+
+def test_a_dataset_alone_trains_with_its_recommended_settings(client: TestClient) -> None:
+    """POST {"dataset": ...} and nothing else: the dataset's recommended run (it learns)."""
+    s = wait(client, submit(client, dataset="spirals_tight"))
+    want = RunSpec.recommended("spirals_tight")
+    assert s["status"] == "done" and s["test_score"] >= 0.97, s
+    assert s["config"]["hidden"] == list(want.hidden) and s["config"]["batch_size"] == want.batch_size
+    spec = client.get("/api/spec").json()
+    assert spec["recommended"]["spirals_tight"]["learning_rate_init"] == want.learning_rate_init

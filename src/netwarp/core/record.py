@@ -82,6 +82,7 @@ def record(
     progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
     on_epoch: EpochHook | None = None,
+    score: bool = True,
 ) -> Trajectory:
     """Train ``estimator`` on ``X`` ``(n, d)``, ``y`` ``(n,)`` and record every epoch.
 
@@ -95,7 +96,8 @@ def record(
     flat parameters ``(n_params,)`` (the layout of :attr:`Trajectory.params`) as they are
     recorded: first epoch 0 with the full training loss, then every epoch with its mean
     mini-batch loss, so a live view can follow training. ``X_test``/``y_test`` add test
-    scores per epoch.
+    scores per epoch; ``score=False`` leaves the scores NaN (for a caller that scored the
+    epochs as they came).
     """
     if not isinstance(estimator, MLPClassifier | MLPRegressor):
         raise NetwarpError(
@@ -169,9 +171,10 @@ def record(
     )
     init_loss = _full_loss(traj, Xa, Y, cfg.alpha)
     traj.loss = np.array([init_loss, *result.loss_curve], dtype=np.float64)
-    traj.train_score = traj.scores(Xa, ya)
-    if data is not None and len(data.y_test):
-        traj.test_score = traj.scores(data.X_test, data.y_test)
+    if score:
+        traj.train_score = traj.scores(Xa, ya)
+        if data is not None and len(data.y_test):
+            traj.test_score = traj.scores(data.X_test, data.y_test)
     return traj
 
 
@@ -237,6 +240,7 @@ def train(
     progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
     on_epoch: EpochHook | None = None,
+    score: bool = True,
     **settings: Any,
 ) -> Trajectory:
     """Train the network ``spec`` describes on ``X`` ``(n, d)``, ``y`` ``(n,)`` and record every epoch.
@@ -246,7 +250,7 @@ def train(
     ``settings`` change any of its fields (``hidden=(8, 8)``, ``solver="adam"``,
     ``early_stop=False`` to train all ``max_iter`` epochs, ``task="regression"`` for an
     ``MLPRegressor``...). Other ``MLPClassifier`` parameters (``momentum``, ``beta_1``...)
-    pass to the estimator. ``progress``, ``should_stop`` and ``on_epoch`` are :func:`record`'s.
+    pass to the estimator. ``progress``, ``should_stop``, ``on_epoch`` and ``score`` are :func:`record`'s.
     """
     fields = {f.name for f in dataclasses.fields(RunSpec)}
     if isinstance(settings.get("hidden"), int):
@@ -259,7 +263,7 @@ def train(
         warnings.simplefilter("ignore", ConvergenceWarning)
         traj = record(
             est, X, y, X_test, y_test, name=name if name is not None else spec.name,
-            dataset_name=dataset_name, progress=progress, should_stop=should_stop, on_epoch=on_epoch,
+            dataset_name=dataset_name, progress=progress, should_stop=should_stop, on_epoch=on_epoch, score=score,
         )  # fmt: skip
     traj.config["spec"] = spec.to_json()
     return traj

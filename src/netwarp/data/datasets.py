@@ -82,7 +82,12 @@ DATASETS: dict[str, DatasetSpec] = {}
 def register(
     name: str, *, n: int, noise: float, n_features: int, n_classes: int = 2, **recommended: Any
 ) -> Callable[[Generator], Generator]:
-    """Decorator adding a generator to :data:`DATASETS` (its docstring's first line is the summary)."""
+    """Decorator adding a generator to :data:`DATASETS` (its docstring's first line is the summary).
+
+    ``recommended``: run settings that learn this dataset on its defaults (test accuracy >= 0.97
+    on seeds 0..4 with early stopping, the smallest network that does so reliably; see
+    ``tests/test_recommended.py``).
+    """
 
     def wrap(fn: Generator) -> Generator:
         summary = (fn.__doc__ or name).strip().splitlines()[0]
@@ -96,7 +101,7 @@ def _labels(n_a: int, n_b: int) -> NDArray[np.int64]:
     return np.concatenate([np.ones(n_a, dtype=np.int64), np.zeros(n_b, dtype=np.int64)])
 
 
-@register("interval1d", n=1800, noise=0.0, n_features=1)
+@register("interval1d", n=1800, noise=0.0, n_features=1)  # recommends the seed notebook's run: the defaults
 def interval1d(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, NDArray[np.int64]]:
     """1-D: class 1 on (-1/3, 1/3), class 0 on the rest of [-1, 1] (the seed; Olah's 1-D example)."""
     x = np.linspace(-1, 1, n)
@@ -107,7 +112,8 @@ def interval1d(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, N
     return x.reshape(n, 1), y
 
 
-@register("disk_annulus", n=1000, noise=0.0, n_features=2)
+@register("disk_annulus", n=1000, noise=0.0, n_features=2,
+          hidden=(3,), solver="adam", learning_rate_init=0.03)  # fmt: skip
 def disk_annulus(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, NDArray[np.int64]]:
     """2-D: class 1 a disk of radius 1/3, class 0 the annulus 2/3 < r < 1 (Olah's topology example)."""
     n_a = n // 2
@@ -120,7 +126,8 @@ def disk_annulus(n: int, noise: float, rng: np.random.Generator) -> tuple[Array,
     return X + rng.normal(scale=noise, size=X.shape) if noise else X, _labels(n_a, n_b)
 
 
-@register("two_curves", n=400, noise=0.02, n_features=2)
+@register("two_curves", n=400, noise=0.02, n_features=2,
+          hidden=(4, 4), solver="adam", learning_rate_init=0.03)  # fmt: skip
 def two_curves(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, NDArray[np.int64]]:
     """2-D: two interleaved sine curves that one tanh layer pulls apart (the essay's first figure).
 
@@ -145,7 +152,8 @@ def _spirals(n: int, noise: float, rng: np.random.Generator, turns: float) -> tu
     return X + rng.normal(scale=noise, size=X.shape), _labels(n_a, n - n_a)
 
 
-@register("spirals", n=600, noise=0.02, n_features=2)
+@register("spirals", n=600, noise=0.02, n_features=2,
+          hidden=(4,), solver="adam", learning_rate_init=0.04)  # fmt: skip
 def spirals(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, NDArray[np.int64]]:
     """2-D: two spirals of one turn each (the essay's mildly entangled spirals).
 
@@ -156,7 +164,8 @@ def spirals(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, NDAr
     return _spirals(n, noise, rng, turns=1.0)
 
 
-@register("spirals_tight", n=800, noise=0.01, n_features=2)
+@register("spirals_tight", n=800, noise=0.01, n_features=2,
+          hidden=(8, 8, 8), solver="adam", learning_rate_init=0.01, batch_size=100)  # fmt: skip
 def spirals_tight(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, NDArray[np.int64]]:
     """2-D: two spirals of two turns each (strongly entangled; needs width and depth).
 
@@ -166,7 +175,8 @@ def spirals_tight(n: int, noise: float, rng: np.random.Generator) -> tuple[Array
     return _spirals(n, noise, rng, turns=2.0)
 
 
-@register("xor", n=400, noise=0.0, n_features=2)
+@register("xor", n=400, noise=0.0, n_features=2,
+          hidden=(4, 4), solver="adam", learning_rate_init=0.03)  # fmt: skip
 def xor(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, NDArray[np.int64]]:
     """2-D: the four quadrants of [-1, 1]^2, class 1 where x * y > 0 (TensorFlow Playground)."""
     X = rng.uniform(-1, 1, (n, 2))
@@ -175,7 +185,8 @@ def xor(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, NDArray[
     return X + rng.normal(scale=noise, size=X.shape) if noise else X, y
 
 
-@register("moons", n=400, noise=0.1, n_features=2)
+@register("moons", n=400, noise=0.1, n_features=2,
+          hidden=(3, 3), solver="adam", learning_rate_init=0.03)  # fmt: skip
 def moons(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, NDArray[np.int64]]:
     """2-D: two interleaving half circles (scikit-learn's make_moons, centred and scaled)."""
     n_a = n // 2
@@ -188,7 +199,8 @@ def moons(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, NDArra
     return X + rng.normal(scale=noise / 1.5, size=X.shape), _labels(n_a, n_b)
 
 
-@register("circles", n=400, noise=0.05, n_features=2)
+@register("circles", n=400, noise=0.05, n_features=2,
+          hidden=(4,), solver="adam", learning_rate_init=0.05)  # fmt: skip
 def circles(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, NDArray[np.int64]]:
     """2-D: a circle of radius 0.5 (class 1) inside a circle of radius 1 (class 0)."""
     n_a = n // 2
@@ -198,7 +210,8 @@ def circles(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, NDAr
     return X + rng.normal(scale=noise, size=X.shape), _labels(n_a, n - n_a)
 
 
-@register("gaussians", n=400, noise=0.3, n_features=2)
+@register("gaussians", n=400, noise=0.3, n_features=2,
+          hidden=(2,), solver="adam", learning_rate_init=0.03)  # fmt: skip
 def gaussians(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, NDArray[np.int64]]:
     """2-D: two Gaussian blobs at (0.5, 0.5) and (-0.5, -0.5) with standard deviation ``noise``."""
     n_a = n // 2
@@ -206,7 +219,8 @@ def gaussians(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, ND
     return centres + rng.normal(scale=noise, size=(n, 2)), _labels(n_a, n - n_a)
 
 
-@register("blobs", n=600, noise=0.25, n_features=2, n_classes=3)
+@register("blobs", n=600, noise=0.25, n_features=2, n_classes=3,
+          hidden=(3,), solver="adam", learning_rate_init=0.01)  # fmt: skip
 def blobs(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, NDArray[np.int64]]:
     """2-D, 3 classes: Gaussian blobs at the corners of a triangle (a multiclass example)."""
     y = np.arange(n, dtype=np.int64) % 3
@@ -215,7 +229,8 @@ def blobs(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, NDArra
     return centres + rng.normal(scale=noise, size=(n, 2)), y
 
 
-@register("linked_rings", n=800, noise=0.03, n_features=3)
+@register("linked_rings", n=800, noise=0.03, n_features=3,
+          hidden=(6,), solver="adam", learning_rate_init=0.1)  # fmt: skip
 def linked_rings(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, NDArray[np.int64]]:
     """3-D: two linked circles; no continuous deformation of 3-D space unlinks them (Olah's links).
 

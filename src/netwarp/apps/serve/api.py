@@ -70,7 +70,7 @@ def _finite(value: Any) -> float | None:
 def status_of(run: Run, queue_position: int | None = None) -> RunStatus:
     t = run.trajectory
     return RunStatus(
-        id=run.id, name=run.name, status=run.status, paused=run.paused,  # type: ignore[arg-type]
+        id=run.id, name=run.name, status=run.status, paused=run.paused, held=run.held,  # type: ignore[arg-type]
         epoch=run.epoch, max_iter=int(run.config["max_iter"]), loss=_finite(run.loss),
         train_score=_finite(run.train_score if t is None else t.train_score[-1]),
         test_score=_finite(run.test_score if t is None else t.test_score[-1]),
@@ -227,7 +227,7 @@ async def run_events(request: Request, run_id: RunId) -> StreamingResponse:
             idle = 0.0
             yield "retry: 1000\n\n"
             while True:
-                key = (run.status, run.epoch, run.paused)
+                key = (run.status, run.epoch, run.paused, run.held)
                 if key != last:
                     last = key
                     idle = 0.0

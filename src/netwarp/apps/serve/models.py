@@ -87,6 +87,7 @@ class RunStatus(BaseModel):
     name: str
     status: Status
     paused: bool = False
+    held: bool = Field(False, description="paused, and the worker has stopped: every epoch so far is reported")
     epoch: int = Field(description="epochs trained so far")
     max_iter: int
     loss: float | None = None

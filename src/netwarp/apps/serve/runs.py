@@ -2,9 +2,12 @@
 
 Training is Python-heavy, so it never runs in the server's process: ``workers`` processes
 (spawned on first use) each train one run at a time. Runs wait in a FIFO queue held here;
-a dispatcher thread hands them to idle workers, collects their progress events and restarts
-a worker that dies. Everything the API reads is kept in :class:`Run` objects guarded by one
-lock, so status requests cost a dictionary look-up.
+a dispatcher thread hands them to idle workers and collects their events. Each worker has
+pipes of its own, so a worker killed at any moment (even mid-message) fails only its own
+run ("worker died (signal 9)", its epochs so far kept) and is replaced, and no writer can
+block another. Everything the API reads is kept in :class:`Run` objects guarded by one
+lock, so status requests cost a dictionary look-up; every change bumps the run's
+``version`` and the manager's ``revision``, which the streams watch.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from __future__ import annotations
 import contextlib
 import itertools
 import multiprocessing as mp
+import multiprocessing.connection as mp_connection
 import os
-import queue
 import secrets
 import threading
 import time
@@ -50,6 +53,7 @@ class Run:
     data: Any
     status: str = "queued"
     paused: bool = False
+    held: bool = False  # the worker has stopped between epochs for the pause
     epoch: int = 0
     loss: float | None = None
     train_score: float | None = None
@@ -59,6 +63,7 @@ class Run:
     created: float = field(default_factory=time.time)
     chunks: list[dict[str, Any]] = field(default_factory=list)
     trajectory: Trajectory | None = None
+    version: int = 0  # bumped on every change of status, epoch or chunks
     cancel_requested: bool = False
     worker: int | None = None
     floats: int = 0  # its parameter history at most: n_params * (max_iter + 1)
@@ -70,11 +75,13 @@ class Run:
         if not self.chunks:
             return None
         parts = {k: np.concatenate([c[k] for c in self.chunks]) for k in self.chunks[0]}
+        n = len(parts["rows"]) - 1
+        why = self.error if self.status == "failed" else f"not yet, still training ({n} of {self.config['max_iter']})"
         return Trajectory(
             layer_sizes=self.layer_sizes, activations=self.activations, params=parts["rows"],
             loss=parts["loss"], train_score=parts["train_score"], test_score=parts["test_score"],
-            classes=self.classes, name=self.name, config=self.config, data=self.data,
-            stop_reason=f"not yet, still training ({len(parts['rows']) - 1} of {self.config['max_iter']} epochs)",
+            classes=self.classes, name=self.name, config={**self.config, "estimator": "MLPClassifier"},
+            data=self.data, stop_reason=why or "",
         )  # fmt: skip
 
 
@@ -82,7 +89,8 @@ class Run:
 class _Worker:
     index: int
     process: Any
-    jobs: Any
+    jobs: Any  # the server's end of the job pipe
+    events: Any  # the server's end of the event pipe
     control: Any
     seq: int | None = None
 
@@ -104,8 +112,9 @@ class RunManager:
         self._pending: deque[tuple[Run, Job]] = deque()
         self._seq = itertools.count(1)
         self._ctx = mp.get_context("spawn")
-        self._events: Any = None
         self._workers: list[_Worker] = []
+        #: Bumped on every change of any run (the run list's stream watches it).
+        self.revision = 0
         self._thread: threading.Thread | None = None
         self._closed = False
 
@@ -137,6 +146,7 @@ class RunManager:
             self.runs[run.id] = run
             self._by_seq[seq] = run
             self._pending.append((run, job))
+            self._changed(run)
             self._start()
             self._dispatch()
             return run
@@ -163,6 +173,8 @@ class RunManager:
             if run.status in TERMINAL:
                 return run
             run.paused = paused
+            run.held = run.held and paused
+            self._changed(run)
             w = self._worker_of(run)
             if w is not None and not run.cancel_requested:
                 w.control[0], w.control[1] = run.seq, PAUSE if paused else RUN
@@ -181,6 +193,7 @@ class RunManager:
             run = self.get(run_id)
             self._cancel(run)
             del self.runs[run_id]
+            self._changed(run)
             if run.status not in ("queued", "running"):
                 self._by_seq.pop(run.seq, None)
 
@@ -191,23 +204,25 @@ class RunManager:
                 out[r.status] += 1
             return out
 
-    def close(self) -> None:
-        """Stop the dispatcher and the workers (cancelling what runs)."""
+    def close(self, timeout: float = 3.0) -> None:
+        """Stop the dispatcher and the workers (cancelling what runs); every child is gone when it returns."""
         with self.lock:
             self._closed = True
             workers, self._workers = self._workers, []
         for w in workers:
             w.control[1] = CANCEL
             with contextlib.suppress(OSError, ValueError):
-                w.jobs.put(None)
+                w.jobs.close()  # the worker sees its pipe close and exits
+        deadline = time.monotonic() + timeout
         for w in workers:
-            w.process.join(timeout=3)
+            w.process.join(timeout=max(0.0, deadline - time.monotonic()))
             if w.process.is_alive():
                 w.process.kill()
-                w.process.join(timeout=3)
-            w.jobs.close()
+                w.process.join(timeout=2)
+            with contextlib.suppress(OSError):
+                w.events.close()
         if self._thread is not None:
-            self._thread.join(timeout=3)
+            self._thread.join(timeout=2)
 
     # ---------------------------------------------------------------- internal
     def _cancel(self, run: Run) -> None:
@@ -215,6 +230,7 @@ class RunManager:
             self._pending = deque(p for p in self._pending if p[0] is not run)
             run.status, run.stop_reason, run.paused = "cancelled", "cancelled before it started", False
             self._by_seq.pop(run.seq, None)
+            self._changed(run)
         elif run.status == "running":
             run.cancel_requested = True
             w = self._worker_of(run)
@@ -250,22 +266,24 @@ class RunManager:
     def _start(self) -> None:
         if self._thread is not None or self._closed:
             return
-        self._events = self._ctx.Queue()
         self._workers = [self._spawn(i) for i in range(self.n_workers)]
         self._thread = threading.Thread(target=self._loop, name="netwarp-dispatcher", daemon=True)
         self._thread.start()
 
     def _spawn(self, index: int) -> _Worker:
-        jobs = self._ctx.Queue()  # put() never blocks the caller: a feeder thread writes
+        job_out, job_in = self._ctx.Pipe(duplex=False)  # (reader, writer)
+        event_out, event_in = self._ctx.Pipe(duplex=False)
         control = self._ctx.Array("q", [0, RUN], lock=False)
         proc = self._ctx.Process(
             target=worker_main,
-            args=(index, jobs, self._events, control, os.getpid()),
+            args=(index, job_out, event_in, control, os.getpid()),
             name=f"netwarp-worker-{index}",
             daemon=True,
         )
         proc.start()
-        return _Worker(index, proc, jobs, control)
+        job_out.close()  # the worker's ends live in the worker
+        event_in.close()
+        return _Worker(index, proc, job_in, event_out, control)
 
     def _dispatch(self) -> None:
         for w in self._workers:
@@ -279,28 +297,42 @@ class RunManager:
             w.seq = run.seq
             w.control[0], w.control[1] = run.seq, RUN
             run.status, run.worker = "running", w.index
+            self._changed(run)
             try:
-                w.jobs.put(job)
+                w.jobs.send(job)
             except (OSError, ValueError) as exc:
                 self._finish_failed(run, w, f"could not start training: {exc}")
 
     def _finish_failed(self, run: Run, w: _Worker | None, message: str) -> None:
-        run.status, run.error, run.stop_reason = "failed", message, message
+        run.status, run.error, run.stop_reason, run.paused = "failed", message, message, False
+        self._changed(run)
         if w is not None:
             w.seq = None
 
+    def _changed(self, run: Run) -> None:
+        run.version += 1
+        self.revision += 1
+
     def _loop(self) -> None:
         while not self._closed:
+            with self.lock:
+                conns = {w.events: w for w in self._workers}
             try:
-                msg = self._events.get(timeout=0.5)
-            except queue.Empty:
-                msg = None
-            except (OSError, EOFError, ValueError):
-                return
+                ready = mp_connection.wait(list(conns), timeout=0.5)
+            except (OSError, ValueError):
+                ready = []
             with self.lock:
                 if self._closed:
                     return
-                if msg is not None:
+                for conn in ready:
+                    w = conns[conn]
+                    if w not in self._workers:
+                        continue
+                    try:
+                        msg = conn.recv()
+                    except Exception:  # EOF, or a message cut off by a worker's death
+                        self._replace(w)
+                        continue
                     self._handle(msg)
                 self._check_workers()
                 self._dispatch()
@@ -309,22 +341,27 @@ class RunManager:
         kind, seq = msg[0], msg[1]
         run = self._by_seq.get(seq)
         w = next((w for w in self._workers if w.seq == seq), None)
-        if kind == "start" or (run is None and kind == "progress"):
+        if kind == "start" or (run is None and kind in ("chunk", "held")):
             return
-        if kind == "progress":
+        if kind == "held":
+            assert run is not None
+            run.held = run.paused
+            self._changed(run)
+            return
+        if kind == "chunk":
             assert run is not None
             _, _, epoch, chunk = msg
             run.chunks.append(chunk)
             run.epoch, run.loss = int(epoch), float(chunk["loss"][-1])
             run.train_score, run.test_score = float(chunk["train_score"][-1]), float(chunk["test_score"][-1])
+            self._changed(run)
             return
         if w is not None:
             w.seq = None
         self._by_seq.pop(seq, None)
         if run is None:
             return
-        run.chunks = []
-        run.paused = False
+        run.paused = run.held = False
         if kind == "failed":
             self._finish_failed(run, None, str(msg[2]))
             return
@@ -334,14 +371,28 @@ class RunManager:
         run.loss = float(traj.loss[-1]) if np.isfinite(traj.loss[-1]) else None
         run.stop_reason = traj.stop_reason
         run.status = "cancelled" if traj.stop_reason == "cancelled" else "done"
+        self._changed(run)
+
+    def _replace(self, w: _Worker) -> None:
+        """End worker ``w`` (dead, or its pipe broken), fail its run, and start a new worker in its place."""
+        if w.process.is_alive():
+            w.process.kill()
+        w.process.join(timeout=2)
+        code = w.process.exitcode
+        why = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        if w.seq is not None:
+            run = self._by_seq.pop(w.seq, None)
+            if run is not None:
+                self._finish_failed(run, None, f"worker died ({why}); the epochs so far are kept. "
+                                    "Out of memory? Try a smaller run")  # fmt: skip
+        for conn in (w.jobs, w.events):
+            with contextlib.suppress(OSError):
+                conn.close()
+        i = self._workers.index(w)
+        if not self._closed:
+            self._workers[i] = self._spawn(w.index)
 
     def _check_workers(self) -> None:
-        for i, w in enumerate(self._workers):
-            if w.process.is_alive():
-                continue
-            if w.seq is not None:
-                run = self._by_seq.pop(w.seq, None)
-                if run is not None:
-                    self._finish_failed(run, None, "the training worker died (out of memory?); try a smaller run")
-            w.jobs.close()
-            self._workers[i] = self._spawn(w.index)
+        for w in list(self._workers):
+            if not w.process.is_alive():
+                self._replace(w)

@@ -1,16 +1,23 @@
 """What runs inside a training worker process.
 
-:func:`worker_main` is the process's entry: it receives jobs on a queue, trains with
-netwarp's engine and reports on a shared event queue:
+:func:`worker_main` is the process's entry. Each worker has two pipes of its own to the
+server (so a worker that dies mid-message breaks only its own pipe, never another's): it
+receives :class:`Job` objects on ``jobs`` and sends events on ``events``:
 
-- ``("start", seq, worker)`` when a job begins,
-- ``("progress", seq, epoch, chunk)`` a few times a second: the epochs since the last
-  report (epoch 0 first), ``chunk`` holding their flat parameters ``rows`` ``(k, n_params)``,
-  ``loss``, ``train_score`` and ``test_score`` ``(k,)``,
-- ``("done", seq, trajectory)`` or ``("failed", seq, message)`` at the end.
+- ``("start", seq)`` when a job begins,
+- ``("held", seq)`` when it has paused between two epochs, after reporting every epoch so far,
+- ``("chunk", seq, epoch, chunk)`` a few times a second while it trains: the epochs since
+  the last report (epoch 0 first), ``chunk`` holding their flat parameters ``rows``
+  ``(k, n_params)`` and ``loss``, ``train_score``, ``test_score`` ``(k,)``,
+- ``("done", seq, trajectory)`` at the end, right after the last chunk (the trajectory is
+  assembled from the chunks: nothing is rescored at the end), or
+- ``("failed", seq, message)``: an error, or ``"diverged at epoch k"`` when the loss or the
+  parameters stop being finite (the chunks before epoch k were sent and stay viewable).
 
 Pause and cancel come through a small shared array ``control = [seq, command]`` that the
-engine's ``should_stop`` hook polls between epochs. Heavy imports happen inside
+engine's ``should_stop`` hook polls between epochs. A worker ignores Ctrl-C (the server
+stops it), and dies with the server: on Linux the kernel kills it when its parent exits,
+elsewhere it notices its pipe closing or its parent gone. Heavy imports happen inside
 :func:`worker_main`, after the thread limits are set, so each worker uses one core.
 """
 
@@ -19,20 +26,20 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
-import queue
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 RUN, PAUSE, CANCEL = 0, 1, 2
-#: Seconds between progress reports (the last epoch always comes with ``done``).
+#: Seconds between progress reports (the first epoch and the last are sent at once).
 REPORT_EVERY = 0.1
 
 
 @dataclass
 class Job:
-    """One training request as the worker needs it (plain arrays and options)."""
+    """One training request as the worker needs it (plain arrays and the run's spec)."""
 
     seq: int
     name: str
@@ -44,13 +51,28 @@ class Job:
     spec: dict[str, Any]  # RunSpec.to_json()
 
 
-def train_job(job: Job, report: Callable[[int, dict[str, Any]], None], should_stop: Callable[[], bool]) -> Any:
+class Diverged(Exception):
+    """The loss or the parameters stopped being finite at ``epoch``."""
+
+    def __init__(self, epoch: int) -> None:
+        super().__init__(f"diverged at epoch {epoch}: the loss or the parameters became infinite or NaN "
+                         "(lower the learning rate); the epochs before it are kept")  # fmt: skip
+        self.epoch = epoch
+
+
+def train_job(
+    job: Job, report: Callable[[int, dict[str, Any]], None], should_stop: Callable[[Callable[[], None]], bool]
+) -> Any:
     """Train ``job`` as :func:`netwarp.train` would, reporting every epoch while it trains.
 
-    Returns the same :class:`~netwarp.core.trajectory.Trajectory` that ``netwarp.train`` gives for
-    these options (tests check it); the difference is ``report(epoch, chunk)``, called a few
-    times a second with the epochs since the last call (epoch 0 first): ``chunk`` holds
-    ``rows`` ``(k, n_params)`` and ``loss``, ``train_score``, ``test_score`` ``(k,)``.
+    Returns the same :class:`~netwarp.core.trajectory.Trajectory` that ``netwarp.train``
+    gives for this spec (tests check it), assembled from what was reported:
+    ``report(epoch, chunk)`` is called a few times a second with the epochs since the last
+    call (epoch 0 first, the last epoch before this returns): ``chunk`` holds ``rows``
+    ``(k, n_params)`` and ``loss``, ``train_score``, ``test_score`` ``(k,)``.
+    ``should_stop(flush)`` is polled between epochs; it calls ``flush()`` to report the
+    epochs so far before it waits (a pause). Raises :class:`Diverged` when training stops
+    being finite.
     """
     import numpy as np
 
@@ -59,45 +81,78 @@ def train_job(job: Job, report: Callable[[int, dict[str, Any]], None], should_st
     from netwarp.core.trajectory import Trajectory
 
     spec = RunSpec.from_json(job.spec)
-    hidden = spec.hidden
     X = np.asarray(job.X_train, dtype=np.float64)
     y = np.asarray(job.y_train)
     X_test, y_test = np.asarray(job.X_test, dtype=np.float64), np.asarray(job.y_test)
     classes = np.unique(y)  # the order LabelBinarizer (and so the network's outputs) uses
     n_out = 1 if len(classes) == 2 else len(classes)
-    layer_units = (X.shape[1], *hidden, n_out)
-    activations = (spec.activation,) * len(hidden) + ("logistic" if n_out == 1 else "softmax",)
+    layer_units = (X.shape[1], *spec.hidden, n_out)
+    activations = (spec.activation,) * len(spec.hidden) + ("logistic" if n_out == 1 else "softmax",)
     buffer: list[Any] = []
     losses: list[float] = []
+    sent: list[dict[str, Any]] = []
     last = [time.monotonic()]
+    diverged: list[int] = []
 
-    def flush(epoch: int) -> None:
+    def flush() -> None:
+        if not buffer:
+            return
         rows = np.stack(buffer)
         t = Trajectory(layer_units, activations, rows, classes=classes)
         test = t.scores(X_test, y_test) if len(y_test) else np.full(len(rows), np.nan)
-        report(epoch, {"rows": rows, "loss": np.array(losses), "train_score": t.scores(X, y), "test_score": test})
+        chunk = {"rows": rows, "loss": np.array(losses), "train_score": t.scores(X, y), "test_score": test}
+        sent.append(chunk)
+        report(sum(len(c["rows"]) for c in sent) - 1, chunk)
         buffer.clear()
         losses.clear()
 
     def on_epoch(epoch: int, params: Any, loss: float) -> None:
+        if diverged:
+            return
+        if not (np.isfinite(loss) and np.all(np.isfinite(params))):
+            diverged.append(epoch)
+            flush()
+            return
         buffer.append(params)
         losses.append(loss)
         now = time.monotonic()
         if epoch == 0 or now - last[0] >= REPORT_EVERY:
             last[0] = now
-            flush(epoch)
+            flush()
 
-    return train(
-        X, y, spec, X_test=X_test, y_test=y_test, name=job.name, dataset_name=job.dataset_name,
-        should_stop=should_stop, on_epoch=on_epoch,
-    )  # fmt: skip
+    def stop() -> bool:
+        return bool(diverged) or should_stop(flush)
+
+    try:
+        traj = train(X, y, spec, X_test=X_test, y_test=y_test, name=job.name, dataset_name=job.dataset_name,
+                     should_stop=stop, on_epoch=on_epoch, score=False)  # fmt: skip
+    except Exception:
+        if diverged:
+            raise Diverged(diverged[0]) from None
+        raise
+    if diverged:
+        raise Diverged(diverged[0])
+    flush()
+    for key in ("train_score", "test_score"):
+        setattr(traj, key, np.concatenate([c[key] for c in sent]))
+    return traj
+
+
+def _die_with_parent() -> None:
+    """Ask the kernel to kill this process when the server exits (Linux; elsewhere a no-op)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def worker_main(index: int, jobs: Any, events: Any, control: Any, server: int) -> None:
-    """Process entry: take jobs from the ``jobs`` queue until it gives None or the server is gone.
-
-    ``server`` is the server's process id: a run stops early when the server is gone.
-    """
+    """Process entry: take jobs from the ``jobs`` pipe until it gives None, closes, or the server is gone."""
+    _die_with_parent()
+    if os.getppid() != server:
+        return  # the server died before this line
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
     with contextlib.suppress(OSError):
@@ -109,39 +164,44 @@ def worker_main(index: int, jobs: Any, events: Any, control: Any, server: int) -
 
     while True:
         try:
-            job = jobs.get(timeout=1.0)
-        except queue.Empty:
-            if os.getppid() != server:
-                return  # the server is gone
-            continue
-        except (EOFError, OSError, KeyboardInterrupt):
+            if not jobs.poll(1.0):
+                if os.getppid() != server:
+                    return  # the server is gone
+                continue
+            job = jobs.recv()
+        except (EOFError, OSError):
             return
         if job is None:
             return
-        _run(index, job, events, control, server)
+        _run(job, events, control, server)
 
 
-def _run(index: int, job: Job, events: Any, control: Any, server: int) -> None:
+def _run(job: Job, events: Any, control: Any, server: int) -> None:
     from netwarp.errors import NetwarpError
 
     seq = job.seq
-    events.put(("start", seq, index))
+    events.send(("start", seq))
 
-    def should_stop() -> bool:
-        while control[0] == seq and control[1] == PAUSE:
-            time.sleep(0.05)
+    def should_stop(flush: Callable[[], None]) -> bool:
+        if control[0] == seq and control[1] == PAUSE:
+            flush()
+            events.send(("held", seq))  # the epochs so far are reported; none follows until resumed
+            while control[0] == seq and control[1] == PAUSE and os.getppid() == server:
+                time.sleep(0.05)
         return bool(control[0] == seq and control[1] == CANCEL) or os.getppid() != server
 
     def report(epoch: int, chunk: dict[str, Any]) -> None:
-        events.put(("progress", seq, epoch, chunk))
+        events.send(("chunk", seq, epoch, chunk))
 
     try:
         traj = train_job(job, report, should_stop)
-    except NetwarpError as exc:
-        events.put(("failed", seq, str(exc)))
+    except (Diverged, NetwarpError) as exc:
+        events.send(("failed", seq, str(exc)))
     except MemoryError:
-        events.put(("failed", seq, "out of memory (use fewer points, epochs or units)"))
+        events.send(("failed", seq, "out of memory (use fewer points, epochs or units)"))
+    except (BrokenPipeError, EOFError):
+        raise SystemExit(0) from None  # the server is gone
     except Exception as exc:  # a bug, reported to the run instead of killing the worker
-        events.put(("failed", seq, f"internal error: {type(exc).__name__}: {exc}"))
+        events.send(("failed", seq, f"internal error: {type(exc).__name__}: {exc}"))
     else:
-        events.put(("done", seq, traj))
+        events.send(("done", seq, traj))
