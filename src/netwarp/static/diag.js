@@ -43,8 +43,8 @@ export function drawDiag(V, p, e) {
   const kind = d.kind && d.kind.replaceAll('->', '→');
   if (kind) lines.push(d.det == null ? kind : `${kind} · det W ${fmtv(d.det)}`);
   const parts = [];
-  if (d.separability != null) parts.push(`separability ${pct(d.separability)}`);
-  if (d.stretch != null) parts.push(`stretch ${fmtv(d.stretch)}`);
+  if (d.separability != null) parts.push(`${V.P.words.metrics.separability} ${pct(d.separability)}`);
+  if (d.stretch != null) parts.push(`${V.P.words.metrics.stretch} ${fmtv(d.stretch)}`);
   if (parts.length) lines.push(parts.join(' · '));
   if (d.first) lines.push(p.layer === 0 ? '★ classes linearly separable in the input' : '★ first layer where classes are linearly separable');
   p.diagEl.textContent = lines.join('\n');
