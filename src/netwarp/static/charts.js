@@ -108,13 +108,13 @@ export function drawChart(V, row, e) {
   row.chartSig = sig;
   const ctx = draw.sizeCanvas(row.chart, PANEL_W, PANEL_H, V.dpr);
   ctx.clearRect(0, 0, PANEL_W, PANEL_H);
+  const M = V.P.words.metrics;
   let hi = 0;
   for (const v of run.loss) if (Number.isFinite(v) && v > hi) hi = v;
   lineChart(ctx, CHART, [{ values: run.loss, color: '#333' }], {
     lo: 0, hi: hi || 1, at: e, xMax: run.n_epochs, title: `${M.loss} ${fmtv(run.loss[e])}`,
   });
   const acc = { ...CHART, y: CHART.y + 98 };
-  const M = V.P.words.metrics;
   const score = run.is_classifier ? M.accuracy : M.r2;
   lineChart(ctx, acc, [
     // greys, so the curves are not mistaken for classes

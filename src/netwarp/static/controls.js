@@ -44,7 +44,7 @@ export function createControls(V) {
     c.tourBar,
   ];
 
-  /** What depends on the payload only: title, runs, legend. */
+  /** What depends on the scene only: title, runs, legend. */
   function buildStatic() {
     const { P } = V;
     c.title.textContent = P.spec.title || '';

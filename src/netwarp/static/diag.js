@@ -1,5 +1,5 @@
 // diag.js: each layer panel's diagnostics readout (netwarp.diagnostics, shipped in the
-// payload at sampled epochs): what the layer does to space (homeomorphism, embedding or not
+// scene at sampled epochs): what the layer does to space (homeomorphism, embedding or not
 // injective and why), det W for a square W, how linearly separable the classes are in the
 // representation, and the stretch (largest singular value of the input -> layer Jacobian,
 // maximum over the points). The first representation where the classes are linearly

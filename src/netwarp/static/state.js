@@ -66,7 +66,7 @@ function formatValue(field, v) {
   }
 }
 
-/** Default state, overridden by the payload's `view` and then by `initial`. */
+/** Default state, overridden by the scene's `view` and then by `initial`. */
 export function defaults(spec, initial = {}) {
   const s = {};
   for (const [k, f] of Object.entries(FIELDS)) s[k] = f.type === 'map' ? { ...f.def } : f.def;
