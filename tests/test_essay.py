@@ -5,6 +5,7 @@ The whole tour is built (and opened in Chromium) by tests/browser/test_essay.py.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from pathlib import Path
@@ -16,6 +17,7 @@ from netwarp.apps.cli import main
 from netwarp.apps.essay import tour as essay
 from netwarp.apps.essay.page import render_page, sep_chart, verdict
 from netwarp.errors import NetwarpError
+from netwarp.view import envelope
 
 
 @pytest.fixture(scope="module")
@@ -44,11 +46,15 @@ def test_findings_support_the_claims(two_steps: list[essay.StepResult]) -> None:
 def test_page_holds_one_view_per_step(two_steps: list[essay.StepResult]) -> None:
     page = render_page(two_steps, seconds=1.0)
     assert page.count('class="host"') == 2
-    for key in ("curves", "interval"):
-        spec = json.loads(re.search(rf'id="spec-{key}">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
-        assert spec["format"] == "netwarp-view"
+    for step, key in zip(two_steps, ("curves", "interval"), strict=True):
+        data = base64.b64decode(re.search(rf'id="envelope-{key}">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
+        kind, spec = envelope.decode(data)
+        assert kind == "scene" and spec["format"] == "netwarp-view"
         diag = json.loads(re.search(rf'id="diag-{key}">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
         assert len(diag) == len(spec["runs"]) and diag[0]["epochs"][0] == 0
+        # the view shows the diagnostics the tour measured, not a second measurement
+        assert [r["diagnostics"]["epochs"] for r in spec["runs"]] == [d["epochs"] for d in diag]
+        assert [r["diagnostics"] for r in spec["runs"]] == [json.loads(json.dumps(m.diag.to_dict())) for m in step.runs]
     assert "connect-src 'none'" in page and "<script src" not in page
     svg = sep_chart(two_steps[0].runs[0].diag)
     assert svg.startswith("<svg") and svg.count("<polyline") == 3

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 import re
 from pathlib import Path
 
@@ -15,7 +14,8 @@ from netwarp.apps.bundle import bundle_js
 from netwarp.apps.export import export_html
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
-from netwarp.view import payload
+from netwarp.view import envelope
+from netwarp.view.scene import Scene
 
 LIMIT = 600 * 1024
 
@@ -44,15 +44,13 @@ def test_file_is_self_contained(runs: list[Trajectory], tmp_path: Path) -> None:
     assert not re.search(r"\bimport\s*\(|^\s*import\s", text, re.M)  # no module loads
     assert not re.search(r"https?://", text)  # nothing to fetch, not even in comments
     assert "default-src 'none'" in text  # and the page may not try
-    # the embedded payload is exactly what payload.build gives
-    spec_text = re.search(r'id="netwarp-spec">(.*?)</script>', text, re.S)
-    data_text = re.search(r'id="netwarp-data">(.*?)</script>', text, re.S)
-    assert spec_text and data_text
-    spec = json.loads(spec_text.group(1))
-    spec_ref, buf_ref = payload.build(runs, title="demo <b>")
-    assert spec == json.loads(json.dumps(spec_ref))
-    assert base64.b64decode(data_text.group(1)) == buf_ref
-    assert text.count("</script>") == 3  # spec, data, module: nothing inside ends one early
+    # the embedded envelope is exactly the scene's
+    data_text = re.search(r'id="netwarp-envelope">(.*?)</script>', text, re.S)
+    assert data_text
+    want = envelope.encode(Scene.from_trajectories(runs, title="demo <b>"))
+    assert base64.b64decode(data_text.group(1)) == want
+    assert envelope.decode(want)[1]["title"] == "demo <b>"
+    assert text.count("</script>") == 2  # envelope, module: nothing inside ends one early
 
 
 def test_demo_size_is_within_budget(runs: list[Trajectory], tmp_path: Path) -> None:

@@ -2,8 +2,9 @@
 
 The front end is exercised as Jupyter runs it: the widget's own ``_esm`` is imported as
 one module from a blob: URL, and ``render({model, el})`` gets a model holding the
-widget's ``get_state()`` (binary ``data`` as a DataView, as ipywidgets delivers it).
-Trait changes flow both ways: Python -> model.set(...) and save_changes -> set_state.
+widget's ``get_state()`` (the binary ``envelope`` as a DataView, as ipywidgets delivers it).
+Trait changes flow both ways: Python -> model.set(...) and save_changes -> set_state; epochs
+appended in Python reach the view as a custom message with the chunk in its buffers.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import base64
 import builtins
 import importlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ import pytest
 import netwarp
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
+from netwarp.view import envelope
 
 pytest.importorskip("anywidget")
 from netwarp.apps.widget import NetwarpWidget, explore
@@ -34,10 +37,13 @@ HOST = """<!doctype html><html><head><meta charset="utf-8"><style>%CSS%</style><
 window.boot = async (esm, state) => {
   const url = URL.createObjectURL(new Blob([esm], { type: 'text/javascript' }));
   const mod = await import(url);
-  const raw = atob(state.data);
-  const bytes = new Uint8Array(raw.length + 3);  // deliberately misaligned, as a comm may be
-  for (let i = 0; i < raw.length; i++) bytes[i + 3] = raw.charCodeAt(i);
-  const values = { ...state, data: new DataView(bytes.buffer, 3, raw.length) };
+  const misaligned = (b64) => {  // deliberately misaligned, as a comm may deliver it
+    const raw = atob(b64);
+    const bytes = new Uint8Array(raw.length + 3);
+    for (let i = 0; i < raw.length; i++) bytes[i + 3] = raw.charCodeAt(i);
+    return new DataView(bytes.buffer, 3, raw.length);
+  };
+  const values = { ...state, envelope: misaligned(state.envelope) };
   const listeners = {};
   const dirty = {};
   const model = {
@@ -49,6 +55,7 @@ window.boot = async (esm, state) => {
     send: () => {},
   };
   window.fromPython = (k, v) => { values[k] = v; (listeners['change:' + k] || []).forEach((f) => f()); };
+  window.customMsg = (msg, buffers) => (listeners['msg:custom'] || []).forEach((f) => f(msg, buffers.map(misaligned)));
   window.cleanup = mod.default.render({ model, el: document.getElementById('out') });
 };
 </script></body></html>"""
@@ -66,8 +73,9 @@ def test_widget_traits(run: Trajectory) -> None:
     assert w.epoch == run.n_epochs  # the last epoch by default
     assert (w.run, w.morph, w.compare) == (0, 0.0, False)
     state = w.get_state()
-    assert isinstance(state["data"], bytes | memoryview) and len(state["data"]) == state["spec"]["buffer_bytes"]
-    assert state["spec"]["runs"][0]["n_epochs"] == run.n_epochs
+    assert isinstance(state["envelope"], bytes | memoryview) and "spec" not in state and "data" not in state
+    kind, spec = envelope.decode(state["envelope"])
+    assert kind == "scene" and spec["runs"][0]["n_epochs"] == run.n_epochs
     assert "export default" in state["_esm"] and ".netwarp" in state["_css"]
     w.epoch = 10
     assert w.get_state()["epoch"] == 10
@@ -82,7 +90,7 @@ def test_widget_traits(run: Trajectory) -> None:
     w.morph = 2.5
     assert w.morph == 2.5
     w2 = explore([run, run], epoch=5, run=1, compare=True, title="two")
-    assert (w2.epoch, w2.run, w2.compare, w2.spec["title"]) == (5, 1, True, "two")
+    assert (w2.epoch, w2.run, w2.compare, w2.scene.title) == (5, 1, True, "two")
     assert len(w2.runs) == 2
     with pytest.raises(NetwarpError, match="unknown view setting"):
         explore(run, zoom=3)
@@ -91,7 +99,10 @@ def test_widget_traits(run: Trajectory) -> None:
 def test_widget_to_html(run: Trajectory, tmp_path: Path) -> None:
     w = explore(run, epoch=7)
     text = w.to_html(tmp_path / "w.html").read_text()
-    assert '"view":{"epoch":7,"run":0,"morph":0.0,"compare":false}' in text
+    found = re.search(r'id="netwarp-envelope">(.*?)</script>', text, re.S)
+    assert found
+    assert envelope.decode(base64.b64decode(found.group(1)))[1]["view"] == {"epoch": 7, "run": 0, "morph": 0.0,
+                                                                            "compare": False}  # fmt: skip
 
 
 def test_missing_anywidget_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -125,8 +136,8 @@ def test_front_end_renders_and_syncs(run: Trajectory, tmp_path: Path) -> None:
 
     w = explore(run, epoch=20)
     state = w.get_state()
-    synced = {k: state[k] for k in ("spec", "epoch", "run", "morph", "compare")}
-    synced["data"] = base64.b64encode(bytes(state["data"])).decode()
+    synced = {k: state[k] for k in ("epoch", "run", "morph", "compare")}
+    synced["envelope"] = base64.b64encode(bytes(state["envelope"])).decode()
     host = tmp_path / "host.html"
     host.write_text(HOST.replace("%CSS%", w._css))
     requests: list[str] = []
@@ -170,9 +181,20 @@ def test_front_end_renders_and_syncs(run: Trajectory, tmp_path: Path) -> None:
         page.wait_for_timeout(400)
         page.evaluate("() => 0")
         assert w.morph == 4.25
+        # epochs appended in Python arrive as a chunk; the slider's max grows, the view stays put
+        sent: list[tuple[Any, list[bytes]]] = []
+        w.send = lambda msg, buffers=None: sent.append((msg, buffers or []))  # type: ignore[method-assign]
+        last = run.params[-1:]
+        w.append(0, last, run.loss[-1:], run.train_score[-1:], run.test_score[-1:])
+        assert sent[0][0] == {"type": "chunk"} and envelope.decode(sent[0][1][0])[0] == "chunk"
+        b64 = [base64.b64encode(b).decode() for b in sent[0][1]]
+        page.evaluate("([m, b]) => window.customMsg(m, b)", [sent[0][0], b64])
+        page.wait_for_function(f"() => {hook}.appended === 1")
+        assert page.locator('input[aria-label="epoch"]').get_attribute("max") == str(run.n_epochs + 1)
+        assert page.evaluate(f"{hook}.state.epoch") == 33
         page.evaluate("() => window.cleanup()")
         assert page.locator(".netwarp").count() == 0
         browser.close()
     assert [u for u in requests if not u.startswith(("file:", "data:", "blob:"))] == []
     assert errors == []
-    assert json.dumps(synced["spec"], allow_nan=False)
+    assert json.dumps(synced, allow_nan=False)

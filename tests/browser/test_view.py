@@ -10,17 +10,17 @@ import pytest
 
 from netwarp.apps.export import export_html
 from netwarp.core.trajectory import Trajectory
-from netwarp.view import geometry, payload
+from netwarp.view import envelope, geometry
+from netwarp.view.scene import Scene
 
 pytestmark = pytest.mark.browser
 Watched = Any  # tests/browser/conftest.py's Watched: a page with its requests and errors
 
 
 def points(runs: list[Trajectory]) -> np.ndarray[Any, Any]:
-    """The points in the view's order (the payload's: training then test points)."""
-    spec, buf = payload.build(runs)
-    ref = spec["data"]["X"]
-    return np.frombuffer(buf, np.float64, ref["length"], ref["offset"]).reshape(spec["data"]["n"], -1)
+    """The points in the view's order (the scene's: training then test points)."""
+    spec = envelope.decode(envelope.encode(Scene.from_trajectories(runs, diagnostics=False)))[1]
+    return spec["data"]["X"].reshape(spec["data"]["n"], -1)
 
 
 def panel(w: Watched, pid: str) -> dict[str, Any]:
@@ -150,7 +150,7 @@ def test_hover_shows_a_points_values(watched: Watched, demo_html: Path, demo_run
     X = points(demo_runs)
     h1 = demo_runs[0].forward(X)[1][j]
     assert f"point {j} · class " in text
-    line = next(s for s in text.splitlines() if s.startswith("hidden 1 (tanh):"))
+    line = next(s for s in text.splitlines() if s.startswith("hidden layer 1 (tanh):"))
     np.testing.assert_allclose([float(v) for v in line.split(":")[1].split(",")], h1, rtol=1e-3)
     # the nearest point to the cursor is the one under it (or one drawn at the same place)
     assert abs(p["sx"][j] - p["sx"][i]) < 3 and abs(p["sy"][j] - p["sy"][i]) < 3
@@ -190,14 +190,13 @@ def test_wide_layer_projection_and_unit_choice(watched: Watched, wide_run: Traje
     path = export_html(wide_run, tmp_path / "wide.html")
     watched.open(path)
     X = points([wide_run])
-    spec, _ = payload.build(wide_run)
-    proj = spec["runs"][0]["projections"][1]
+    proj = Scene.from_trajectories(wide_run, diagnostics=False).tree()["runs"][0]["projections"][1]
     h = wide_run.forward(X)[1]
     p = panel(watched, "r0-l1")
     assert p["k"] == 3
     want = (h - np.array(proj["mean"])) @ np.array(proj["components"])
     np.testing.assert_allclose(np.reshape(p["coords"], (-1, 3)), want, atol=1e-9, rtol=0)
-    watched.page.locator('select[aria-label="projection wide hidden 1"]').select_option("u1.4")
+    watched.page.locator('select[aria-label="projection wide hidden layer 1"]').select_option("u1.4")
     watched.settle()
     p = panel(watched, "r0-l1")
     assert p["k"] == 2

@@ -12,7 +12,8 @@ import pytest
 import netwarp
 from netwarp.apps.export import export_html
 from netwarp.core.trajectory import Trajectory
-from netwarp.view import diagnostics, payload, tour
+from netwarp.view import diagnostics, envelope, tour
+from netwarp.view.scene import DIAG_EPOCHS, Scene
 
 pytestmark = pytest.mark.browser
 Watched = Any  # tests/browser/conftest.py's Watched: a page with its requests and errors
@@ -20,12 +21,10 @@ VIRIDIS_ENDS = ("#440154", "#fde725")
 
 
 def arrays(runs: Trajectory | list[Trajectory]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], dict[str, Any]]:
-    """The points (view order) and the class index per point, as the payload holds them."""
-    spec, buf = payload.build(runs, diagnostics=False)
+    """The points (view order) and the class index per point, as the scene holds them, and its spec."""
+    spec = envelope.decode(envelope.encode(Scene.from_trajectories(runs, diagnostics=False)))[1]
     d = spec["data"]
-    X = np.frombuffer(buf, np.float64, d["X"]["length"], d["X"]["offset"]).reshape(d["n"], -1)
-    y = np.frombuffer(buf, np.uint8, d["y"]["length"], d["y"]["offset"])
-    return X, y, spec
+    return d["X"].reshape(d["n"], -1), d["y"], spec
 
 
 def panel(w: Watched, pid: str) -> dict[str, Any]:
@@ -126,7 +125,7 @@ def test_playing_the_tour_puts_wide_layers_on_it(watched: Watched, wide_run: Tra
     watched.page.locator('button[aria-label="play tour"]').click()
     watched.page.wait_for_function("() => window.__netwarp.state.tour > 0.05")
     assert watched.hook("h.state.proj") == {"0.1": "tour3"}
-    assert watched.page.locator('select[aria-label="projection wide hidden 1"]').input_value() == "tour3"
+    assert watched.page.locator('select[aria-label="projection wide hidden layer 1"]').input_value() == "tour3"
     assert panel(watched, "r0-l1")["tour"] is not None
     watched.page.locator('button[aria-label="play tour"]').click()
     assert watched.errors == []
@@ -231,7 +230,7 @@ def test_ten_classes_from_64_features(watched: Watched, digits: tuple[Trajectory
 def test_diagnostics_readout_follows_the_epoch(watched: Watched, demo_html: Path, demo_runs: list[Trajectory]) -> None:
     tanh = demo_runs[0]
     X, y, _ = arrays(demo_runs)
-    dg = diagnostics.diagnose(tanh, X, y)
+    dg = diagnostics.diagnose(tanh, X, y, max_epochs=DIAG_EPOCHS)  # the scene's sampled epochs
     watched.open(demo_html)
     for epoch in (0, 7, 40, 130, tanh.n_epochs):
         set_range(watched, "epoch", epoch)
@@ -265,7 +264,7 @@ def test_square_layers_show_det_w(watched: Watched, tmp_path: Path) -> None:
         traj = netwarp.train(d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test, hidden=(2,), max_iter=60)
     path = export_html(traj, tmp_path / "square.html")
     X, y, _ = arrays(traj)
-    dg = diagnostics.diagnose(traj, X, y)
+    dg = diagnostics.diagnose(traj, X, y, max_epochs=DIAG_EPOCHS)
     watched.open(path)
     for epoch in (0, 33, traj.n_epochs):
         set_range(watched, "epoch", epoch)

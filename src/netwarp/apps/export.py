@@ -1,7 +1,8 @@
 """One self-contained HTML file holding the interactive view of one or more runs.
 
-Everything is inlined (the bundled ES module, its CSS, the spec as JSON and the binary
-buffer as base64), and a Content-Security-Policy forbids the page any network access, so
+Everything is inlined (the bundled ES module, its CSS and the view's envelope,
+:mod:`netwarp.view.envelope`, as base64 in one script tag), and a Content-Security-Policy
+forbids the page any network access, so
 the file opens from disk anywhere. The view state lives in the URL hash
 (``view.html#e=120&r=1&m=2.5``), so a link can point at one epoch and stage.
 """
@@ -10,16 +11,16 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from netwarp.apps.bundle import bundle_css, inline_script, script_safe
+from netwarp.apps.bundle import bundle_css, inline_script
 from netwarp.core import files as trajio
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
-from netwarp.view import payload
+from netwarp.view import envelope
+from netwarp.view.scene import Scene
 
 #: The page may load nothing from anywhere: inline code and styles, data:/blob: images.
 CSP = (
@@ -28,12 +29,11 @@ CSP = (
 )
 
 _BOOT = """
-const spec = JSON.parse(document.getElementById("netwarp-spec").textContent);
-const text = atob(document.getElementById("netwarp-data").textContent.trim());
+const text = atob(document.getElementById("netwarp-envelope").textContent.trim());
 const bytes = new Uint8Array(text.length);
 for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
 const el = document.getElementById("netwarp");
-__nw_view.render({ model: createLocalModel(spec, bytes.buffer), el });
+__nw_view.render({ model: createLocalModel(bytes), el });
 document.addEventListener("keydown", (ev) => {
   const root = el.querySelector(".netwarp");
   if (root && (ev.target === document.body || ev.target === document.documentElement)) {
@@ -45,9 +45,8 @@ document.addEventListener("keydown", (ev) => {
 """
 
 
-def page(spec: dict[str, Any], data: bytes, *, title: str = "netwarp") -> str:
-    """The HTML page for a payload (``spec``, ``data``) from :func:`netwarp.view.payload.build`."""
-    spec_json = json.dumps(spec, allow_nan=False, separators=(",", ":"))
+def page(data: bytes, *, title: str = "netwarp") -> str:
+    """The HTML page for a view envelope (:func:`netwarp.view.envelope.encode`)."""
     return (
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
@@ -55,8 +54,7 @@ def page(spec: dict[str, Any], data: bytes, *, title: str = "netwarp") -> str:
         f"<title>{html.escape(title)}</title>\n"
         f"<style>\nbody{{margin:0;background:#fff}}\n{bundle_css()}\n</style>\n</head>\n<body>\n"
         "<div id=\"netwarp\"></div>\n"
-        f"<script type=\"application/json\" id=\"netwarp-spec\">{script_safe(spec_json)}</script>\n"
-        "<script type=\"application/octet-stream\" id=\"netwarp-data\">"
+        "<script type=\"application/octet-stream\" id=\"netwarp-envelope\">"
         f"{base64.b64encode(data).decode('ascii')}</script>\n"
         f"<script type=\"module\">\n{inline_script()}\n{_BOOT}</script>\n"
         "</body>\n</html>\n"
@@ -75,12 +73,12 @@ def export_html(
     """Write the interactive view of ``runs`` to ``path`` as one self-contained HTML file.
 
     ``X`` ``(n, d)``, ``y`` ``(n,)`` default to the first run's data; ``view`` sets the
-    initial state (see :func:`netwarp.view.payload.build`). The file is written atomically: on
+    initial state (see :class:`netwarp.view.scene.Scene`). The file is written atomically: on
     any error an existing file at ``path`` is left untouched. Returns the path.
     """
     target = Path(path)
     if target.is_dir():
         raise NetwarpError(f"cannot write {target}: it is a directory; give a file name like view.html")
-    spec, data = payload.build(runs, X, y, title=title, view=view)
-    text = page(spec, data, title=title).encode("utf-8")
+    data = envelope.encode(Scene.from_trajectories(runs, X, y, view=view, title=title))
+    text = page(data, title=title).encode("utf-8")
     return trajio.atomic_write(target, lambda fh: fh.write(text))

@@ -4,8 +4,10 @@
 >>> w.epoch = 100                        # the view moves to epoch 100
 >>> w.epoch                              # and follows the user's slider
 
-Synced traits: ``spec`` (Dict) and ``data`` (Bytes, one binary buffer) from
-:func:`netwarp.view.payload.build`, and the view state ``epoch``, ``run``, ``morph``, ``compare``.
+Synced traits: ``envelope`` (Bytes: the scene, :func:`netwarp.view.envelope.encode`) and the
+view state ``epoch``, ``run``, ``morph``, ``compare``. :meth:`NetwarpWidget.append` adds epochs
+live: the chunk (:func:`netwarp.view.envelope.encode_chunk`) goes to the front ends as a custom
+message with one binary buffer.
 anywidget is imported only when the widget is first used, so ``import netwarp`` works
 without it.
 """
@@ -19,7 +21,8 @@ from typing import Any
 
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
-from netwarp.view import payload
+from netwarp.view import envelope as envelopes
+from netwarp.view.scene import Delta, Scene
 
 MISSING = "the widget needs anywidget: pip install 'netwarp[widget]'"
 
@@ -45,15 +48,17 @@ def widget_class() -> type[Any]:
 
         _esm = bundle_js()
         _css = bundle_css()
-        spec = traitlets.Dict().tag(sync=True)
-        data = traitlets.Bytes(b"").tag(sync=True)
+        envelope = traitlets.Bytes(b"").tag(sync=True)
         epoch = traitlets.Int(-1).tag(sync=True)
         run = traitlets.Int(0).tag(sync=True)
         morph = traitlets.Float(0.0).tag(sync=True)
         compare = traitlets.Bool(False).tag(sync=True)
 
-        def __init__(self, runs: Sequence[Trajectory] = (), **kwargs: Any) -> None:
+        def __init__(self, runs: Sequence[Trajectory] = (), scene: Scene | None = None, **kwargs: Any) -> None:
             self._runs = list(runs)
+            self.scene = scene
+            if scene is not None:
+                kwargs.setdefault("envelope", envelopes.encode(scene))
             super().__init__(**kwargs)
 
         @property
@@ -61,18 +66,41 @@ def widget_class() -> type[Any]:
             """The trajectories shown."""
             return list(self._runs)
 
+        def _epochs(self) -> list[int]:
+            s = getattr(self, "scene", None)
+            return [] if s is None else [s.n_epochs(i) for i in range(len(s.runs))]
+
         def _max_epoch(self) -> int:
-            runs = self.spec.get("runs") or []
-            if not runs:
+            epochs = self._epochs()
+            if not epochs:
                 return 0
-            if self.compare:
-                return max(int(r["n_epochs"]) for r in runs)
-            return int(runs[min(max(self.run, 0), len(runs) - 1)]["n_epochs"])
+            return max(epochs) if self.compare else epochs[min(max(self.run, 0), len(epochs) - 1)]
+
+        def append(
+            self, run: int, params: Any, loss: Any, train_score: Any, test_score: Any, *, stop_reason: str | None = None
+        ) -> Delta:
+            """Add epochs to run ``run`` (see :meth:`netwarp.view.scene.Scene.append`) and send them to
+            the front ends as one chunk; a view on the newest epoch follows. Returns the delta.
+
+            The ``envelope`` trait keeps the epochs it was created with (a view displayed later
+            starts there): re-create the widget, or call :meth:`refresh`, to start new views at
+            the newest epoch.
+            """
+            if self.scene is None:
+                raise NetwarpError("this widget has no scene to append to")
+            delta = self.scene.append(run, params, loss, train_score, test_score, stop_reason=stop_reason)
+            self.send({"type": "chunk"}, buffers=[envelopes.encode_chunk(delta)])
+            return delta
+
+        def refresh(self) -> None:
+            """Re-send the whole scene (front ends rebuild their view from it)."""
+            if self.scene is not None:
+                self.envelope = envelopes.encode(self.scene)
 
         @traitlets.validate("epoch")
         def _check_epoch(self, proposal: Any) -> int:
             value = int(proposal["value"])
-            if not self.spec:
+            if not self._epochs():
                 return value
             top = self._max_epoch()
             e = value + top + 1 if value < 0 else value
@@ -83,7 +111,7 @@ def widget_class() -> type[Any]:
         @traitlets.validate("run")
         def _check_run(self, proposal: Any) -> int:
             value = int(proposal["value"])
-            n = len(self.spec.get("runs") or [None])
+            n = max(1, len(self._epochs()))
             if not 0 <= value < n:
                 raise NetwarpError(f"run {value} is out of range 0..{n - 1}")
             return value
@@ -91,9 +119,9 @@ def widget_class() -> type[Any]:
         @traitlets.validate("morph")
         def _check_morph(self, proposal: Any) -> float:
             value = float(proposal["value"])
-            runs = self.spec.get("runs") or []
+            runs = [] if getattr(self, "scene", None) is None else self.scene.runs  # type: ignore[union-attr]
             if runs:
-                top = 3 * (len(runs[min(self.run, len(runs) - 1)]["layer_sizes"]) - 1)
+                top = 3 * runs[min(self.run, len(runs) - 1)].meta.n_layers
                 if not 0.0 <= value <= top:
                     raise NetwarpError(f"morph {value} is out of range 0..{top}")
             return value
@@ -103,7 +131,8 @@ def widget_class() -> type[Any]:
             from netwarp.apps.export import export_html
 
             view = {"epoch": self.epoch, "run": self.run, "morph": self.morph, "compare": self.compare}
-            return export_html(self._runs, path, title=self.spec.get("title") or "netwarp", view=view)
+            title = self.scene.title if self.scene is not None else ""
+            return export_html(self._runs, path, title=title or "netwarp", view=view)
 
     return NetwarpWidget
 
@@ -131,8 +160,8 @@ def explore(
     """
     cls = widget_class()
     trajs = [runs] if isinstance(runs, Trajectory) else list(runs)
-    spec, data = payload.build(trajs, X, y, title=title, view=view)
+    scene = Scene.from_trajectories(trajs, X, y, view=view, title=title)
     traits = {k: view[k] for k in ("run", "morph", "compare") if k in view}
-    w = cls(trajs, spec=spec, data=data, **traits)
+    w = cls(trajs, scene=scene, **traits)
     w.epoch = int(view.get("epoch", -1))
     return w

@@ -108,22 +108,23 @@ export function drawChart(V, row, e) {
   row.chartSig = sig;
   const ctx = draw.sizeCanvas(row.chart, PANEL_W, PANEL_H, V.dpr);
   ctx.clearRect(0, 0, PANEL_W, PANEL_H);
+  const M = V.P.words.metrics;
   let hi = 0;
   for (const v of run.loss) if (Number.isFinite(v) && v > hi) hi = v;
   lineChart(ctx, CHART, [{ values: run.loss, color: '#333' }], {
-    lo: 0, hi: hi || 1, at: e, xMax: run.n_epochs, title: `loss ${fmtv(run.loss[e])}`,
+    lo: 0, hi: hi || 1, at: e, xMax: run.n_epochs, title: `${M.loss} ${fmtv(run.loss[e])}`,
   });
   const acc = { ...CHART, y: CHART.y + 98 };
-  const score = run.is_classifier ? 'accuracy' : 'R²';
+  const score = run.is_classifier ? M.accuracy : M.r2;
   lineChart(ctx, acc, [
     // greys, so the curves are not mistaken for classes
-    { values: run.train, color: '#222', label: `train ${fmtv(run.train[e])}` },
-    { values: run.test, color: '#888', dash: [4, 3], label: `test ${fmtv(run.test[e])}` },
+    { values: run.train, color: '#222', label: `${M.train} ${fmtv(run.train[e])}` },
+    { values: run.test, color: '#888', dash: [4, 3], label: `${M.test} ${fmtv(run.test[e])}` },
   ], { lo: scoreFloor(run), hi: 1, at: e, xMax: run.n_epochs, title: score });
   ctx.fillStyle = '#666';
   ctx.font = '10px system-ui, sans-serif';
   ctx.textAlign = 'left';
-  ctx.fillText(`epoch ${e} of ${run.n_epochs}`, CHART.x, PANEL_H - 4);
+  ctx.fillText(`${V.P.words.epoch} ${e} of ${run.n_epochs}`, CHART.x, PANEL_H - 4);
   V.hook.charts[row.r] = { epoch: e, score, train: run.train[e], test: run.test[e], loss: run.loss[e] };
 }
 

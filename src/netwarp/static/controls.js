@@ -5,7 +5,7 @@ import * as colors from './colors.js';
 import * as nn from './nn.js';
 import * as tour from './tour.js';
 import { hasWide, touring } from './display.js';
-import { SEGMENT_NAMES, STAGE_NAMES, fmtv, h } from './util.js';
+import { fill, fmtv, h } from './util.js';
 
 const SPEEDS = [5, 15, 30, 60, 120, 240];
 
@@ -44,7 +44,7 @@ export function createControls(V) {
     c.tourBar,
   ];
 
-  /** What depends on the payload only: title, runs, legend. */
+  /** What depends on the scene only: title, runs, legend. */
   function buildStatic() {
     const { P } = V;
     c.title.textContent = P.spec.title || '';
@@ -59,7 +59,7 @@ export function createControls(V) {
     }
     c.legend.replaceChildren(...P.spec.data.classes.map((name, i) => h('span', { class: 'nw-key' },
       h('i', { style: `background:${colors.PALETTE[i % colors.PALETTE.length]}` }),
-      P.runs[0].is_classifier ? `class ${name}` : name)));
+      P.runs[0].is_classifier ? fill(P.words.class, { name }) : name)));
   }
 
   /** Every control to the view state. */
@@ -87,7 +87,7 @@ export function createControls(V) {
     const l = nn.morphLayer(state.morph, run.nLayers);
     const u = state.morph - 3 * l;
     const seg = Math.min(2, Math.floor(u));
-    const at = Math.abs(u - Math.round(u)) < 1e-9 ? `at ${STAGE_NAMES[Math.round(u)]}` : SEGMENT_NAMES[seg];
+    const at = Math.abs(u - Math.round(u)) < 1e-9 ? `at ${P.words.stages[Math.round(u)]}` : P.words.segments[seg];
     c.morphLbl.textContent = `t = ${state.morph.toFixed(2)} · layer ${l + 1} of ${run.nLayers} (${run.activations[l]}) · ${at}`;
     c.tourBar.hidden = !hasWide(V);
     c.tourIn.value = String(state.tour);

@@ -1,5 +1,5 @@
 // diag.js: each layer panel's diagnostics readout (netwarp.diagnostics, shipped in the
-// payload at sampled epochs): what the layer does to space (homeomorphism, embedding or not
+// scene at sampled epochs): what the layer does to space (homeomorphism, embedding or not
 // injective and why), det W for a square W, how linearly separable the classes are in the
 // representation, and the stretch (largest singular value of the input -> layer Jacobian,
 // maximum over the points). The first representation where the classes are linearly
@@ -43,8 +43,8 @@ export function drawDiag(V, p, e) {
   const kind = d.kind && d.kind.replaceAll('->', '→');
   if (kind) lines.push(d.det == null ? kind : `${kind} · det W ${fmtv(d.det)}`);
   const parts = [];
-  if (d.separability != null) parts.push(`separability ${pct(d.separability)}`);
-  if (d.stretch != null) parts.push(`stretch ${fmtv(d.stretch)}`);
+  if (d.separability != null) parts.push(`${V.P.words.metrics.separability} ${pct(d.separability)}`);
+  if (d.stretch != null) parts.push(`${V.P.words.metrics.stretch} ${fmtv(d.stretch)}`);
   if (parts.length) lines.push(parts.join(' · '));
   if (d.first) lines.push(p.layer === 0 ? '★ classes linearly separable in the input' : '★ first layer where classes are linearly separable');
   p.diagEl.textContent = lines.join('\n');

@@ -4,7 +4,7 @@
 // Functions take the view `V` ({P, state}) and read nothing else.
 
 import * as tour from './tour.js';
-import { lerpBox, smooth, unionBox } from './util.js';
+import { axisNames, fill, lerpBox, smooth, unionBox } from './util.js';
 
 /** The units ([a, b] or [a, b, c]) named by a projection choice like 'u1.4', or null. */
 export function parseUnits(choice, width) {
@@ -70,38 +70,40 @@ export function display(V, r, l) {
   const units = parseUnits(choice, width);
   const raw = l === 0 && width <= 3 ? P.spec.data.domain : run.unit_bounds[l] || run.bounds[l];
   if (units) {
-    return { how: { units }, k: units.length, bounds: units.map((u) => raw[u]), names: units.map((u) => `unit ${u + 1}`), key: choice };
+    return { how: { units }, k: units.length, bounds: units.map((u) => raw[u]), names: axisNames(P.words, 'unit', units), key: choice };
   }
   if (width > 3) {
     const pr = run.projections[l];
     if (choice === 'tour2' || choice === 'tour3') {
       const k = choice === 'tour2' ? 2 : 3;
       const how = tourHow(V, pr.mean, width, k);
-      const names = ['tour 1', 'tour 2', 'tour 3'].slice(0, k);
+      const names = axisNames(P.words, 'tour', [0, 1, 2]).slice(0, k);
       return { how, k, bounds: ball(run.tour_radius[l], k), names, key: `${choice}@${state.tour}` };
     }
     const k = choice === 'pca2' ? 2 : 3;
     const components = pr.components.map((row) => row.slice(0, k));
-    return { how: { mean: pr.mean, components }, k, bounds: run.bounds[l].slice(0, k), names: ['PC 1', 'PC 2', 'PC 3'].slice(0, k), key: `pca${k}` };
+    return { how: { mean: pr.mean, components }, k, bounds: run.bounds[l].slice(0, k), names: axisNames(P.words, 'pc', [0, 1, 2]).slice(0, k), key: `pca${k}` };
   }
   if (vsTarget(V, r, l)) {
     const [lo, hi] = [Math.min(run.bounds[l][0][0], P.targetRange[0]), Math.max(run.bounds[l][0][1], P.targetRange[1])];
-    return { how: null, k: 2, vsTarget: true, bounds: [[lo, hi], [lo, hi]], names: ['prediction', 'target'], key: 'vs' };
+    return { how: null, k: 2, vsTarget: true, bounds: [[lo, hi], [lo, hi]], names: [P.words.prediction, P.words.target], key: 'vs' };
   }
   const prob = l === run.nLayers && run.is_classifier && width === 1 && run.activations[l - 1] === 'logistic';
-  const names = l === 0 ? [...Array(width).keys()].map((i) => (width === 1 ? 'input feature' : `x${i + 1}`))
-    : prob ? [`P(class ${P.spec.data.classes[1] ?? 1})`] : [...Array(width).keys()].map((i) => `unit ${i + 1}`);
+  const all = [...Array(width).keys()];
+  const names = l === 0 ? (width === 1 ? [P.words.input_feature] : axisNames(P.words, 'input_axis', all))
+    : prob ? [fill(P.words.probability, { name: P.spec.data.classes[1] ?? 1 })] : axisNames(P.words, 'unit', all);
   return { how: null, k: width, bounds: l === 0 ? P.spec.data.domain : run.bounds[l], names, key: 'id' };
 }
 
 /** How the morph through weight layer `l` is shown, and its stage boxes. */
 export function morphDisplay(V, r, l) {
-  const run = V.P.runs[r];
+  const { P } = V;
+  const run = P.runs[r];
   const D = Math.max(run.layer_sizes[l], run.layer_sizes[l + 1]);
   const m = run.morph_layer[l];
   const shown = run.morph_bounds[l];
   if (m === null) {
-    return { how: null, k: D, boxes: shown, D, names: [...Array(D).keys()].map((i) => `dim ${i + 1}`), key: 'id' };
+    return { how: null, k: D, boxes: shown, D, names: axisNames(P.words, 'dim', [...Array(D).keys()]), key: 'id' };
   }
   const d = display(V, r, m);
   if (d.how.units) return { how: d.how, k: d.k, boxes: run.morph_unit_bounds[l].map((b) => d.how.units.map((u) => b[u])), D, names: d.names, key: d.key };

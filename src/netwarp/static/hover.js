@@ -2,7 +2,7 @@
 // at every layer in a tooltip.
 
 import * as draw from './draw.js';
-import { PANEL_H, PANEL_W, fmtv, layerName } from './util.js';
+import { PANEL_H, PANEL_W, fill, fmtv, layerName } from './util.js';
 
 /** Hover the point nearest to the pointer in panel p (within 8 px), or none. */
 export function pointAt(V, p, ev) {
@@ -35,7 +35,7 @@ function ring(ctx, x, y) {
 function tipLines(V, r, i, c) {
   const { P } = V;
   const run = P.runs[r];
-  const what = P.target ? `target ${fmtv(P.target[i])}` : `class ${P.spec.data.classes[P.y[i]]}`;
+  const what = P.target ? `target ${fmtv(P.target[i])}` : fill(P.words.class, { name: P.spec.data.classes[P.y[i]] });
   const lines = [`point ${i} · ${what} · ${P.spec.data.split_names[P.split[i]]}`];
   for (let l = 0; l <= run.nLayers; l++) {
     const w = run.layer_sizes[l];
@@ -44,7 +44,7 @@ function tipLines(V, r, i, c) {
     for (let j = 0; j < Math.min(w, 6); j++) shown.push(fmtv(v[i * w + j]));
     if (w > 6) shown.push('…');
     const act = l === 0 ? '' : ` (${run.activations[l - 1]})`;
-    lines.push(`${layerName(run, l)}${act}: ${shown.join(', ')}`);
+    lines.push(`${layerName(P.words, run, l)}${act}: ${shown.join(', ')}`);
   }
   return lines;
 }

@@ -4,7 +4,6 @@
 import * as nn from './nn.js';
 import { morphBox, morphDisplay } from './display.js';
 import { paint } from './panels.js';
-import { SHORT_STAGES } from './util.js';
 
 /** Stages of weight layer l (points and grid) at the computed epoch, as far as `upTo`
  * (0: only x and sigma(xW + b), which the forward pass has; 1: xW too; 2: xW + b too). */
@@ -55,7 +54,7 @@ export function drawMorph(V, p, c, e) {
     gcoords = md.how ? (p.gcoords = nn.project(p.gvals, m, md.D, md.how, p.gcoords)) : p.gvals;
   }
   const bounds = morphBox(V, p.r, t);
-  p.cap.textContent = `morph t = ${t.toFixed(2)} · layer ${l + 1}: ${SHORT_STAGES[k]} → ${SHORT_STAGES[k + 1]}`;
+  p.cap.textContent = `${P.words.morph} t = ${t.toFixed(2)} · layer ${l + 1}: ${P.words.short_stages[k]} → ${P.words.short_stages[k + 1]}`;
   paint(V, p, { coords, k: md.k, bounds, names: md.names, gcoords, pointsKey: sig });
   hook.panels[p.id] = {
     id: p.id, run: p.r, layer: l, kind: 'morph', epoch: e, t, k: md.k, n: P.n, width: md.D,

@@ -3,6 +3,7 @@
 
 import * as draw from './draw.js';
 import * as nn from './nn.js';
+import { rowOf } from './model.js';
 import { choiceOf, display, projOptions } from './display.js';
 import { pointAt, setHover } from './hover.js';
 import { PANEL_H, PANEL_W, PLOT, PLOT3, h, layerName } from './util.js';
@@ -13,7 +14,7 @@ export function compute(V, r, e) {
   if (c.epoch === e) return c;
   const { P } = V;
   const run = P.runs[r];
-  c.wb = nn.paramsAt(run.layer_sizes, run.params, e);
+  c.wb = nn.paramsAt(run.layer_sizes, run.params, rowOf(run, e));
   c.values = nn.forward(P.X, P.n, run.layer_sizes, run.activations, c.wb, { pool: c.pool }).values;
   if (P.grid) {
     const m = P.grid.lines * P.grid.samples;
@@ -44,7 +45,7 @@ export function makePanel(V, r, kind, layer) {
   if (kind === 'layer' && run.layer_sizes[layer] >= 3) {
     const key = `${r}.${layer}`;
     const width = run.layer_sizes[layer];
-    const sel = h('select', { 'aria-label': `projection ${run.name} ${layerName(run, layer)}`, class: 'nw-proj' },
+    const sel = h('select', { 'aria-label': `projection ${run.name} ${layerName(P.words, run, layer)}`, class: 'nw-proj' },
       ...projOptions(width).map(([v, t]) => h('option', { value: v, text: t })));
     sel.value = choiceOf(V, r, layer) || (width > 3 ? 'pca3' : 'id');
     sel.addEventListener('change', () => {
@@ -146,7 +147,7 @@ export function paint(V, p, { coords, k, bounds, names, gcoords = null, regions 
   const fr = draw.frame2d(box, PLOT);
   p.frame = fr;
   if (regions) draw.imageOver(ctx, p.regionCache, regions.rgba, regions.gw, regions.gh, PLOT);
-  draw.axes2d(ctx, fr, names[0], k === 1 ? 'jitter (display only)' : names[1]);
+  draw.axes2d(ctx, fr, names[0], k === 1 ? P.words.jitter : names[1]);
   ctx.save();
   ctx.beginPath();
   ctx.rect(PLOT.x, PLOT.y, PLOT.w, PLOT.h);
@@ -209,11 +210,11 @@ export function drawLayer(V, p, c, e) {
     gcoords = d.how ? (p.gcoords = nn.project(c.gvalues[l], m, width, d.how, p.gcoords)) : c.gvalues[l];
   }
   const regions = regionsOn ? regionImage(V, p, c, e, d.bounds) : null;
-  let what = `${width} unit${width > 1 ? 's' : ''}`;
-  if (d.vsTarget) what = 'prediction vs target';
-  else if (d.how) what = d.how.units ? d.names.join(', ') : `${d.how.tour ? 'tour' : 'PCA'} of ${width} units`;
+  let what = `${width} ${width > 1 ? P.words.units : P.words.units.replace(/s$/, '')}`;
+  if (d.vsTarget) what = `${P.words.prediction} vs ${P.words.target}`;
+  else if (d.how) what = d.how.units ? d.names.join(', ') : `${d.how.tour ? 'tour' : 'PCA'} of ${width} ${P.words.units}`;
   const act = l === 0 ? '' : ` · ${run.activations[l - 1]}`;
-  p.cap.textContent = `${layerName(run, l)} · ${what}${act}`;
+  p.cap.textContent = `${layerName(P.words, run, l)} · ${what}${act}`;
   p.cap.title = p.cap.textContent;
   const chosen = choiceOf(V, p.r, l) || (width > 3 ? 'pca3' : 'id');
   if (p.sel && p.sel.value !== chosen) p.sel.value = chosen;

@@ -66,7 +66,7 @@ function formatValue(field, v) {
   }
 }
 
-/** Default state, overridden by the payload's `view` and then by `initial`. */
+/** Default state, overridden by the scene's `view` and then by `initial`. */
 export function defaults(spec, initial = {}) {
   const s = {};
   for (const [k, f] of Object.entries(FIELDS)) s[k] = f.type === 'map' ? { ...f.def } : f.def;
@@ -90,22 +90,32 @@ export function parseHash(hash) {
   return out;
 }
 
-/** A URL hash (without '#') holding the fields of `state` that differ from `base`. */
+/** Fields the hash always names (the epoch shown: a link must not change when training goes on). */
+const ALWAYS = ['epoch'];
+
+/** A URL hash (without '#') holding the epoch and the fields of `state` that differ from `base`. */
 export function toHash(state, base = {}) {
   const parts = [];
   for (const [k, f] of Object.entries(FIELDS)) {
     if (!f.key || state[k] === undefined) continue;
     const text = formatValue(f, state[k]);
-    if (base[k] !== undefined && formatValue(f, base[k]) === text) continue;
+    if (!ALWAYS.includes(k) && base[k] !== undefined && formatValue(f, base[k]) === text) continue;
     parts.push(`${f.key}=${encodeURIComponent(text)}`);
   }
   return parts.join('&');
 }
 
-/** Clamp a state to what the payload holds (run index, epoch, morph range). */
-export function clamp(state, spec) {
+/** The last epoch the view can show in state `s` (the shown run's, or the longest run's side by side). */
+export function maxEpoch(P, s) {
+  const { runs } = P;
+  const r = Math.max(0, Math.min(runs.length - 1, Math.trunc(s.run) || 0));
+  return s.compare ? Math.max(...runs.map((x) => x.n_epochs)) : runs[r].n_epochs;
+}
+
+/** Clamp a state to what the view's data `P` ({runs}) holds (run index, epoch, morph range). */
+export function clamp(state, P) {
   const s = { ...state };
-  const runs = spec.runs;
+  const { runs } = P;
   s.run = Math.max(0, Math.min(runs.length - 1, Math.trunc(s.run) || 0));
   const maxEpoch = s.compare ? Math.max(...runs.map((r) => r.n_epochs)) : runs[s.run].n_epochs;
   if (!Number.isFinite(s.epoch) || s.epoch < 0) s.epoch = maxEpoch;

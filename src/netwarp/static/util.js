@@ -8,9 +8,6 @@ export const PLOT = { x: 42, y: 8, w: 184, h: 170 };
 export const PLOT3 = { x: 0, y: 0, w: PANEL_W, h: PANEL_H };
 /** The loss chart in the training panel (the score chart sits 98 px below it). */
 export const CHART = { x: 40, y: 22, w: 184, h: 70 };
-export const STAGE_NAMES = ['x', 'xW', 'xW + b', 'σ(xW + b)'];
-export const SHORT_STAGES = ['x', 'xW', 'xW+b', 'σ'];
-export const SEGMENT_NAMES = ['linear map x → xW', 'translation xW → xW + b', 'activation → σ(xW + b)'];
 
 /** An element: h('div', {class, text, onclick, ...attributes}, ...children). */
 export function h(tag, attrs = {}, ...children) {
@@ -41,9 +38,21 @@ export function lerpBox(a, b, w) {
   return a.map(([lo, hi], j) => [lo + w * (b[j][0] - lo), hi + w * (b[j][1] - hi)]);
 }
 
-/** 'input', 'hidden l' or 'output' for representation l of a run. */
-export function layerName(run, l) {
-  if (l === 0) return 'input';
-  if (l === run.nLayers) return 'output';
-  return `hidden ${l}`;
+/** A vocabulary template (netwarp.view.vocabulary, shipped in the scene) with {i} / {name} filled in. */
+export function fill(template, values = {}) {
+  let out = String(template);
+  for (const [k, v] of Object.entries(values)) out = out.replaceAll(`{${k}}`, String(v));
+  return out;
+}
+
+/** Axis labels `kind` ('unit', 'pc', 'tour', 'dim', 'input_axis') for 0-based indices `idx`. */
+export function axisNames(words, kind, idx) {
+  return idx.map((i) => fill(words[kind], { i: i + 1 }));
+}
+
+/** 'input', 'hidden layer l' or 'output' for representation l of a run, in the scene's words. */
+export function layerName(words, run, l) {
+  if (l === 0) return words.input;
+  if (l === run.nLayers) return words.output;
+  return fill(words.hidden, { i: l });
 }

@@ -1,10 +1,13 @@
 // view.js: netwarp's interactive view. `export default { render({ model, el }) }` is
-// anywidget's front-end contract; the HTML file and the web app call the same `render`
-// with `createLocalModel(spec, buffer)`.
+// anywidget's front-end contract; the HTML file, the essay and the web app call the same
+// `render` with `createLocalModel(envelopeBytes, options)`.
 //
-// The model holds `spec` (JSON) and `data` (one binary buffer) from netwarp.payload,
-// plus the synced view traits (epoch, run, morph, compare). Every layer is recomputed
-// here from the parameters (nn.js) and drawn from plain arrays (draw.js). The view's
+// The model holds `envelope` (the scene's bytes from netwarp.view.envelope; the older pair
+// `spec` + `data` is read too) and the synced view traits (epoch, run, morph, compare).
+// Chunks of new epochs arrive as anywidget custom messages ({type: 'chunk'}, [chunkBytes])
+// (a local model's `append(chunkBytes)` sends one): the view grows its arrays, takes the
+// scene delta and redraws, following the newest epoch if it was showing it. Every layer is
+// recomputed here from the parameters (nn.js) and drawn from plain arrays (draw.js). The view's
 // shared object `V` ({P, state, rows, cache, hook, update...}) is handed to the modules
 // that build and draw its parts: controls.js, panels.js, morph.js, charts.js, diag.js,
 // hover.js (display.js says how each layer is shown).
@@ -26,26 +29,33 @@ const MODEL_WRITE_MS = 80;
 /** Grand Tour time per second while the tour plays (about a quarter radian a second). */
 const TOUR_SPEED = 0.25;
 
-/** The payload's arrays as typed-array views, next to its spec (see model.js). */
-export function decode(spec, data) {
-  return model.decode(spec, data);
+/** A scene envelope's arrays as typed-array views, next to its spec (see model.js). */
+export function decodeEnvelope(bytes) {
+  return model.decodeEnvelope(bytes);
 }
 
 /**
- * A model for hosts without Jupyter (the HTML file, the web app): get / set / on / off /
- * save_changes over `spec`, `data` and the view traits (see model.js). The view keeps its
- * state in the page's URL hash unless `options.hash` is false.
+ * A model for hosts without Jupyter (the HTML file, the essay, the web app): get / set / on /
+ * off / save_changes over the scene `envelope` (bytes) and the view traits, and
+ * `append(chunkBytes)` to add epochs (see model.js). The view keeps its state in the page's
+ * URL hash unless `options.hash` is false.
  */
-export function createLocalModel(spec, buffer, options = {}) {
-  return model.createLocalModel(spec, buffer, options);
+export function createLocalModel(envelope, options = {}, legacy = undefined) {
+  return model.createLocalModel(envelope, options, legacy);
+}
+
+/** The view's data from what the model holds: the envelope, or the older spec + data. */
+function load(mdl) {
+  const bytes = mdl.get('envelope');
+  return bytes && bytes.byteLength ? model.decodeEnvelope(bytes) : model.decode(mdl.get('spec'), mdl.get('data'));
 }
 
 function createView(mdl, el) {
   const host = mdl.netwarp || {};
-  const P0 = model.decode(mdl.get('spec'), mdl.get('data'));
+  const P0 = load(mdl);
   const V = {
     P: P0,
-    state: st.clamp(st.defaults(P0.spec, st.fromModel(mdl)), P0.spec),
+    state: st.clamp(st.defaults(P0.spec, st.fromModel(mdl)), P0),
     dpr: Math.min(2, (typeof window !== 'undefined' && window.devicePixelRatio) || 1),
     cache: [],
     rows: [],
@@ -57,9 +67,9 @@ function createView(mdl, el) {
   let hash = null;
   if (host.hash && typeof window !== 'undefined') {
     hash = st.bindHash(window, (partial) => update(partial));
-    V.state = st.clamp({ ...V.state, ...hash.initial }, V.P.spec);
+    V.state = st.clamp({ ...V.state, ...hash.initial }, V.P);
   }
-  const base = st.clamp(st.defaults(V.P.spec), V.P.spec);
+  const base = st.clamp(st.defaults(V.P.spec), V.P);
   let raf = 0;
   let lastTick = 0;
   let playAcc = 0;
@@ -112,8 +122,8 @@ function createView(mdl, el) {
     const panels = [];
     for (let l = 0; l <= run.nLayers; l++) panels.push(makePanel(V, r, 'layer', l));
     panels.push(makePanel(V, r, 'morph', null));
-    const chart = h('canvas', { class: 'nw-chart', 'aria-label': `training curves ${run.name}` });
-    const chartFig = h('figure', { class: 'nw-panel' }, h('figcaption', { text: 'training' }), chart);
+    const chart = h('canvas', { class: 'nw-chart', 'aria-label': `${V.P.words.training} curves ${run.name}` });
+    const chartFig = h('figure', { class: 'nw-panel' }, h('figcaption', { text: V.P.words.training }), chart);
     chart.addEventListener('pointerdown', (ev) => chartSeek(V, ev, chart, run));
     chart.addEventListener('pointermove', (ev) => ev.buttons & 1 && chartSeek(V, ev, chart, run));
     const body = h('div', { class: 'nw-panels' }, ...panels.map((p) => p.fig), chartFig);
@@ -224,7 +234,7 @@ function createView(mdl, el) {
   /** Apply `changes` to the view state and redraw what they touch. */
   function update(changes) {
     const prev = V.state;
-    V.state = st.clamp({ ...prev, ...changes }, V.P.spec);
+    V.state = st.clamp({ ...prev, ...changes }, V.P);
     const changed = Object.keys(V.state).filter((k) => JSON.stringify(V.state[k]) !== JSON.stringify(prev[k]));
     writeTraits(prev.playing && !V.state.playing);
     if (!changed.length) return;
@@ -257,10 +267,39 @@ function createView(mdl, el) {
     mdl.on(`change:${k}`, cb);
     return [`change:${k}`, cb];
   });
+  /** Take a chunk of epochs: grow the run's arrays, redraw what shows it, follow the newest epoch. */
+  function append(bytes) {
+    const following = V.state.epoch >= st.maxEpoch(V.P, V.state);
+    const c = model.appendChunk(V.P, bytes);
+    for (const row of V.rows) {
+      if (row.r !== c.run) continue;
+      for (const p of row.panels) {
+        p.sig = '';
+        p.pointsKey = null;
+        p.diagSig = '';
+      }
+      row.chartSig = '';
+      row.headSig = '';
+    }
+    const next = st.clamp(following ? { ...V.state, epoch: st.maxEpoch(V.P, V.state) } : V.state, V.P);
+    if (next.epoch !== V.state.epoch) update({ epoch: next.epoch });
+    else {
+      controls.sync();
+      schedule();
+    }
+    hook.appended += c.fresh;
+  }
+  hook.appended = 0;
+  const onMsg = (msg, buffers) => {
+    if (!msg || msg.type !== 'chunk') return;
+    for (const b of buffers || []) append(b);
+  };
+  mdl.on('msg:custom', onMsg);
+
   const reload = () => {
-    V.P = model.decode(mdl.get('spec'), mdl.get('data'));
+    V.P = load(mdl);
     V.cache = [];
-    V.state = st.clamp(V.state, V.P.spec);
+    V.state = st.clamp(V.state, V.P);
     controls.buildStatic();
     buildRows();
     controls.sync();
@@ -268,11 +307,13 @@ function createView(mdl, el) {
   };
   mdl.on('change:spec', reload);
   mdl.on('change:data', reload);
+  mdl.on('change:envelope', reload);
 
   controls.buildStatic();
   buildRows();
   controls.sync();
   writeTraits();
+  if (hash) hash.write(V.state, base); // the URL names the epoch shown from the first frame on
   render();
   el.__netwarp = hook;
   if (typeof window !== 'undefined') {
@@ -287,6 +328,8 @@ function createView(mdl, el) {
     for (const [name, cb] of traitHandlers) mdl.off(name, cb);
     mdl.off('change:spec', reload);
     mdl.off('change:data', reload);
+    mdl.off('change:envelope', reload);
+    mdl.off('msg:custom', onMsg);
     V.root.removeEventListener('keydown', onKey);
     if (hash) hash.stop();
     V.root.remove();

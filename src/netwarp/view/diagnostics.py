@@ -16,25 +16,29 @@ After Olah's essay "Neural Networks, Manifolds, and Topology" (2014):
 Layers are numbered as in the figures: representation 0 is the input, representation l
 (1..n_layers) is the output of weight layer l (hidden 1, ..., output). Weight layer l maps
 representation l - 1 to representation l; per-layer arrays below index weight layers 0-based.
-Only NumPy and scikit-learn are used.
+Only NumPy and scikit-learn are used. The results' container, :class:`Diagnostics`, and its
+JSON forms live in :mod:`netwarp.view.diagnosis`.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 
 from netwarp.core import activations as act
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
+from netwarp.view import sampling
+from netwarp.view.diagnosis import Diagnostics, format_summary
+
+__all__ = ["THRESHOLD", "Diagnostics", "derivative", "diagnose", "format_summary", "injective_activation",
+           "jacobians", "layer_map", "linear_separability", "sample_epochs", "to_payload"]  # fmt: skip
 
 Array = NDArray[np.float64]
 
@@ -121,11 +125,15 @@ def linear_separability(H: Array, y: NDArray[Any]) -> float:
         return math.nan
     if H.shape[1] == 1 and len(classes) == 2:
         return _best_threshold(H[:, 0], codes)
-    Z = StandardScaler().fit_transform(H)
+    # StandardScaler's transform and LinearSVC's predict, in NumPy (the same numbers, less overhead)
+    scale = H.std(axis=0)
+    Z = (H - H.mean(axis=0)) / np.where(scale < 10 * np.finfo(np.float64).eps, 1.0, scale)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf = LinearSVC(C=100.0, dual=False, max_iter=2000, random_state=0).fit(Z, codes)
-    return float(np.mean(clf.predict(Z) == codes))
+    scores = Z @ clf.coef_.T + clf.intercept_
+    pred = (scores[:, 0] > 0).astype(np.int64) if scores.shape[1] == 1 else np.argmax(scores, axis=1)
+    return float(np.mean(pred == codes))
 
 
 def _best_threshold(h: Array, codes: NDArray[Any]) -> float:
@@ -176,129 +184,11 @@ def _largest_singular(J: Array) -> Array:
 
 
 def sample_epochs(n_epochs: int, max_epochs: int = 50) -> NDArray[np.int64]:
-    """Up to ``max_epochs`` epochs spread over ``0..n_epochs``, always with both ends."""
+    """Up to ``max_epochs`` epochs of ``0..n_epochs``, both ends in: the views' one sampling rule
+    (:func:`netwarp.view.sampling.sample_epochs`)."""
     if max_epochs < 2:
         raise NetwarpError(f"max_epochs must be at least 2, got {max_epochs}")
-    if n_epochs + 1 <= max_epochs:
-        return np.arange(n_epochs + 1, dtype=np.int64)
-    return np.unique(np.linspace(0, n_epochs, max_epochs).round().astype(np.int64))
-
-
-@dataclass(frozen=True, eq=False)
-class Diagnostics:
-    """Diagnostics of a trajectory at ``k`` sampled epochs (``L`` weight layers).
-
-    Attributes
-    ----------
-    epochs : ``(k,)`` the epochs measured.
-    layer_sizes, activations : as in the trajectory.
-    det : ``(L, k)`` determinant of each square ``W``; NaN for non-square layers.
-    singular_values : list of ``L`` arrays ``(k, min(fan_in, fan_out))``, descending.
-    injective, homeomorphism : ``(L, k)`` bool, see :func:`layer_map`.
-    kinds : ``L`` lists of ``k`` strings, e.g. ``"homeomorphism"``, ``"not injective: relu..."``.
-    separability : ``(L + 1, k)`` linear-classifier accuracy in representation 0 (input) .. L.
-    first_separable : ``(k,)`` first representation with separability >= ``threshold``; -1 if none.
-    stretch : ``(L + 1, k)`` largest singular value of the input -> representation Jacobian,
-        maximum over the data points (1 for the input).
-    stretch_median : ``(L + 1, k)`` the same, median over the points.
-    threshold : separability threshold used.
-    """
-
-    epochs: NDArray[np.int64]
-    layer_sizes: tuple[int, ...]
-    activations: tuple[str, ...]
-    det: Array
-    singular_values: list[Array]
-    injective: NDArray[np.bool_]
-    homeomorphism: NDArray[np.bool_]
-    kinds: list[list[str]]
-    separability: Array
-    first_separable: NDArray[np.int64]
-    stretch: Array
-    stretch_median: Array
-    threshold: float
-
-    @property
-    def n_layers(self) -> int:
-        return len(self.layer_sizes) - 1
-
-    def index(self, epoch: int | None = None) -> int:
-        """Column of the sampled epoch nearest to ``epoch`` (None or -1: the last)."""
-        if epoch is None or epoch == -1:
-            return len(self.epochs) - 1
-        if epoch < 0:
-            epoch += int(self.epochs[-1]) + 1
-        return int(np.argmin(np.abs(self.epochs - epoch)))
-
-    def summary(self, epoch: int | None = None) -> dict[str, Any]:
-        """JSON-able diagnostics at the sampled epoch nearest ``epoch`` (default: the last)."""
-        j = self.index(epoch)
-        layers = []
-        for ell in range(self.n_layers):
-            det = self.det[ell, j]
-            sv = self.singular_values[ell][j]
-            layers.append({
-                "layer": ell + 1,
-                "map": f"{self.layer_sizes[ell]} -> {self.layer_sizes[ell + 1]} {self.activations[ell]}",
-                "kind": self.kinds[ell][j],
-                "injective": bool(self.injective[ell, j]),
-                "homeomorphism": bool(self.homeomorphism[ell, j]),
-                "det": _opt(det),
-                "singular_values": [float(s) for s in sv],
-                "separability": _opt(self.separability[ell + 1, j]),
-                "stretch": float(self.stretch[ell + 1, j]),
-                "stretch_median": float(self.stretch_median[ell + 1, j]),
-            })  # fmt: skip
-        first = int(self.first_separable[j])
-        return {
-            "epoch": int(self.epochs[j]),
-            "input_separability": _opt(self.separability[0, j]),
-            "first_separable_layer": None if first < 0 else first,
-            "threshold": self.threshold,
-            "layers": layers,
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        """Every array as JSON-able lists (NaN -> None), floats to 6 significant digits."""
-        return {
-            "epochs": [int(e) for e in self.epochs],
-            "threshold": self.threshold,
-            "layer_sizes": list(self.layer_sizes),
-            "activations": list(self.activations),
-            "layers": [
-                {
-                    "layer": ell + 1,
-                    "det": _json(self.det[ell]),
-                    "singular_values": _json(self.singular_values[ell]),
-                    "injective": [bool(v) for v in self.injective[ell]],
-                    "homeomorphism": [bool(v) for v in self.homeomorphism[ell]],
-                    "kind": self.kinds[ell],
-                }
-                for ell in range(self.n_layers)
-            ],
-            "separability": _json(self.separability),
-            "first_separable": [int(v) for v in self.first_separable],
-            "stretch": _json(self.stretch),
-            "stretch_median": _json(self.stretch_median),
-        }
-
-
-def _opt(v: Any) -> float | None:
-    """A finite float, or None (JSON has no NaN)."""
-    v = float(v)
-    return v if math.isfinite(v) else None
-
-
-def _json(a: Array) -> Any:
-    """Nested lists of floats rounded to 6 significant digits; NaN and inf become None."""
-    out: Any = np.asarray(a, dtype=np.float64).tolist()
-
-    def fix(v: Any) -> Any:
-        if isinstance(v, list):
-            return [fix(u) for u in v]
-        return float(f"{v:.6g}") if math.isfinite(v) else None
-
-    return fix(out)
+    return sampling.sample_epochs(n_epochs, max_epochs)
 
 
 def _data(traj: Trajectory, X: Any, y: Any, max_points: int) -> tuple[Array, NDArray[Any]]:
@@ -313,7 +203,7 @@ def _data(traj: Trajectory, X: Any, y: Any, max_points: int) -> tuple[Array, NDA
     if y.shape != (len(X),):
         raise NetwarpError(f"y must have shape ({len(X)},), got {y.shape}")
     if len(X) > max_points:
-        keep = np.linspace(0, len(X) - 1, max_points).round().astype(np.int64)
+        keep = sampling.subsample_index(len(X), max_points)
         X, y = X[keep], y[keep]
     return X, y
 
@@ -384,24 +274,3 @@ def diagnose(
 def to_payload(traj: Trajectory, X: Any = None, y: Any = None, *, max_epochs: int = 50) -> dict[str, Any]:
     """JSON-able per-layer, per-epoch diagnostics for the JS view; see :meth:`Diagnostics.to_dict`."""
     return diagnose(traj, X, y, max_epochs=max_epochs).to_dict()
-
-
-def format_summary(summary: dict[str, Any]) -> list[str]:
-    """Human-readable lines for :meth:`Diagnostics.summary` (used by ``netwarp info``)."""
-
-    def num(v: float | None, fmt: str = ".3f") -> str:
-        return "n/a" if v is None else format(v, fmt)
-
-    first = summary["first_separable_layer"]
-    where = "never" if first is None else ("already in the input" if first == 0 else f"from layer {first} on")
-    lines = [
-        f"diagnostics at epoch {summary['epoch']}: classes linearly separable (>= {summary['threshold']:.0%}) "
-        f"{where}; input {num(summary['input_separability'])}"
-    ]
-    for s in summary["layers"]:
-        det = "" if s["det"] is None else f", det {s['det']:.3g}"
-        lines.append(
-            f"  layer {s['layer']} ({s['map']}): {s['kind']}{det}; separability {num(s['separability'])}, "
-            f"stretch max {s['stretch']:.3g} (median {s['stretch_median']:.3g})"
-        )
-    return lines

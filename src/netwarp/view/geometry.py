@@ -21,9 +21,11 @@ from numpy.typing import NDArray
 from netwarp.core import activations as act
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
+from netwarp.view import sampling
 
 Array = NDArray[np.float64]
 
+#: Field names of :class:`Stages` (what users read is :data:`netwarp.view.vocabulary.WORDS` ``["stages"]``).
 STAGE_NAMES = ("input", "linear", "translated", "activated")
 
 
@@ -160,11 +162,27 @@ class Projection:
         return (a - self.mean) @ self.components
 
 
-def _epoch_sample(traj: Trajectory, max_epochs: int) -> NDArray[np.int64]:
-    n = traj.n_epochs + 1
-    if n <= max_epochs:
-        return np.arange(n)
-    return np.unique(np.linspace(0, n - 1, max_epochs).round().astype(np.int64))
+def fit_projection(values: Array, k: int = 3) -> Projection:
+    """PCA of ``values`` ``(m, width)`` to ``k`` coordinates (identity when ``width <= k``).
+
+    Component signs are fixed (largest entry positive). Non-finite rows are left out.
+    """
+    width = values.shape[1]
+    if width <= k:
+        return Projection(np.zeros(width), np.eye(width), np.ones(width) / width)
+    values = values[np.all(np.isfinite(values), axis=1)]
+    if not len(values):
+        return Projection(np.zeros(width), np.eye(width)[:, :k], np.zeros(k))
+    mean = values.mean(axis=0)
+    _, sing, vt = np.linalg.svd(values - mean, full_matrices=False)
+    comps = np.zeros((width, k))
+    comps[:, : min(k, len(vt))] = vt[:k].T
+    signs = np.sign(comps[np.abs(comps).argmax(axis=0), np.arange(k)])
+    comps *= np.where(signs == 0, 1.0, signs)
+    var = np.zeros(k)
+    var[: min(k, len(sing))] = sing[:k] ** 2
+    total = float(np.sum(sing**2))
+    return Projection(mean, comps, var / total if total > 0 else var)
 
 
 def fixed_projection(
@@ -184,18 +202,11 @@ def fixed_projection(
     """
     width = traj.layer_sizes[layer]
     if width <= k:
-        return Projection(np.zeros(width), np.eye(width), np.ones(width) / width)
+        return fit_projection(np.zeros((0, width)), k)
     X = traj.check_input(X)
-    if len(X) > max_points:
-        X = X[np.linspace(0, len(X) - 1, max_points).astype(int)]
-    values = traj.forward_epochs(X, _epoch_sample(traj, max_epochs))[layer].reshape(-1, width)
-    mean = values.mean(axis=0)
-    _, sing, vt = np.linalg.svd(values - mean, full_matrices=False)
-    comps = vt[:k].T.copy()
-    signs = np.sign(comps[np.abs(comps).argmax(axis=0), np.arange(k)])
-    comps *= np.where(signs == 0, 1.0, signs)
-    var = sing**2
-    return Projection(mean, comps, var[:k] / var.sum() if var.sum() > 0 else var[:k])
+    X = X[sampling.subsample_index(len(X), max_points)]
+    values = traj.forward_epochs(X, sampling.sample_epochs(traj.n_epochs, max_epochs))[layer]
+    return fit_projection(values.reshape(-1, width), k)
 
 
 def projections(traj: Trajectory, X: Any, k: int = 3) -> list[Projection]:
@@ -218,7 +229,7 @@ def layer_bounds(
     """
     X = traj.check_input(X)
     projs = projs or projections(traj, X)
-    values = traj.forward_epochs(X, _epoch_sample(traj, max_epochs))
+    values = traj.forward_epochs(X, sampling.sample_epochs(traj.n_epochs, max_epochs))
     out = []
     for layer, (v, p) in enumerate(zip(values, projs, strict=True)):
         is_prob = layer == traj.n_layers and traj.out_activation in ("logistic", "softmax")

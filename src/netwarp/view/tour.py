@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from netwarp.errors import NetwarpError
+from netwarp.view import sampling
 
 Array = NDArray[np.float64]
 
@@ -149,7 +150,7 @@ def extent(points: Array, mean: Array, samples: int = 65, max_rows: int = 20_000
     if not len(finite):
         return 1.0
     if len(finite) > max_rows:
-        finite = finite[np.linspace(0, len(finite) - 1, max_rows).astype(np.int64)]
+        finite = finite[sampling.subsample_index(len(finite), max_rows)]
     D = finite.shape[1]
     F = frames(D, min(3, D), np.linspace(0.0, LENGTH, samples))  # (T, D, k)
     flat = F.transpose(1, 0, 2).reshape(D, -1)

@@ -1,9 +1,10 @@
 """The essay tour as one self-contained HTML page: prose, live views, measured diagnostics.
 
-Every section holds one live view (netwarp's JS renderer, :mod:`netwarp.view.payload` spec and
-buffer), the claim's findings, a diagnostics table per run and a small SVG chart of
-separability over training. Nothing is loaded from the network: the bundled module, styles
-and data are inlined and a Content-Security-Policy forbids any request.
+Every section holds one live view (netwarp's JS renderer reading a scene envelope,
+:mod:`netwarp.view.envelope`, inlined as base64), the claim's findings, a diagnostics table
+per run and a small SVG chart of separability over training. Nothing is loaded from the
+network: the bundled module, styles and data are inlined and a Content-Security-Policy
+forbids any request.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from netwarp.apps.essay.tour import Measured, StepResult, choose, train_tour
 from netwarp.apps.export import CSP
 from netwarp.core.files import atomic_write, ensure_directory
 from netwarp.errors import NetwarpError
-from netwarp.view import payload
+from netwarp.view import envelope
+from netwarp.view.scene import Scene
 
 if TYPE_CHECKING:
     from netwarp.view.diagnostics import Diagnostics
@@ -72,7 +74,8 @@ function nearest(epochs, e) {
   for (let j = 0; j < epochs.length; j++) if (Math.abs(epochs[j] - e) < Math.abs(epochs[best] - e)) best = j;
   return best;
 }
-function describe(d, nEpochs, epoch) {
+function describe(d, epoch) {
+  const nEpochs = d.n_epochs;
   const e = epoch < 0 ? nEpochs : Math.min(epoch, nEpochs);
   const j = nearest(d.epochs, e);
   const parts = d.layers.map((L, i) => {
@@ -84,9 +87,8 @@ function describe(d, nEpochs, epoch) {
 }
 for (const host of document.querySelectorAll('.host')) {
   const key = host.dataset.key;
-  const spec = JSON.parse(document.getElementById('spec-' + key).textContent);
   const diags = JSON.parse(document.getElementById('diag-' + key).textContent);
-  const model = createLocalModel(spec, readB64('data-' + key), { hash: false });
+  const model = createLocalModel(readB64('envelope-' + key), { hash: false });
   __nw_view.render({ model, el: host });
   const out = document.getElementById('live-' + key);
   let last = '';
@@ -97,7 +99,7 @@ for (const host of document.querySelectorAll('.host')) {
     const sig = s.epoch + '|' + shown.join(',');
     if (sig === last) return;
     last = sig;
-    out.textContent = shown.map((r) => describe(diags[r], spec.runs[r].n_epochs, s.epoch)).join('\\n');
+    out.textContent = shown.map((r) => describe(diags[r], s.epoch)).join('\\n');
   };
   tick();
   setInterval(tick, 200);
@@ -177,18 +179,21 @@ def verdict(r: StepResult) -> bool | None:
 
 
 def view_scripts(r: StepResult) -> str:
-    """The step's view payload (spec, binary data, diagnostics) as inline data scripts."""
+    """The step's view (its scene envelope, base64) and the runs' diagnostics as inline data scripts.
+
+    The scene shows the diagnostics the tour measured (no second measurement)."""
     key = r.step.key
     diags = []
     for m in r.runs:
         d = m.diag.to_dict()
-        diags.append({"name": m.spec.name, "epochs": d["epochs"], "layers": d["layers"],
+        diags.append({"name": m.spec.name, "n_epochs": m.traj.n_epochs, "epochs": d["epochs"],
+                      "layers": d["layers"],
                       "separability": d["separability"], "stretch": d["stretch"]})  # fmt: skip
-    spec, data = payload.build([m.traj for m in r.runs], title=r.step.title.split(". ", 1)[-1],
-                               view=r.step.view or None)  # fmt: skip
+    scene = Scene.from_trajectories([m.traj for m in r.runs], title=r.step.title.split(". ", 1)[-1],
+                                    view=r.step.view or None, diagnostics=[m.diag for m in r.runs])  # fmt: skip
+    data = envelope.encode(scene)
     return (
-        f'<script type="application/json" id="spec-{key}">{script_safe(json.dumps(spec, allow_nan=False))}</script>'
-        f'<script type="application/octet-stream" id="data-{key}">{base64.b64encode(data).decode("ascii")}</script>'
+        f'<script type="application/octet-stream" id="envelope-{key}">{base64.b64encode(data).decode("ascii")}</script>'
         f'<script type="application/json" id="diag-{key}">{script_safe(json.dumps(diags, allow_nan=False))}</script>'
     )
 

@@ -1,13 +1,16 @@
 """What the server renders from a trajectory: the renderer's model, an HTML file, a PNG.
 
-``GET /api/view`` answers with :func:`model_bytes`: one binary body holding the renderer's
-spec and buffer (from :func:`netwarp.view.payload.build`), laid out as
+:func:`envelope_bytes` is the view of a list of trajectories as one scene envelope
+(:mod:`netwarp.view.envelope`), which the bundle's ``createLocalModel(envelopeBytes, options)``
+reads; for a live run, keep the :class:`~netwarp.view.scene.Scene`
+(``Scene.from_trajectories(runs, view=..., title=...)``), and send each new chunk of epochs as
+``envelope.encode_chunk(scene.append(run, params, loss, train_score, test_score))``: the page
+hands it to ``model.append(chunkBytes)``.
 
-- bytes 0..3: the spec's length ``L`` in bytes (uint32, little-endian),
-- bytes 4..4+L: the spec as UTF-8 JSON,
-- zero padding to a multiple of 8, then the buffer (whose arrays are 8-byte aligned).
-
-The page splits it and calls the bundle's ``createLocalModel(spec, buffer)``.
+``GET /api/view`` still answers with :func:`model_bytes`, the same scene in the older layout
+the page splits itself (bytes 0..3: the spec's length ``L``, uint32 little-endian; bytes
+4..4+L: the spec as UTF-8 JSON; zero padding to a multiple of 8; the buffer, arrays 8-byte
+aligned) for ``createLocalModel(spec, buffer)``.
 
 Building these costs from a tenth of a second to seconds of NumPy and matplotlib, so the
 server never builds them itself: :class:`ViewPool` runs them in one worker process of their
@@ -21,7 +24,6 @@ import asyncio
 import contextlib
 import io
 import json
-import math
 import multiprocessing as mp
 import os
 import struct
@@ -43,25 +45,22 @@ class BusyError(NetwarpError):
     """Too many view builds waiting; the API answers 503."""
 
 
-def _clean(value: Any) -> Any:
-    """JSON without NaN/Infinity (the browser's JSON.parse rejects them): they become null."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    return value
+def envelope_bytes(runs: list[Trajectory], view: dict[str, Any] | None = None, title: str = "") -> bytes:
+    """The view of ``runs`` as one scene envelope (see the module docstring)."""
+    from netwarp.view.envelope import encode
+    from netwarp.view.scene import Scene
+
+    return encode(Scene.from_trajectories(runs, view=view, title=title))
 
 
 def model_bytes(runs: list[Trajectory], view: dict[str, Any], title: str = "") -> bytes:
-    """The renderer's model of ``runs`` as one binary body (see the module docstring)."""
-    from netwarp.view.payload import build
+    """The renderer's model of ``runs`` in the older uint32 + JSON + buffer body (see the module docstring)."""
+    from netwarp.view.envelope import split
 
-    spec, buffer = build(runs, title=title, view=view)
-    head = json.dumps(_clean(spec), allow_nan=False, separators=(",", ":")).encode()
+    spec, buffer = split(envelope_bytes(runs, view, title))
+    head = json.dumps(spec, allow_nan=False, separators=(",", ":")).encode()
     pad = (-(4 + len(head))) % 8
-    return struct.pack("<I", len(head)) + head + b"\0" * pad + buffer
+    return struct.pack("<I", len(head)) + head + b"\0" * pad + bytes(buffer)
 
 
 def html(traj: Trajectory, title: str) -> bytes:
@@ -106,7 +105,7 @@ def _init_worker(server: int) -> None:
     os.environ["MPLBACKEND"] = "Agg"
     with contextlib.suppress(OSError):
         os.nice(2)
-    import netwarp.view.payload  # noqa: F401  (warm up)
+    import netwarp.view.scene  # noqa: F401  (warm up)
 
 
 class ViewPool:
