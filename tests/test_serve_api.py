@@ -11,7 +11,6 @@ import os
 import re
 import signal
 import socket
-import struct
 import time
 import warnings
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ import netwarp
 from netwarp.apps.serve import create_app
 from netwarp.apps.serve.models import MAX_UPLOAD_BYTES
 from netwarp.core.spec import RunSpec
+from netwarp.view import envelope
 
 BASE = "http://127.0.0.1:8765"
 SEED_RUN = {"dataset": "interval1d", "hidden": [2], "activation": "tanh", "solver": "sgd",
@@ -59,9 +59,10 @@ def submit(c: TestClient, **cfg: Any) -> str:
 
 
 def split_model(body: bytes) -> tuple[dict[str, Any], bytes]:
-    (n,) = struct.unpack("<I", body[:4])
-    start = 4 + n + (-(4 + n)) % 8
-    return json.loads(body[4 : 4 + n]), body[start:]
+    """GET /api/view's body: a scene envelope (netwarp.view.envelope)."""
+    spec, buffer = envelope.split(body)
+    assert spec["kind"] == "scene"
+    return spec, bytes(buffer)
 
 
 # --------------------------------------------------------------------------- endpoints
@@ -224,7 +225,7 @@ def test_downloads(client: TestClient) -> None:
 
 
 def test_failed_run_reports_why(client: TestClient, tmp_path: Any) -> None:
-    run_id = submit(client, dataset="gaussians", hidden=[32] * 6, activation="identity",
+    run_id = submit(client, dataset="gaussians", hidden=[32] * 6, activation="identity", solver="sgd",
                     learning_rate_init=10, max_iter=30, early_stop=False)  # fmt: skip
     s = wait(client, run_id)
     assert s["status"] == "failed" and "diverged at epoch" in s["error"]

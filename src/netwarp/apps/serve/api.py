@@ -13,15 +13,13 @@ import io
 import json
 import math
 import tempfile
-import threading
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 
 import netwarp.apps.serve.views as views
 from netwarp.apps.serve.models import (
@@ -35,7 +33,7 @@ from netwarp.apps.serve.models import (
     RunStatus,
     UploadInfo,
 )  # fmt: skip
-from netwarp.apps.serve.runs import TERMINAL, Run, RunManager
+from netwarp.apps.serve.runs import Run, RunManager
 from netwarp.apps.serve.uploads import UploadStore, info
 from netwarp.apps.serve.views import ViewPool
 from netwarp.core.engine import n_params
@@ -47,8 +45,6 @@ from netwarp.errors import NetwarpError
 
 router = APIRouter(prefix="/api")
 RunId = Annotated[str, PathParam(min_length=1, max_length=64, description="a run id from POST /api/runs")]
-MAX_STREAMS = 64
-_streams = threading.BoundedSemaphore(MAX_STREAMS)
 
 
 def _manager(request: Request) -> RunManager:
@@ -211,47 +207,6 @@ def cancel_run(request: Request, run_id: RunId) -> Response:
     return _status_json(request, _manager(request).cancel(run_id))
 
 
-@router.get(
-    "/runs/{run_id}/events", summary="Progress stream (text/event-stream): a 'status' event per change, then 'end'",
-    response_class=StreamingResponse, responses={200: {"content": {"text/event-stream": {}}}},
-)  # fmt: skip
-async def run_events(request: Request, run_id: RunId) -> StreamingResponse:
-    run = _run(request, run_id)
-    m = _manager(request)
-    if not _streams.acquire(blocking=False):
-        raise HTTPException(429, f"too many open progress streams (at most {MAX_STREAMS}); poll GET /api/runs/{{id}}")
-
-    async def stream() -> AsyncIterator[str]:
-        try:
-            last: Any = None
-            idle = 0.0
-            yield "retry: 1000\n\n"
-            while True:
-                key = (run.status, run.epoch, run.paused, run.held)
-                if key != last:
-                    last = key
-                    idle = 0.0
-                    position = m.queue_positions().get(run.id) if run.status == "queued" else None
-                    body = status_of(run, position).model_dump_json()
-                    yield f"event: status\ndata: {body}\n\n"
-                    if run.status in TERMINAL:
-                        yield "event: end\ndata: {}\n\n"
-                        return
-                elif idle >= 15:
-                    idle = 0.0
-                    yield ": keep-alive\n\n"
-                if await request.is_disconnected():
-                    return
-                await asyncio.sleep(0.1)
-                idle += 0.1
-        finally:
-            _streams.release()
-
-    return StreamingResponse(
-        stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-    )
-
-
 def _trajectory(request: Request, run_id: str) -> tuple[Run, Any]:
     run = _run(request, run_id)
     with _manager(request).lock:
@@ -319,7 +274,7 @@ def download_data(request: Request, run_id: RunId) -> Response:
     return _download(out.getvalue().encode(), "text/csv; charset=utf-8", f"{run.name} data.csv")
 
 
-@router.get("/view", summary="The renderer's model of one or two runs (epochs so far), binary",
+@router.get("/view", summary="The view of one or two runs (epochs so far): a scene envelope (binary)",
             response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}})  # fmt: skip
 async def view_model(
     request: Request,
@@ -339,6 +294,9 @@ async def view_model(
     if len({t.layer_sizes[0] for _, t in pairs}) > 1:
         raise HTTPException(422, "runs: the two runs have inputs of different dimension; compare runs on the same data")
     pool: ViewPool = request.app.state.views
-    key = _key("view", pairs, json.dumps(view, sort_keys=True))
-    body = await pool.call(views.model_bytes, [t for _, t in pairs], view, key=key)
+    body = await pool.call(views.envelope_bytes, [t for _, t in pairs], key=_key("view", pairs))
+    try:
+        body = views.with_view(body, view, len(pairs))
+    except NetwarpError as exc:
+        raise HTTPException(400, f"state: {exc}") from None
     return Response(body, media_type="application/octet-stream")

@@ -159,8 +159,10 @@ def create_app(
         return Response(status_code=204)
 
     from netwarp.apps.serve.api import router
+    from netwarp.apps.serve.streams import router as streams
 
     app.include_router(router)
+    app.include_router(streams)
     app.add_middleware(Guard, token=token, max_body=64_000, max_upload=MAX_UPLOAD_BYTES + 64_000, headers=_HEADERS)
     return app
 

@@ -7,10 +7,8 @@ reads; for a live run, keep the :class:`~netwarp.view.scene.Scene`
 ``envelope.encode_chunk(scene.append(run, params, loss, train_score, test_score))``: the page
 hands it to ``model.append(chunkBytes)``.
 
-``GET /api/view`` still answers with :func:`model_bytes`, the same scene in the older layout
-the page splits itself (bytes 0..3: the spec's length ``L``, uint32 little-endian; bytes
-4..4+L: the spec as UTF-8 JSON; zero padding to a multiple of 8; the buffer, arrays 8-byte
-aligned) for ``createLocalModel(spec, buffer)``.
+``GET /api/view`` answers with the same envelope (cached by the runs' content; the requested
+initial view state is written into its spec by :func:`with_view`, so no query buys a rebuild).
 
 Building these costs from a tenth of a second to seconds of NumPy and matplotlib, so the
 server never builds them itself: :class:`ViewPool` runs them in one worker process of their
@@ -53,14 +51,17 @@ def envelope_bytes(runs: list[Trajectory], view: dict[str, Any] | None = None, t
     return encode(Scene.from_trajectories(runs, view=view, title=title))
 
 
-def model_bytes(runs: list[Trajectory], view: dict[str, Any], title: str = "") -> bytes:
-    """The renderer's model of ``runs`` in the older uint32 + JSON + buffer body (see the module docstring)."""
-    from netwarp.view.envelope import split
+def with_view(body: bytes, view: dict[str, Any], n_runs: int) -> bytes:
+    """The scene envelope ``body`` with its initial view state set to ``view`` (checked), without
+    rebuilding anything: only the JSON spec is rewritten, the buffer is the same bytes."""
+    from netwarp.view import envelope
+    from netwarp.view.scene_data import check_view
 
-    spec, buffer = split(envelope_bytes(runs, view, title))
+    spec, buffer = envelope.split(body)
+    spec["view"] = check_view(view, [None] * n_runs)  # type: ignore[list-item]
     head = json.dumps(spec, allow_nan=False, separators=(",", ":")).encode()
-    pad = (-(4 + len(head))) % 8
-    return struct.pack("<I", len(head)) + head + b"\0" * pad + bytes(buffer)
+    pad = (-(envelope.HEADER + len(head))) % 8
+    return envelope.MAGIC + struct.pack("<II", envelope.VERSION, len(head)) + head + b"\0" * pad + bytes(buffer)
 
 
 def html(traj: Trajectory, title: str) -> bytes:

@@ -6,9 +6,13 @@ receives :class:`Job` objects on ``jobs`` and sends events on ``events``:
 
 - ``("start", seq)`` when a job begins,
 - ``("held", seq)`` when it has paused between two epochs, after reporting every epoch so far,
-- ``("chunk", seq, epoch, chunk)`` a few times a second while it trains: the epochs since
-  the last report (epoch 0 first), ``chunk`` holding their flat parameters ``rows``
-  ``(k, n_params)`` and ``loss``, ``train_score``, ``test_score`` ``(k,)``,
+- ``("chunk", seq, epoch, chunk, frame, trained_at)`` a few times a second while it trains:
+  the epochs since the last report (epoch 0 first), ``chunk`` holding their flat parameters
+  ``rows`` ``(k, n_params)`` and ``loss``, ``train_score``, ``test_score`` ``(k,)``;
+  ``frame`` the same epochs as view envelope bytes (:mod:`netwarp.view.envelope`): the
+  first frame is the run's whole scene, every later one a chunk to append (the worker keeps
+  the run's :class:`~netwarp.view.scene.Scene`, so each frame costs work proportional to its
+  epochs); ``trained_at`` the wall-clock time the last of them was trained,
 - ``("done", seq, trajectory)`` at the end, right after the last chunk (the trajectory is
   assembled from the chunks: nothing is rescored at the end), or
 - ``("failed", seq, message)``: an error, or ``"diverged at epoch k"`` when the loss or the
@@ -61,7 +65,7 @@ class Diverged(Exception):
 
 
 def train_job(
-    job: Job, report: Callable[[int, dict[str, Any]], None], should_stop: Callable[[Callable[[], None]], bool]
+    job: Job, report: Callable[..., None], should_stop: Callable[[Callable[[], None]], bool], frames: bool = True
 ) -> Any:
     """Train ``job`` as :func:`netwarp.train` would, reporting every epoch while it trains.
 
@@ -69,7 +73,8 @@ def train_job(
     gives for this spec (tests check it), assembled from what was reported:
     ``report(epoch, chunk)`` is called a few times a second with the epochs since the last
     call (epoch 0 first, the last epoch before this returns): ``chunk`` holds ``rows``
-    ``(k, n_params)`` and ``loss``, ``train_score``, ``test_score`` ``(k,)``.
+    ``(k, n_params)`` and ``loss``, ``train_score``, ``test_score`` ``(k,)``; with ``frames``
+    the call is ``report(epoch, chunk, frame)`` with the epochs' view envelope bytes.
     ``should_stop(flush)`` is polled between epochs; it calls ``flush()`` to report the
     epochs so far before it waits (a pause). Raises :class:`Diverged` when training stops
     being finite.
@@ -93,6 +98,21 @@ def train_job(
     sent: list[dict[str, Any]] = []
     last = [time.monotonic()]
     diverged: list[int] = []
+    scene: list[Any] = []
+
+    def frame(chunk: dict[str, Any]) -> bytes:
+        from netwarp.view import envelope
+        from netwarp.view.scene import RunMeta, Scene
+
+        curves = (chunk["loss"], chunk["train_score"], chunk["test_score"])
+        if not scene:
+            meta = RunMeta(layer_units, activations, tuple(str(c) for c in classes), job.name)
+            split = np.repeat(np.array([0, 1], np.uint8), [len(X), len(X_test)])
+            scene.append(Scene(np.concatenate([X, X_test]), np.concatenate([y, y_test]), [meta], split=split,
+                               title=job.name))  # fmt: skip
+            scene[0].append(0, chunk["rows"], *curves)
+            return envelope.encode(scene[0])
+        return envelope.encode_chunk(scene[0].append(0, chunk["rows"], *curves))
 
     def flush() -> None:
         if not buffer:
@@ -102,7 +122,11 @@ def train_job(
         test = t.scores(X_test, y_test) if len(y_test) else np.full(len(rows), np.nan)
         chunk = {"rows": rows, "loss": np.array(losses), "train_score": t.scores(X, y), "test_score": test}
         sent.append(chunk)
-        report(sum(len(c["rows"]) for c in sent) - 1, chunk)
+        epoch = sum(len(c["rows"]) for c in sent) - 1
+        if frames:
+            report(epoch, chunk, frame(chunk))
+        else:
+            report(epoch, chunk)
         buffer.clear()
         losses.clear()
 
@@ -190,8 +214,8 @@ def _run(job: Job, events: Any, control: Any, server: int) -> None:
                 time.sleep(0.05)
         return bool(control[0] == seq and control[1] == CANCEL) or os.getppid() != server
 
-    def report(epoch: int, chunk: dict[str, Any]) -> None:
-        events.send(("chunk", seq, epoch, chunk))
+    def report(epoch: int, chunk: dict[str, Any], frame: bytes) -> None:
+        events.send(("chunk", seq, epoch, chunk, frame, time.time()))
 
     try:
         traj = train_job(job, report, should_stop)

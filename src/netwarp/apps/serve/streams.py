@@ -1,0 +1,198 @@
+"""The server-sent event streams of ``netwarp serve``: a run's view as it trains, and the run list.
+
+- ``GET /api/runs/{id}/stream``: the run's view, pushed as it trains. ``frame`` events carry
+  envelope bytes (:mod:`netwarp.view.envelope`, base64) with the epoch and the time it was
+  trained: the first is the run's whole scene, each later one a chunk of new epochs that the
+  page appends (``model.append``), so a page never refetches what it holds. ``status``
+  events carry the run's status; ``end`` closes the stream once the run has ended and every
+  frame was sent. Each frame's ``id`` is its index: a reconnecting browser resumes after the
+  last frame it got (``Last-Event-ID``), or a client asks for ``?after=K``.
+- ``GET /api/events``: the run list as it changes, whoever started the runs (another tab, a
+  script calling the API): a ``status`` event per new or changed run, ``removed`` when one
+  is deleted or forgotten.
+- ``GET /api/runs/{id}/events``: the run's status changes only, then ``end``.
+
+Streams poll the runs' change counters every :data:`POLL` seconds (a dictionary look-up) and
+send a comment line every 15 s of silence to keep proxies from closing them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import StreamingResponse
+
+from netwarp.apps.serve.runs import TERMINAL, Run, RunManager
+
+router = APIRouter(prefix="/api")
+RunId = Annotated[str, PathParam(min_length=1, max_length=64, description="a run id from POST /api/runs")]
+#: Streams open at once, over all clients (more get a 429).
+MAX_STREAMS = 256
+#: Seconds between checks for news.
+POLL = 0.03
+KEEP_ALIVE = 15.0
+_open = threading.BoundedSemaphore(MAX_STREAMS)
+_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"text/event-stream": {}}}}
+
+
+def _manager(request: Request) -> RunManager:
+    manager: RunManager = request.app.state.manager
+    return manager
+
+
+def _run(request: Request, run_id: str) -> Run:
+    try:
+        return _manager(request).get(run_id)
+    except KeyError:
+        raise HTTPException(404, f"no run {run_id[:64]!r} (it never existed, was deleted or was forgotten)") from None
+
+
+def _event(kind: str, data: str, event_id: int | None = None) -> str:
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    return f"{head}event: {kind}\ndata: {data}\n\n"
+
+
+def _status(request: Request, run: Run) -> str:
+    from netwarp.apps.serve.api import status_of
+
+    m = _manager(request)
+    position = m.queue_positions().get(run.id) if run.status == "queued" else None
+    return status_of(run, position).model_dump_json()
+
+
+def _sse(request: Request, step: Callable[[], Iterator[str] | None]) -> StreamingResponse:
+    """A server-sent event stream: ``step()`` is called every :data:`POLL` seconds and yields the
+    events it has (None: the stream is over)."""
+    if not _open.acquire(blocking=False):
+        raise HTTPException(429, f"too many open streams (at most {MAX_STREAMS}); poll GET /api/runs instead")
+
+    async def stream() -> AsyncIterator[str]:
+        try:
+            yield "retry: 1000\n\n"
+            idle = 0.0
+            while True:
+                events = step()
+                if events is None:
+                    return
+                sent = False
+                for text in events:
+                    sent = True
+                    yield text
+                idle = 0.0 if sent else idle + POLL
+                if idle >= KEEP_ALIVE:
+                    idle = 0.0
+                    yield ": keep-alive\n\n"
+                if await request.is_disconnected():
+                    return
+                await asyncio.sleep(POLL)
+        finally:
+            _open.release()
+
+    return StreamingResponse(
+        stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    )
+
+
+@router.get("/runs/{run_id}/stream", response_class=StreamingResponse, responses=_RESPONSES,
+            summary="The run's view as it trains (text/event-stream): 'frame' events with envelope bytes, "
+            "'status', then 'end'")  # fmt: skip
+async def run_stream(
+    request: Request,
+    run_id: RunId,
+    after: Annotated[int | None, Query(ge=-1, le=10_000_000, description="send frames after this index")] = None,
+    last_event_id: Annotated[str | None, Header(max_length=20)] = None,
+) -> StreamingResponse:
+    run = _run(request, run_id)
+    start = after if after is not None else -1
+    if after is None and last_event_id is not None and last_event_id.strip().isdigit():
+        start = int(last_event_id)
+    state = {"next": start + 1, "version": -1}
+
+    def step() -> Iterator[str] | None:
+        if state["version"] == run.version:
+            return iter(())
+        with _manager(request).lock:
+            version, frames, status = run.version, run.frames[state["next"] :], run.status
+        out: list[str] = []
+        for i, (epoch, trained_at, frame) in enumerate(frames, start=state["next"]):
+            data = {"epoch": epoch, "trained_at": trained_at, "bytes": base64.b64encode(frame).decode("ascii")}
+            out.append(_event("frame", json.dumps(data), i))
+        state["next"] += len(frames)
+        out.append(_event("status", _status(request, run)))
+        state["version"] = version
+        if status in TERMINAL:
+            out.append(_event("end", "{}"))
+        return iter(out)
+
+    return _sse(request, _until_end(step))
+
+
+def _until_end(step: Callable[[], Iterator[str] | None]) -> Callable[[], Iterator[str] | None]:
+    """``step``, ended after the first batch that holds an 'end' event."""
+    done = [False]
+
+    def wrapped() -> Iterator[str] | None:
+        if done[0]:
+            return None
+        events = step()
+        if events is None:
+            return None
+        batch = list(events)
+        if any(e.startswith("event: end") or "\nevent: end" in e for e in batch):
+            done[0] = True
+        return iter(batch)
+
+    return wrapped
+
+
+@router.get("/runs/{run_id}/events", response_class=StreamingResponse, responses=_RESPONSES,
+            summary="Progress stream (text/event-stream): a 'status' event per change, then 'end'")  # fmt: skip
+async def run_events(request: Request, run_id: RunId) -> StreamingResponse:
+    run = _run(request, run_id)
+    seen = {"key": None}
+
+    def step() -> Iterator[str] | None:
+        key = (run.status, run.epoch, run.paused, run.held)
+        if key == seen["key"]:
+            return iter(())
+        seen["key"] = key  # type: ignore[assignment]
+        out = [_event("status", _status(request, run))]
+        if run.status in TERMINAL:
+            out.append(_event("end", "{}"))
+        return iter(out)
+
+    return _sse(request, _until_end(step))
+
+
+@router.get("/events", response_class=StreamingResponse, responses=_RESPONSES,
+            summary="The run list as it changes (text/event-stream): 'status' per new or changed run, "
+            "'removed' per run gone")  # fmt: skip
+async def list_events(request: Request) -> StreamingResponse:
+    m = _manager(request)
+    sent: dict[str, int] = {}
+    state = {"revision": -1}
+
+    def step() -> Iterator[str] | None:
+        if state["revision"] == m.revision:
+            return iter(())
+        with m.lock:
+            state["revision"] = m.revision
+            runs = list(m.runs.values())
+        out: list[str] = []
+        for run in runs:
+            if sent.get(run.id) != run.version:
+                sent[run.id] = run.version
+                out.append(_event("status", _status(request, run)))
+        for gone in set(sent) - {r.id for r in runs}:
+            del sent[gone]
+            out.append(_event("removed", json.dumps({"id": gone})))
+        return iter(out)
+
+    return _sse(request, step)
