@@ -3,12 +3,11 @@
 // URL's query (?dataset=...&hidden=8,8...); the renderer keeps its own view state in the hash.
 
 import { body, buildForm, fromQuery, readForm, recommended, setTable, syncUrl, writeForm } from './config.js';
-import { fmt, renderRuns as drawRuns, runInfo } from './runs.js';
+import { fmt, renderRuns as drawRuns } from './runs.js';
 
 const $ = (id) => document.getElementById(id);
 
 const ACTIVE = ['queued', 'running'];
-const LIVE_EVERY_MS = 600; // at most this often the live view is rebuilt while training
 
 const app = {
   token: '',
@@ -16,15 +15,12 @@ const app = {
   runs: [],
   selected: null, // run id shown
   compare: [], // up to two run ids shown side by side
-  stream: null, // EventSource of the selected run while it trains
-  view: null, // {cleanup, ids, model, last}: the mounted view
-  shown: '', // ids of the runs shown last (kept while a placeholder stands in)
-  viewBusy: false,
-  viewAgain: false,
-  viewAt: 0,
+  list: null, // EventSource of the run list
+  stream: null, // EventSource of the shown run's view
+  view: null, // {cleanup, id, model}: the mounted view
+  shown: '', // id(s) of the run(s) shown last (kept while a placeholder stands in)
+  frames: [], // {epoch, trainedAt, receivedAt} of each frame of the shown run (ms)
   renderer: null,
-  pollTimer: null,
-  retryTimer: null,
 };
 
 // ------------------------------------------------------------------------------- api
@@ -128,47 +124,36 @@ function renderRuns() {
     { select, compare: toggleCompare, remove: removeRun });
 }
 
-async function refreshRuns() {
-  app.runs = await (await api('/api/runs')).json();
+/** A run's status arrived (from the run list's stream or a control's answer). */
+function upsert(status) {
+  const i = app.runs.findIndex((r) => r.id === status.id);
+  const before = i >= 0 ? app.runs[i] : null;
+  if (i >= 0) app.runs[i] = status;
+  else app.runs.push(status);
   renderRuns();
-  const shown = runById(app.selected);
-  if (shown) showCounters(shown);
-  // Safety net besides the progress stream: the view catches up with what the list reports.
-  const lagging = shown && app.compare.length < 2 && shown.epoch > 0 && shown.status !== 'failed'
-    && (!app.view || app.view.ids.join() !== shown.id || app.view.last !== shown.epoch);
-  if (lagging && !app.viewBusy && Date.now() - app.viewAt > LIVE_EVERY_MS) loadView();
-  clearTimeout(app.pollTimer);
-  if (app.runs.some((r) => ACTIVE.includes(r.status)) || lagging) {
-    app.pollTimer = setTimeout(() => refreshRuns().catch(() => {}), 1000);
-  }
+  if (app.selected === status.id || app.compare.includes(status.id)) showCounters(runById(app.selected) || status);
+  const ended = before && ACTIVE.includes(before.status) && !ACTIVE.includes(status.status);
+  if (ended && app.compare.length === 2 && app.compare.includes(status.id)) loadCompare();
+  if (app.selected === status.id && status.status === 'failed' && !app.view) placeholder(`Training failed: ${status.error}`);
 }
 
-function follow(id) {
-  if (app.stream) app.stream.close();
-  app.stream = null;
-  const run = runById(id);
-  if (!run || !ACTIVE.includes(run.status)) return;
-  const stream = new EventSource(withToken(`/api/runs/${id}/events`));
-  app.stream = stream;
-  stream.addEventListener('status', (event) => {
-    const status = JSON.parse(event.data);
-    const i = app.runs.findIndex((r) => r.id === status.id);
-    if (i >= 0) app.runs[i] = status;
-    const row = document.querySelector(`#runs .run[data-id="${status.id}"] .run-info`);
-    if (row) row.textContent = runInfo(status);
-    if (app.selected === status.id) {
-      showCounters(status);
-      if (status.epoch > 0 && Date.now() - app.viewAt > LIVE_EVERY_MS) loadView();
+/** Follow the run list as it changes, whoever starts the runs (another tab, a script). */
+function listen() {
+  const source = new EventSource(withToken('/api/events'));
+  app.list = source;
+  source.addEventListener('status', (event) => upsert(JSON.parse(event.data)));
+  source.addEventListener('removed', (event) => {
+    const { id } = JSON.parse(event.data);
+    app.runs = app.runs.filter((r) => r.id !== id);
+    app.compare = app.compare.filter((x) => x !== id);
+    if (app.selected === id) {
+      app.selected = null;
+      stopWatching();
+      unmount();
+      $('run-title').textContent = 'No run selected';
     }
+    renderRuns();
   });
-  stream.addEventListener('end', () => {
-    stream.close();
-    if (app.stream === stream) app.stream = null;
-    refreshRuns().then(() => loadView()).catch((e) => say(e.message, 'error'));
-  });
-  stream.onerror = () => {
-    if (stream.readyState === EventSource.CLOSED) refreshRuns().catch(() => {});
-  };
 }
 
 async function select(id) {
@@ -176,8 +161,8 @@ async function select(id) {
   app.compare = app.compare.length === 2 && app.compare.includes(id) ? app.compare : [];
   renderRuns();
   showCounters(runById(id));
-  follow(id);
-  await loadView();
+  if (app.compare.length === 2) await loadCompare();
+  else await watch(id);
 }
 
 function toggleCompare(id, on) {
@@ -186,8 +171,8 @@ function toggleCompare(id, on) {
   if (app.compare.length > 2) app.compare = app.compare.slice(-2);
   renderRuns();
   showCounters(runById(app.selected) || runById(app.compare[0]));
-  const ids = app.compare.length === 2 ? app.compare : app.selected ? [app.selected] : [];
-  if (ids.length && ids.join() !== app.shown) loadView();
+  if (app.compare.length === 2) loadCompare();
+  else if (app.selected && app.shown !== app.selected) watch(app.selected);
 }
 
 async function removeRun(id) {
@@ -196,13 +181,6 @@ async function removeRun(id) {
   } catch (e) {
     say(e.message, 'error');
   }
-  app.compare = app.compare.filter((x) => x !== id);
-  if (app.selected === id) {
-    app.selected = null;
-    unmount();
-    $('run-title').textContent = 'No run selected';
-  }
-  await refreshRuns();
 }
 
 // ----------------------------------------------------------------------------- view
@@ -225,84 +203,70 @@ function placeholder(text) {
   $('view').append(p);
 }
 
-/** Split the body of GET /api/view: uint32 spec length, the spec JSON, padding, the buffer. */
-function splitModel(body) {
-  const n = new DataView(body).getUint32(0, true);
-  const spec = JSON.parse(new TextDecoder().decode(new Uint8Array(body, 4, n)));
-  const start = 4 + n + ((8 - ((4 + n) % 8)) % 8);
-  return { spec, buffer: body.slice(start) };
+function stopWatching() {
+  if (app.stream) app.stream.close();
+  app.stream = null;
 }
 
-async function loadView() {
-  const ids = app.compare.length === 2 ? app.compare : app.selected ? [app.selected] : [];
-  if (!ids.length) return;
-  const failed = ids.map(runById).find((r) => r && r.status === 'failed');
-  if (failed) {
-    placeholder(`Training failed: ${failed.error}`);
-    return;
-  }
-  if (ids.some((id) => (runById(id) || { epoch: 0 }).epoch === 0)) {
-    placeholder('Waiting for the first epoch…');
-    return;
-  }
-  if (app.viewBusy) {
-    app.viewAgain = true; // the newest state is fetched when the current fetch ends
-    return;
-  }
-  app.viewBusy = true;
-  app.viewAgain = false;
-  app.viewAt = Date.now();
-  try {
-    const state = ids.length === 2 ? { compare: true } : {};
-    const url = `/api/view?runs=${ids.join(',')}&state=${encodeURIComponent(JSON.stringify(state))}`;
-    const [body, mod] = await Promise.all([api(url).then((r) => r.arrayBuffer()), renderer()]);
-    const { spec, buffer } = splitModel(body);
-    mount(mod, spec, buffer, ids);
-  } catch (e) {
-    say(`view: ${e.message}`, 'error');
-    console.warn(`netwarp: view: ${e.message}`);
-    clearTimeout(app.retryTimer);
-    app.retryTimer = setTimeout(() => refreshRuns().catch(() => {}), 1500); // and try again
-  } finally {
-    app.viewBusy = false;
-    if (app.viewAgain) loadView();
-  }
-}
-
-function lastEpoch(spec) {
-  return Math.max(...spec.runs.map((r) => r.n_epochs));
+function fromBase64(text) {
+  const raw = atob(text);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return bytes;
 }
 
 /**
- * Show `spec`/`buffer`. The same runs again (a live update) go into the existing model, so
- * the renderer keeps its state; while the view sits on the newest epoch it follows new ones.
+ * Show run `id` and follow it: its stream sends the run's scene once, then chunks of new
+ * epochs that go straight into the view (model.append): nothing is fetched twice.
  */
-function mount(mod, spec, buffer, ids) {
-  const el = $('view');
-  if (app.view && app.view.model && app.view.ids.join() === ids.join()) {
-    const hook = el.__netwarp;
-    const following = !hook || hook.state.epoch >= app.view.last;
-    try {
-      app.view.model.set('data', new DataView(buffer));
-      app.view.model.set('spec', spec);
-      app.view.last = lastEpoch(spec);
-      if (following) app.view.model.set('epoch', app.view.last);
-      return;
-    } catch {
-      // fall back to a fresh view below
-    }
+async function watch(id) {
+  stopWatching();
+  const mod = await renderer();
+  if (app.selected !== id || app.compare.length === 2) return;
+  const run = runById(id);
+  placeholder(run && run.status === 'failed' && !run.epoch ? `Training failed: ${run.error}` : 'Waiting for the first epoch…');
+  app.frames = [];
+  const stream = new EventSource(withToken(`/api/runs/${id}/stream`));
+  app.stream = stream;
+  stream.addEventListener('frame', (event) => {
+    const frame = JSON.parse(event.data);
+    const bytes = fromBase64(frame.bytes);
+    if (!app.view || app.view.id !== id) mount(mod, mod.createLocalModel(bytes), id);
+    else app.view.model.append(bytes);
+    app.frames.push({ epoch: frame.epoch, trainedAt: frame.trained_at * 1000, receivedAt: Date.now() });
+  });
+  stream.addEventListener('status', (event) => upsert(JSON.parse(event.data)));
+  stream.addEventListener('end', () => {
+    stream.close();
+    if (app.stream === stream) app.stream = null;
+  });
+}
+
+/** Two runs side by side: their views so far, as one scene (refreshed when one of them ends). */
+async function loadCompare() {
+  stopWatching();
+  const ids = [...app.compare];
+  try {
+    const state = encodeURIComponent(JSON.stringify({ compare: true }));
+    const [body, mod] = await Promise.all([api(`/api/view?runs=${ids.join(',')}&state=${state}`).then((r) => r.arrayBuffer()), renderer()]);
+    if (app.compare.join() !== ids.join()) return;
+    mount(mod, mod.createLocalModel(new Uint8Array(body)), ids.join());
+  } catch (e) {
+    say(`view: ${e.message}`, 'error');
   }
+}
+
+function mount(mod, model, id) {
   unmount(); // first: the old view may still write its state to the hash as it goes
-  if (app.shown && app.shown !== ids.join()) {
+  if (app.shown && app.shown !== id) {
     // Another run: start it at its newest epoch rather than at the last run's scrubbed one.
     const hash = window.location.hash.replace(/^#/, '').split('&').filter((p) => p && !p.startsWith('e='));
     window.history.replaceState(null, '', window.location.pathname + window.location.search
       + (hash.length ? `#${hash.join('&')}` : ''));
   }
-  const model = mod.createLocalModel(spec, buffer);
-  const cleanup = mod.default.render({ model, el });
-  app.view = { cleanup, ids: [...ids], model, last: lastEpoch(spec) };
-  app.shown = ids.join();
+  const cleanup = mod.default.render({ model, el: $('view') });
+  app.view = { cleanup, id, model };
+  app.shown = id;
 }
 
 // --------------------------------------------------------------------------- actions
@@ -323,7 +287,7 @@ async function train(event) {
     });
     const { id } = await response.json();
     say('');
-    await refreshRuns();
+    if (!runById(id)) upsert(await (await api(`/api/runs/${id}`)).json());
     await select(id);
   } catch (e) {
     say(e.message, 'error');
@@ -337,11 +301,7 @@ async function control(action) {
   if (!run) return;
   if (action === 'pause' && run.paused) action = 'resume';
   try {
-    const status = await (await api(`/api/runs/${run.id}/${action}`, { method: 'POST' })).json();
-    const i = app.runs.findIndex((r) => r.id === status.id);
-    if (i >= 0) app.runs[i] = status;
-    showCounters(status);
-    renderRuns();
+    upsert(await (await api(`/api/runs/${run.id}/${action}`, { method: 'POST' })).json());
   } catch (e) {
     say(e.message, 'error');
   }
@@ -404,7 +364,9 @@ async function start() {
   $('cancel').addEventListener('click', () => control('cancel'));
   $('upload').addEventListener('change', upload);
   $('share').addEventListener('click', share);
-  await refreshRuns();
+  app.runs = await (await api('/api/runs')).json();
+  renderRuns();
+  listen();
   if (params.get('train') === '1') {
     params.delete('train');
     window.history.replaceState(null, '', `${window.location.pathname}?${params}${window.location.hash}`);
