@@ -32,8 +32,10 @@ def client() -> Iterator[TestClient]:
         yield c
 
 
-def events(c: TestClient, url: str, stop: str = "end", limit: int = 10_000) -> list[tuple[str, str, str]]:
-    """(event, id, data) of a server-sent event stream, until the event ``stop``."""
+def events(
+    c: TestClient, url: str, stop: str = "end", limit: int = 10_000, on: Any = None
+) -> list[tuple[str, str, str]]:
+    """(event, id, data) of a server-sent event stream, until the event ``stop``; ``on(event)`` hears each."""
     out: list[tuple[str, str, str]] = []
     with c.stream("GET", url) as r:
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
@@ -47,6 +49,8 @@ def events(c: TestClient, url: str, stop: str = "end", limit: int = 10_000) -> l
                 data = line[6:]
             elif line == "" and kind:
                 out.append((kind, ident, data))
+                if on is not None:
+                    on(out[-1])
                 if kind == stop or len(out) >= limit:
                     break
                 kind, ident, data = "", "", ""
@@ -90,12 +94,20 @@ def test_a_stream_resumes_after_the_last_frame_it_got(client: TestClient) -> Non
 
 def test_the_run_list_stream_shows_runs_started_elsewhere(client: TestClient) -> None:
     seen: list[tuple[str, str, str]] = []
-    listening = threading.Thread(target=lambda: seen.extend(events(client, "/api/events", stop="removed")))
+    done = threading.Event()
+    new: list[str] = []
+
+    def hear(event: tuple[str, str, str]) -> None:
+        status = json.loads(event[2]) if event[0] == "status" else {}
+        if status.get("status") == "done" and status.get("id") in new:
+            done.set()
+
+    listening = threading.Thread(target=lambda: seen.extend(events(client, "/api/events", stop="removed", on=hear)))
     listening.start()
     other = TestClient(client.app, base_url=BASE)  # another tab, or a script calling the API
     run_id = other.post("/api/runs", json={**RUN, "max_iter": 20}).json()["id"]
-    finished = events(other, f"/api/runs/{run_id}/events")  # wait for the run to end
-    assert json.loads(finished[-2][2])["status"] == "done"
+    new.append(run_id)
+    assert done.wait(60), "the run list's stream never said the run was done"
     assert other.delete(f"/api/runs/{run_id}").status_code == 204
     listening.join(timeout=60)
     mine = [json.loads(d) for k, _, d in seen if k == "status" and json.loads(d)["id"] == run_id]

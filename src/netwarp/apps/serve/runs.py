@@ -67,6 +67,8 @@ class Run:
     frames: list[tuple[int, float, bytes]] = field(default_factory=list)
     trajectory: Trajectory | None = None
     version: int = 0  # bumped on every change of status, epoch or chunks
+    #: Called (from any thread) after every change: the streams that follow this run.
+    wakers: set[Any] = field(default_factory=set)
     cancel_requested: bool = False
     worker: int | None = None
     floats: int = 0  # its parameter history at most: n_params * (max_iter + 1)
@@ -118,6 +120,8 @@ class RunManager:
         self._workers: list[_Worker] = []
         #: Bumped on every change of any run (the run list's stream watches it).
         self.revision = 0
+        #: Called (from any thread) after a change of any run: the run list's streams.
+        self.wakers: set[Any] = set()
         self._thread: threading.Thread | None = None
         self._closed = False
 
@@ -315,6 +319,8 @@ class RunManager:
     def _changed(self, run: Run) -> None:
         run.version += 1
         self.revision += 1
+        for wake in (*run.wakers, *self.wakers):
+            wake()
 
     def _loop(self) -> None:
         while not self._closed:

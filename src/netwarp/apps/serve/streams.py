@@ -12,8 +12,10 @@
   is deleted or forgotten.
 - ``GET /api/runs/{id}/events``: the run's status changes only, then ``end``.
 
-Streams poll the runs' change counters every :data:`POLL` seconds (a dictionary look-up) and
-send a comment line every 15 s of silence to keep proxies from closing them.
+A stream sleeps until the run manager says something changed (no polling: an idle stream
+costs nothing), then sends what is new; the run list's streams send at most every
+:data:`LIST_EVERY` seconds. A comment line every 15 s of silence keeps proxies from closing
+them; a client that goes away ends its stream.
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ router = APIRouter(prefix="/api")
 RunId = Annotated[str, PathParam(min_length=1, max_length=64, description="a run id from POST /api/runs")]
 #: Streams open at once, over all clients (more get a 429).
 MAX_STREAMS = 256
-#: Seconds between checks for news.
-POLL = 0.03
+#: Seconds the run list's stream waits to gather changes before it sends them.
+LIST_EVERY = 0.1
 KEEP_ALIVE = 15.0
 _open = threading.BoundedSemaphore(MAX_STREAMS)
 _RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"text/event-stream": {}}}}
@@ -67,32 +69,43 @@ def _status(request: Request, run: Run) -> str:
     return status_of(run, position).model_dump_json()
 
 
-def _sse(request: Request, step: Callable[[], Iterator[str] | None]) -> StreamingResponse:
-    """A server-sent event stream: ``step()`` is called every :data:`POLL` seconds and yields the
-    events it has (None: the stream is over)."""
+def _sse(
+    request: Request, step: Callable[[], Iterator[str] | None], wakers: set[Any], gather: float = 0.0
+) -> StreamingResponse:
+    """A server-sent event stream: ``step()`` yields the events it has (None: the stream is over);
+    it runs at once and then each time a waker registered in ``wakers`` is called (after
+    ``gather`` seconds more, to send changes together)."""
     if not _open.acquire(blocking=False):
         raise HTTPException(429, f"too many open streams (at most {MAX_STREAMS}); poll GET /api/runs instead")
+    loop = asyncio.get_running_loop()
+    news = asyncio.Event()
+
+    def wake() -> None:  # called from the run manager's threads
+        if not news.is_set():
+            loop.call_soon_threadsafe(news.set)
 
     async def stream() -> AsyncIterator[str]:
+        wakers.add(wake)
         try:
             yield "retry: 1000\n\n"
-            idle = 0.0
             while True:
+                news.clear()
                 events = step()
                 if events is None:
                     return
-                sent = False
-                for text in events:
-                    sent = True
+                batch = list(events)
+                for text in batch:
                     yield text
-                idle = 0.0 if sent else idle + POLL
-                if idle >= KEEP_ALIVE:
-                    idle = 0.0
-                    yield ": keep-alive\n\n"
-                if await request.is_disconnected():
+                if batch and batch[-1].startswith("event: end"):
                     return
-                await asyncio.sleep(POLL)
+                try:
+                    await asyncio.wait_for(news.wait(), KEEP_ALIVE)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                if gather:
+                    await asyncio.sleep(gather)
         finally:
+            wakers.discard(wake)
             _open.release()
 
     return StreamingResponse(
@@ -131,7 +144,7 @@ async def run_stream(
             out.append(_event("end", "{}"))
         return iter(out)
 
-    return _sse(request, _until_end(step))
+    return _sse(request, _until_end(step), run.wakers)
 
 
 def _until_end(step: Callable[[], Iterator[str] | None]) -> Callable[[], Iterator[str] | None]:
@@ -168,7 +181,7 @@ async def run_events(request: Request, run_id: RunId) -> StreamingResponse:
             out.append(_event("end", "{}"))
         return iter(out)
 
-    return _sse(request, _until_end(step))
+    return _sse(request, _until_end(step), run.wakers)
 
 
 @router.get("/events", response_class=StreamingResponse, responses=_RESPONSES,
@@ -195,4 +208,4 @@ async def list_events(request: Request) -> StreamingResponse:
             out.append(_event("removed", json.dumps({"id": gone})))
         return iter(out)
 
-    return _sse(request, step)
+    return _sse(request, step, m.wakers, gather=LIST_EVERY)
