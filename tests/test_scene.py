@@ -316,3 +316,19 @@ def test_sampling_rule_keeps_earlier_samples() -> None:
             prev = set(s.tolist())
     assert sampling.subsample_index(5, 10).tolist() == [0, 1, 2, 3, 4]
     assert sampling.subsample_index(11, 3).tolist() == [0, 5, 10]
+
+
+def test_a_page_may_store_fewer_epochs(short_runs: list[Trajectory]) -> None:
+    traj = short_runs[0]
+    n = traj.n_epochs
+    stored = sampling.stored_epochs(n, 20)
+    assert stored is not None and len(stored) <= 20 and stored[0] == 0 and stored[-1] == n
+    assert stored[:10].tolist() == list(range(10))  # every early epoch, then a stride
+    assert sampling.stored_epochs(n, n + 1) is None
+    scene = Scene.from_trajectories(traj)
+    tree = scene.run_tree(0, max_rows=20)
+    np.testing.assert_array_equal(tree["epochs"], stored)
+    np.testing.assert_array_equal(tree["params"], traj.params[stored])
+    assert len(tree["loss"]) == n + 1 and tree["n_epochs"] == n  # the curves stay whole
+    spec = envelope.decode(envelope.encode(scene, store=lambda n_params: 20))[1]
+    assert spec["runs"][0]["epochs"].dtype == np.int32 and "epochs" not in scene.run_tree(0)

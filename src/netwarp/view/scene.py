@@ -21,7 +21,7 @@ projected boxes are rebuilt over the current sample and the delta says ``refit``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -325,21 +325,32 @@ class Scene:
         R = self.runs[run]
         return R.boxes.to_json(self._prob_output(R))
 
-    def run_tree(self, run: int) -> dict[str, Any]:
-        """Run ``run`` as JSON with array leaves: metadata, parameters, curves and view data."""
+    def run_tree(self, run: int, max_rows: int | None = None) -> dict[str, Any]:
+        """Run ``run`` as JSON with array leaves: metadata, parameters, curves and view data.
+
+        With ``max_rows`` a long run stores the parameters of :func:`netwarp.view.sampling.stored_epochs`
+        only (listed in ``epochs``; the view then steps over those); the curves stay whole.
+        """
         R = self.runs[run]
         m = R.meta
+        stored = None if max_rows is None else sampling.stored_epochs(R.n - 1, max_rows)
+        extra = {} if stored is None else {"epochs": stored.astype(np.int32)}
         return {
             "name": m.name, "layer_sizes": list(m.layer_sizes), "activations": list(m.activations),
             "n_epochs": R.n - 1, "n_params": R.P, "stop_reason": R.stop_reason, "is_classifier": m.is_classifier,
-            "params": R.params[: R.n], "loss": R.curves[0, : R.n].astype(np.float32),
+            **extra, "params": R.params[: R.n] if stored is None else R.params[stored],
+            "loss": R.curves[0, : R.n].astype(np.float32),
             "train_score": R.curves[1, : R.n].astype(np.float32), "test_score": R.curves[2, : R.n].astype(np.float32),
             "projections": self._projections(R), **self.view_data(run),
             "diagnostics": None if R.diag is None else R.diag.to_dict(),
         }  # fmt: skip
 
-    def tree(self) -> dict[str, Any]:
-        """The whole scene as JSON with array leaves (see :mod:`netwarp.view.envelope`)."""
+    def tree(self, store: Callable[[int], int] | None = None) -> dict[str, Any]:
+        """The whole scene as JSON with array leaves (see :mod:`netwarp.view.envelope`).
+
+        ``store(n_params)``, when given, is how many parameter rows a run of ``n_params``
+        parameters may keep (see :meth:`run_tree`): a page's size budget.
+        """
         n, d = self.X.shape
         data: dict[str, Any] = {
             "n": int(n), "d": int(d), "X": self.X,
@@ -358,5 +369,5 @@ class Scene:
             "grid": {"n_lines": 11, "n_samples": 401 if d == 1 else 101},
             "tour": {"seed": tour.SEED, "length": tour.LENGTH},
             "vocabulary": WORDS, "data": data,
-            "runs": [self.run_tree(i) for i in range(len(self.runs))],
+            "runs": [self.run_tree(i, None if store is None else store(R.P)) for i, R in enumerate(self.runs)],
         }  # fmt: skip
