@@ -277,9 +277,11 @@ class Scene:
         t = Trajectory(R.meta.layer_sizes, R.meta.activations, R.params[new],
                        classes=None if R.meta.classes is None else np.array(R.meta.classes))  # fmt: skip
         y = self.labels if self.targets is None else self.targets
+        known = None if old is None else float(old.separability[0, 0])
         try:
             with np.errstate(all="ignore"):
-                measured = diagnose(t, self.X, y, epochs=np.arange(len(new))).with_epochs(new)
+                measured = diagnose(t, self.X, y, epochs=np.arange(len(new)),
+                                    input_separability=known).with_epochs(new)  # fmt: skip
         except (NetwarpError, np.linalg.LinAlgError, ValueError):
             return False
         self.work["diagnosed_epochs"] += len(new)
