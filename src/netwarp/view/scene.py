@@ -215,6 +215,8 @@ class Scene:
         """Add epochs to run ``run``: ``params`` ``(k, n_params)``, the three curves ``(k,)``.
 
         The first append starts at epoch 0 (the initialisation). Returns the :class:`Delta`.
+        Give ``stop_reason`` with a run's last chunk: its newest epoch is then always diagnosed
+        (while training, a newest epoch diagnosed less than half a sampling stride ago stands in).
         """
         if not 0 <= run < len(self.runs):
             raise NetwarpError(f"run {run} is out of range 0..{len(self.runs) - 1}")
@@ -239,7 +241,7 @@ class Scene:
         else:
             new = sampling.sampled_between(e0, R.n, n_epochs, BOUNDS_EPOCHS)
             self.work["bounds_epochs"] += R.boxes.add(R.params[new], self.X[R.points], R.projs)
-        changed = self._diagnose(R, e0, n_epochs)
+        changed = self._diagnose(R, e0, n_epochs, final=bool(stop_reason))
         out = R.boxes.to_json(self._prob_output(R))
         if refit:
             out["projections"] = self._projections(R)
@@ -259,13 +261,21 @@ class Scene:
         R.boxes.clear_projected()
         self.work["bounds_epochs"] += len(sel) + R.boxes.add(R.params[sel], Xb, R.projs)
 
-    def _diagnose(self, R: _Run, e0: int, n_epochs: int) -> bool:
+    def _diagnose(self, R: _Run, e0: int, n_epochs: int, final: bool) -> bool:
         """Measure the diagnostics at the sampled epochs in ``[e0, n_epochs]``; True if they changed."""
         if not self.diagnostics or R.diag_given:
             return False
         keep = set(sampling.sample_epochs(n_epochs, DIAG_EPOCHS).tolist())
         new = sampling.sampled_between(e0, n_epochs + 1, n_epochs, DIAG_EPOCHS)
         old = R.diag
+        s = sampling.stride(n_epochs, DIAG_EPOCHS)
+        if not final and old is not None and n_epochs % s:
+            # a newest epoch measured less than half a stride ago stands in for this one, so that
+            # appending epoch by epoch does not measure every epoch (the last chunk always is)
+            recent = [int(e) for e in old.epochs if int(e) % s and n_epochs - int(e) < s // 2]
+            if recent:
+                keep = (keep - {n_epochs}) | {recent[-1]}
+                new = new[new != n_epochs]
         kept = None if old is None else old.take([j for j, e in enumerate(old.epochs) if int(e) in keep])
         if not len(new):
             if old is not None and kept is not None and len(kept.epochs) != len(old.epochs):
