@@ -247,7 +247,8 @@ class Scene:
             out["projections"] = self._projections(R)
         if changed:
             out["diagnostics"] = None if R.diag is None else R.diag.to_dict()
-        return Delta(run, e0, R.n, R.params[e0 : R.n].copy(), *metrics, R.stop_reason, refit, out)
+        return Delta(run, e0, R.n, R.params[e0 : R.n].copy(), metrics[0], metrics[1], metrics[2], R.stop_reason,
+                     refit, out)
 
     def _refit(self, R: _Run, n_epochs: int) -> None:
         """Fit the wide layers' projections on the sampled epochs so far and rebuild what they show."""
