@@ -336,3 +336,27 @@ def test_a_page_may_store_fewer_epochs(short_runs: list[Trajectory]) -> None:
     assert len(tree["loss"]) == n + 1 and tree["n_epochs"] == n  # the curves stay whole
     spec = envelope.decode(envelope.encode(scene, store=lambda n_params: 20))[1]
     assert spec["runs"][0]["epochs"].dtype == np.int32 and "epochs" not in scene.run_tree(0)
+
+
+def test_a_scene_made_before_any_epoch() -> None:
+    """What a live run does: the scene from the data and the runs' metadata, then epochs."""
+    from netwarp.view.scene import RunMeta
+
+    X = np.linspace(-1, 1, 50).reshape(-1, 1)
+    y = (np.abs(X[:, 0]) < 0.5).astype(int)
+    meta = RunMeta((1, 2, 1), ("tanh", "logistic"), ("0", "1"), "live")
+    scene = Scene(X, y, [meta], title="live")
+    rng = np.random.default_rng(0)
+    delta = scene.append(0, rng.normal(size=(3, 7)), [0.7, 0.6, 0.5], [0.5, 0.6, 0.7], np.nan)
+    assert (delta.e0, delta.e1, scene.n_epochs(0)) == (0, 3, 2)
+    kind, spec = envelope.decode(envelope.encode_chunk(delta))
+    assert kind == "chunk" and spec["run"] == 0 and spec["params"].shape == (21,)
+    assert np.isnan(spec["test_score"]).all() and spec["scene"]["bounds"][2] == [[0.0, 1.0]]
+    with pytest.raises(NetwarpError, match=r"shape \(k, 7\)"):
+        scene.append(0, np.zeros((2, 5)), 0, 0, 0)
+    with pytest.raises(NetwarpError, match="out of range"):
+        scene.append(1, np.zeros((1, 7)), 0, 0, 0)
+    with pytest.raises(NetwarpError, match="input width"):
+        Scene(X, y, [meta, RunMeta((2, 1), ("logistic",), ("0", "1"))])
+    with pytest.raises(NetwarpError, match="one entry per point"):
+        Scene(X, y[:-1], [meta])

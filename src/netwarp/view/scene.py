@@ -156,6 +156,8 @@ class Scene:
         metas = [r if isinstance(r, RunMeta) else RunMeta.from_trajectory(r) for r in runs]
         if not metas:
             raise NetwarpError("give at least one run to show")
+        if any(m.layer_sizes[0] != metas[0].layer_sizes[0] for m in metas):
+            raise NetwarpError(f"all runs must share the input width, got {[m.layer_sizes[0] for m in metas]}")
         self.X = np.ascontiguousarray(X, dtype=np.float64)
         if self.X.ndim != 2 or self.X.shape[1] != metas[0].layer_sizes[0] or not len(self.X):
             raise NetwarpError(f"X must have shape (n, {metas[0].layer_sizes[0]}) with n > 0, got {self.X.shape}")
@@ -163,6 +165,8 @@ class Scene:
         self.labels, self.classes = scene_data.labels(metas[0], metas, ya)  # type: ignore[arg-type]
         self.targets = scene_data.targets(metas, ya)  # type: ignore[arg-type]
         self.split = np.full(len(self.X), 2, np.uint8) if split is None else np.asarray(split, dtype=np.uint8)
+        if self.split.shape != (len(self.X),) or ya.shape[:1] != (len(self.X),):
+            raise NetwarpError(f"y and split need one entry per point ({len(self.X)})")
         self.title = title
         self.view = scene_data.check_view(view, metas)  # type: ignore[arg-type]
         self.diagnostics = diagnostics
