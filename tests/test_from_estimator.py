@@ -147,7 +147,7 @@ def test_multiclass_figure_regions_match_point_colours() -> None:
     digits = netwarp.from_estimator(model, X[:400] / 16, y[:400])
     fig = plot(digits)
     labels = [ax.get_xlabel() for ax in fig.axes]
-    assert labels == ["PC1", "PC1", "PC1"] and all(ax.name == "3d" for ax in fig.axes)
+    assert labels == ["PC 1", "PC 1", "PC 1"] and all(ax.name == "3d" for ax in fig.axes)
     colours = fig.axes[0].collections[0].get_facecolors()[:, :3]
     assert len(np.unique(colours.round(4), axis=0)) == 10  # ten classes, ten colours
     plt.close("all")

@@ -18,8 +18,10 @@ def test_seed_figure_has_the_seed_panels(seed_runs: dict[str, Any]) -> None:
     fig = plot(seed_runs["tanh"])
     assert isinstance(fig, Figure)
     ax_in, ax_hidden, ax_out = fig.axes
-    assert ax_in.get_xlabel() == "Input feature" and ax_in.get_ylim() == (-3, 3)
-    assert (ax_hidden.get_xlabel(), ax_hidden.get_ylabel()) == ("neuron 1", "neuron 2")
+    assert ax_in.get_xlabel() == "input feature" and ax_in.get_ylim() == (-3, 3)
+    assert ax_in.get_ylabel() == "jitter (display only)"  # the vocabulary's words, as in the browser
+    assert (ax_hidden.get_xlabel(), ax_hidden.get_ylabel()) == ("unit 1", "unit 2")
+    assert ax_hidden.get_title() == "hidden layer 1 (2 tanh)"
     assert ax_out.get_xlabel() == "network output" and ax_out.get_xlim() == (0, 1)
     # the hidden panel shows the points where the network puts them
     t = seed_runs["tanh"]
@@ -63,7 +65,7 @@ def test_given_axes_and_axes_level_functions(seed_runs: dict[str, Any]) -> None:
     out = plot(seed_runs["relu"], epoch=5, ax=axes)
     assert out is fig
     ax = plot_layer(seed_runs["relu"], layer=1, epoch=5)
-    assert ax.get_xlabel() == "neuron 1"
+    assert ax.get_xlabel() == "unit 1"
     ax2 = plot_training(seed_runs["relu"], epoch=5)
     assert len(ax2.lines) == 4
     with pytest.raises(NetwarpError, match="need 3 axes"):
@@ -83,7 +85,7 @@ def test_wide_layers_use_the_fixed_projection() -> None:
     d = netwarp.data.datasets.load("blobs", n=150)
     t = netwarp.train(d.X_train, d.y_train, hidden=(6,), max_iter=20, solver="adam")
     fig = plot(t)
-    assert fig.axes[1].name == "3d" and fig.axes[1].get_xlabel() == "PC1"
+    assert fig.axes[1].name == "3d" and fig.axes[1].get_xlabel() == "PC 1"
     assert fig.axes[2].name == "3d" and fig.axes[2].get_xlabel() == "class 0"
     plt.close(fig)
 
@@ -97,5 +99,28 @@ def test_morph_figure(seed_runs: dict[str, Any]) -> None:
     lf.update(None, 3.0)
     b = np.array(lf.axes[0].collections[0].get_offsets())
     np.testing.assert_allclose(b, seed_runs["tanh"].forward(lf.X)[1])
-    assert "activated" in lf.title.get_text()
+    assert "layer 2 of 2: at x" in lf.title.get_text()  # the end of layer 1's walk is layer 2's start
+    lf.update(None, 6.0)
+    assert "layer 2 of 2: at σ(xW + b)" in lf.title.get_text()
+    lf.update(None, 1.5)
+    assert "layer 1 of 2: translation xW → xW + b" in lf.title.get_text()  # the stage shown, between two
+    box = np.array([lf.axes[0].get_xlim(), lf.axes[0].get_ylim()])
+    pts = np.array(lf.axes[0].collections[0].get_offsets())
+    assert np.all(pts >= box[:, 0] - 1e-9) and np.all(pts <= box[:, 1] + 1e-9)
+    plt.close(lf.fig)
+
+
+def test_morph_camera_fills_the_frame_with_the_stage_shown() -> None:
+    """A wide network's morph (spirals, hidden 8,8) is framed by the scene's stage boxes, so the
+    points fill the panel at every stage instead of a corner of one box for all stages."""
+    d = netwarp.data.datasets.load("spirals", n=300)
+    t = netwarp.train(d.X_train, d.y_train, hidden=(8, 8), max_iter=40, solver="adam")
+    lf = LayerFigure(t, morph=True)
+    for tt in (0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 9.0):
+        lf.update(None, tt)
+        box = np.array([lf.axes[0].get_xlim(), lf.axes[0].get_ylim(), lf.axes[0].get_zlim()])
+        pts = np.asarray(lf.axes[0].collections[0]._offsets3d).T
+        span = np.ptp(pts, axis=0)
+        assert np.all(pts >= box[:, 0] - 1e-9) and np.all(pts <= box[:, 1] + 1e-9), tt
+        assert np.max(span / (box[:, 1] - box[:, 0])) > 0.5, tt  # not mostly empty
     plt.close(lf.fig)

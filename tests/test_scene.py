@@ -273,11 +273,15 @@ def test_appending_never_rebuilds_what_was_built() -> None:
     scene = Scene(d.X_train, d.y_train, [traj])
     for e in range(traj.n_epochs + 1):  # one epoch at a time, as a live run sends them
         before = dict(scene.work)
-        scene.append(0, traj.params[e], traj.loss[e], traj.train_score[e], traj.test_score[e])
+        last = "max_iter" if e == traj.n_epochs else None
+        scene.append(0, traj.params[e], traj.loss[e], traj.train_score[e], traj.test_score[e], stop_reason=last)
         # at most the new epoch and the newest: work per append does not grow with the epochs held
         assert scene.work["bounds_epochs"] - before["bounds_epochs"] <= 1
         assert scene.work["diagnosed_epochs"] - before["diagnosed_epochs"] <= 1
-    assert scene.work["diagnosed_epochs"] <= 2 * traj.n_epochs  # not O(n^2)
+    # not every epoch: a newest epoch measured less than half a stride ago stands in until the last chunk
+    assert scene.work["diagnosed_epochs"] <= traj.n_epochs // 4
+    diag = scene.diagnostics_of(0)
+    assert diag is not None and diag.epochs.tolist() == sampling.sample_epochs(traj.n_epochs, DIAG_EPOCHS).tolist()
     once = Scene.from_trajectories(traj, d.X_train, d.y_train)
     assert once.work["bounds_epochs"] == len(sampling.sample_epochs(traj.n_epochs, BOUNDS_EPOCHS))
     assert once.work["diagnosed_epochs"] == len(sampling.sample_epochs(traj.n_epochs, DIAG_EPOCHS))
@@ -316,3 +320,43 @@ def test_sampling_rule_keeps_earlier_samples() -> None:
             prev = set(s.tolist())
     assert sampling.subsample_index(5, 10).tolist() == [0, 1, 2, 3, 4]
     assert sampling.subsample_index(11, 3).tolist() == [0, 5, 10]
+
+
+def test_a_page_may_store_fewer_epochs(short_runs: list[Trajectory]) -> None:
+    traj = short_runs[0]
+    n = traj.n_epochs
+    stored = sampling.stored_epochs(n, 20)
+    assert stored is not None and len(stored) <= 20 and stored[0] == 0 and stored[-1] == n
+    assert stored[:10].tolist() == list(range(10))  # every early epoch, then a stride
+    assert sampling.stored_epochs(n, n + 1) is None
+    scene = Scene.from_trajectories(traj)
+    tree = scene.run_tree(0, max_rows=20)
+    np.testing.assert_array_equal(tree["epochs"], stored)
+    np.testing.assert_array_equal(tree["params"], traj.params[stored])
+    assert len(tree["loss"]) == n + 1 and tree["n_epochs"] == n  # the curves stay whole
+    spec = envelope.decode(envelope.encode(scene, store=lambda n_params: 20))[1]
+    assert spec["runs"][0]["epochs"].dtype == np.int32 and "epochs" not in scene.run_tree(0)
+
+
+def test_a_scene_made_before_any_epoch() -> None:
+    """What a live run does: the scene from the data and the runs' metadata, then epochs."""
+    from netwarp.view.scene import RunMeta
+
+    X = np.linspace(-1, 1, 50).reshape(-1, 1)
+    y = (np.abs(X[:, 0]) < 0.5).astype(int)
+    meta = RunMeta((1, 2, 1), ("tanh", "logistic"), ("0", "1"), "live")
+    scene = Scene(X, y, [meta], title="live")
+    rng = np.random.default_rng(0)
+    delta = scene.append(0, rng.normal(size=(3, 7)), [0.7, 0.6, 0.5], [0.5, 0.6, 0.7], np.nan)
+    assert (delta.e0, delta.e1, scene.n_epochs(0)) == (0, 3, 2)
+    kind, spec = envelope.decode(envelope.encode_chunk(delta))
+    assert kind == "chunk" and spec["run"] == 0 and spec["params"].shape == (21,)
+    assert np.isnan(spec["test_score"]).all() and spec["scene"]["bounds"][2] == [[0.0, 1.0]]
+    with pytest.raises(NetwarpError, match=r"shape \(k, 7\)"):
+        scene.append(0, np.zeros((2, 5)), 0, 0, 0)
+    with pytest.raises(NetwarpError, match="out of range"):
+        scene.append(1, np.zeros((1, 7)), 0, 0, 0)
+    with pytest.raises(NetwarpError, match="input width"):
+        Scene(X, y, [meta, RunMeta((2, 1), ("logistic",), ("0", "1"))])
+    with pytest.raises(NetwarpError, match="one entry per point"):
+        Scene(X, y[:-1], [meta])

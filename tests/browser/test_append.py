@@ -85,3 +85,30 @@ def test_appended_epochs_grow_the_slider_and_keep_the_hash(
     assert bounds == scene.view_data(0)["bounds"][1]  # the delta's grown bounds
     assert watched.page.locator('[data-panel="r0-l1"] .nw-diag').inner_text()
     assert watched.errors == []
+
+
+def test_a_page_storing_fewer_epochs_steps_over_them(
+    watched: Watched, demo_runs: list[Trajectory], tmp_path: Path
+) -> None:
+    traj = demo_runs[0]
+    scene = Scene.from_trajectories(traj)
+    stored = [int(e) for e in scene.run_tree(0, max_rows=20)["epochs"]]
+    path = tmp_path / "thin.html"
+    path.write_text(page(envelope.encode(scene, store=lambda n_params: 20), title="thin"))
+    start = stored[11]  # past the head of every early epoch
+    watched.open(path, f"e={start}")
+    assert watched.hook("h.state.epoch") == start
+    label = watched.page.locator(".nw-epoch").inner_text()
+    assert f"{len(stored)} stored epochs" in label
+    watched.page.locator(".netwarp").focus()
+    watched.page.keyboard.press("ArrowRight")
+    watched.settle()
+    after = stored[12]
+    assert after > start + 1 and watched.hook("h.state.epoch") == after  # the next stored epoch
+    X = np.concatenate([traj.data.X_train, traj.data.X_test])  # type: ignore[union-attr]
+    values = np.reshape(watched.hook("Array.from(h.panels['r0-l1'].values)"), (-1, 2))
+    np.testing.assert_allclose(values, traj.forward(X, after)[1], atol=1e-9, rtol=0)
+    watched.page.locator('input[aria-label="epoch"]').fill(str(after + 1))  # between two stored epochs
+    watched.settle()
+    assert watched.hook("h.state.epoch") in stored
+    assert watched.errors == []

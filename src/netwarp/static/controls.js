@@ -5,6 +5,7 @@ import * as colors from './colors.js';
 import * as nn from './nn.js';
 import * as tour from './tour.js';
 import { hasWide, touring } from './display.js';
+import * as st from './state.js';
 import { fill, fmtv, h } from './util.js';
 
 const SPEEDS = [5, 15, 30, 60, 120, 240];
@@ -39,8 +40,8 @@ export function createControls(V) {
   const bars = [
     h('div', { class: 'nw-bar' }, c.title, h('label', {}, 'run ', c.runSel), label('side by side', c.compareBox),
       c.pointsSel, label('grid', c.gridBox), c.regionsLbl, c.legend),
-    h('div', { class: 'nw-bar' }, c.playBtn, h('span', { class: 'nw-name', text: 'epoch' }), c.epochIn, c.epochLbl, c.speedSel),
-    h('div', { class: 'nw-bar' }, c.morphBtn, h('span', { class: 'nw-name', text: 'morph' }), c.morphIn, c.morphLbl),
+    h('div', { class: 'nw-bar' }, c.playBtn, h('span', { class: 'nw-name', text: V.P.words.epoch }), c.epochIn, c.epochLbl, c.speedSel),
+    h('div', { class: 'nw-bar' }, c.morphBtn, h('span', { class: 'nw-name', text: V.P.words.morph }), c.morphIn, c.morphLbl),
     c.tourBar,
   ];
 
@@ -73,7 +74,9 @@ export function createControls(V) {
     const maxEpoch = state.compare ? Math.max(...P.runs.map((r) => r.n_epochs)) : P.runs[state.run].n_epochs;
     c.epochIn.max = String(maxEpoch);
     c.epochIn.value = String(state.epoch);
-    c.epochLbl.textContent = `${state.epoch} / ${maxEpoch}`;
+    const stored = st.stops(P, state);
+    c.epochLbl.textContent = stored ? `${state.epoch} / ${maxEpoch} · ${stored.length} stored epochs` : `${state.epoch} / ${maxEpoch}`;
+    c.epochLbl.title = stored ? 'this page stores some epochs only (every early one, then a stride): the slider steps over them' : '';
     if (![...c.speedSel.options].some((o) => Number(o.value) === state.speed)) {
       c.speedSel.append(h('option', { value: String(state.speed), text: `${state.speed} epochs/s` }));
     }

@@ -139,8 +139,9 @@ export function morphBox(V, r, t) {
   const { k: dims, boxes } = stageBoxes(V, r, l);
   const wide = unionBox(boxes[k], boxes[k + 1]);
   let box = s < 0.5 ? lerpBox(boxes[k], wide, smooth(2 * s)) : lerpBox(wide, boxes[k + 1], smooth(2 * s - 1));
-  if (k === 0 && l > 0 && s < 0.25) {
-    // entering a layer: ease from where the previous layer's walk ended
+  if (k === 0 && l > 0 && s < 0.25 && run.morph_layer[l - 1] === run.morph_layer[l]) {
+    // entering a layer: ease from where the previous layer's walk ended (when both are shown
+    // in the same coordinates: as they are, or through the same layer's projection)
     const prev = stageBoxes(V, r, l - 1);
     if (prev.k === dims) box = lerpBox(prev.boxes[3], box, smooth(s / 0.25));
   }

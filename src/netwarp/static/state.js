@@ -112,6 +112,30 @@ export function maxEpoch(P, s) {
   return s.compare ? Math.max(...runs.map((x) => x.n_epochs)) : runs[r].n_epochs;
 }
 
+/**
+ * The epochs the view can show in state `s` when a shown run stores only some (a page's size
+ * budget: run.epochs), ascending; null when every epoch is stored.
+ */
+export function stops(P, s) {
+  const shown = s.compare ? P.runs : [P.runs[Math.max(0, Math.min(P.runs.length - 1, Math.trunc(s.run) || 0))]];
+  if (!shown.some((r) => r.epochs)) return null;
+  const all = new Set();
+  for (const r of shown) {
+    if (r.epochs) r.epochs.forEach((e) => all.add(e));
+    else for (let e = 0; e <= r.n_epochs; e++) all.add(e);
+  }
+  return [...all].sort((a, b) => a - b);
+}
+
+/** The epoch `n` steps from state `s`'s (n < 0: back), over the stored epochs only when some are. */
+export function stepEpoch(P, s, n) {
+  const st = stops(P, s);
+  if (!st) return Math.max(0, s.epoch + n);
+  let i = 0;
+  while (i + 1 < st.length && st[i + 1] <= s.epoch) i++;
+  return st[Math.max(0, Math.min(st.length - 1, i + n))];
+}
+
 /** Clamp a state to what the view's data `P` ({runs}) holds (run index, epoch, morph range). */
 export function clamp(state, P) {
   const s = { ...state };
@@ -120,6 +144,8 @@ export function clamp(state, P) {
   const maxEpoch = s.compare ? Math.max(...runs.map((r) => r.n_epochs)) : runs[s.run].n_epochs;
   if (!Number.isFinite(s.epoch) || s.epoch < 0) s.epoch = maxEpoch;
   s.epoch = Math.max(0, Math.min(maxEpoch, Math.trunc(s.epoch)));
+  const st = stops(P, s);
+  if (st) s.epoch = st.reduce((best, e) => (Math.abs(e - s.epoch) < Math.abs(best - s.epoch) ? e : best), st[0]);
   const maxMorph = 3 * (runs[s.run].layer_sizes.length - 1);
   s.morph = Math.max(0, Math.min(maxMorph, Number(s.morph) || 0));
   s.speed = Math.max(0.5, Math.min(1000, Number(s.speed) || FIELDS.speed.def));

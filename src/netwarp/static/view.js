@@ -164,7 +164,7 @@ function createView(mdl, el) {
       playAcc -= steps;
       const max = Number(controls.els.epochIn.max);
       if (steps) {
-        const epoch = Math.min(max, state.epoch + steps);
+        const epoch = Math.min(max, st.stepEpoch(V.P, state, steps));
         update({ epoch, playing: epoch < max });
       }
     }
@@ -252,7 +252,7 @@ function createView(mdl, el) {
     const range = t.tagName === 'INPUT' && t.type === 'range';
     if ((ev.key === 'ArrowLeft' || ev.key === 'ArrowRight') && !range) {
       const step = (ev.key === 'ArrowLeft' ? -1 : 1) * (ev.shiftKey ? 10 : 1);
-      update({ epoch: Math.max(0, V.state.epoch + step), playing: false });
+      update({ epoch: st.stepEpoch(V.P, V.state, step), playing: false });
       ev.preventDefault();
       ev.stopPropagation(); // the host (e.g. Jupyter's shortcuts) should not act on it too
     } else if (ev.key === ' ' || ev.code === 'Space') {

@@ -1,7 +1,8 @@
 """GIF and MP4 animations of training, or of the layer-by-layer morph at one epoch.
 
 Fast by construction: the figure and its artists are built once
-(:class:`netwarp.view.figures.LayerFigure`); each frame only changes their data, is rendered
+(:class:`netwarp.view.layer_figure.LayerFigure`, whose fixed bounds and morph boxes are the
+scene's); each frame only changes their data, is rendered
 by Agg and handed straight to the encoder (Pillow for GIF, the ffmpeg that ships inside
 ``imageio-ffmpeg`` for MP4). Output goes to a temporary file renamed into place at the end,
 so an error or Ctrl-C never leaves a half-written animation.
@@ -87,12 +88,13 @@ class _FrameRenderer:
 
     2-D figures are blitted: axes, ticks and labels are drawn once into a background, and
     each frame restores it and draws only the artists that change. 3-D figures (whose
-    projection depends on a full draw) are drawn whole.
+    projection depends on a full draw) and morphs (whose camera follows the stages, as the
+    interactive view's does: :mod:`netwarp.view.camera`) are drawn whole.
     """
 
     def __init__(self, lf: Any) -> None:
         self.fig = lf.fig
-        self.artists = [] if lf.has_3d else lf.data_artists()
+        self.artists = [] if lf.has_3d or lf.morph else lf.data_artists()
         self.background = None
 
     def __call__(self) -> NDArray[np.uint8]:

@@ -217,11 +217,13 @@ def diagnose(
     max_epochs: int = 50,
     max_points: int = 2000,
     threshold: float = THRESHOLD,
+    input_separability: float | None = None,
 ) -> Diagnostics:
     """Measure every layer of ``traj`` at ``epochs`` (default: up to ``max_epochs`` spread over training).
 
     ``X`` ``(n, d0)`` and ``y`` ``(n,)`` default to the trajectory's data (train and test);
     at most ``max_points`` points are used (evenly spaced). About 2 ms per layer and epoch.
+    ``input_separability``, when known (it does not change over epochs), is not measured again.
     """
     if not 0 < threshold <= 1:
         raise NetwarpError(f"threshold must be in (0, 1], got {threshold}")
@@ -249,8 +251,8 @@ def diagnose(
         kinds.append([r[2] for r in row])
     sep = np.full((L + 1, k), np.nan)
     classify = traj.is_classifier  # separability means nothing for a regressor's targets
-    if classify:
-        sep[0] = linear_separability(X, y)
+    if classify:  # the input's is the same at every epoch: a caller measuring in chunks passes it
+        sep[0] = linear_separability(X, y) if input_separability is None else input_separability
     stretch = np.ones((L + 1, k))
     median = np.ones((L + 1, k))
     for j, e in enumerate(sel):

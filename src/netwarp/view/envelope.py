@@ -93,9 +93,10 @@ def pack(kind: str, tree: dict[str, Any]) -> bytes:
     return b"".join([head, text, b"\0" * pad, *buf.parts])
 
 
-def encode(scene: Any) -> bytes:
-    """The envelope of a :class:`~netwarp.view.scene.Scene` (everything appended so far)."""
-    return pack("scene", scene.tree())
+def encode(scene: Any, store: Any = None) -> bytes:
+    """The envelope of a :class:`~netwarp.view.scene.Scene` (everything appended so far;
+    ``store`` thins long runs' parameters, see :meth:`~netwarp.view.scene.Scene.tree`)."""
+    return pack("scene", scene.tree(store))
 
 
 def encode_chunk(delta: Any) -> bytes:

@@ -63,3 +63,21 @@ def subsample_index(n: int, m: int) -> Index:
     if n <= m:
         return np.arange(n, dtype=np.int64)
     return np.unique(np.linspace(0, n - 1, m).round().astype(np.int64))
+
+
+def stored_epochs(n_epochs: int, max_rows: int) -> Index | None:
+    """Epochs ``(k,)`` to store when a view may hold at most ``max_rows`` parameter rows of a run,
+    or None when all ``n_epochs + 1`` fit: every epoch of the first half of the budget (where
+    training moves fastest), then multiples of a power-of-two stride, and the newest epoch."""
+    if n_epochs + 1 <= max_rows:
+        return None
+    if max_rows < 4:
+        raise NetwarpError(f"a view stores at least 4 epochs of a run, got {max_rows}")
+    head = max_rows // 2
+    rest = max_rows - head
+    s = 1
+    while (n_epochs - head) // s + 2 > rest:
+        s *= 2
+    tail = np.arange(-(-head // s) * s, n_epochs + 1, s, dtype=np.int64)
+    out = np.concatenate([np.arange(head, dtype=np.int64), tail, [n_epochs]])
+    return np.unique(out)

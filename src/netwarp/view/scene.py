@@ -21,7 +21,7 @@ projected boxes are rebuilt over the current sample and the delta says ``refit``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,6 +156,8 @@ class Scene:
         metas = [r if isinstance(r, RunMeta) else RunMeta.from_trajectory(r) for r in runs]
         if not metas:
             raise NetwarpError("give at least one run to show")
+        if any(m.layer_sizes[0] != metas[0].layer_sizes[0] for m in metas):
+            raise NetwarpError(f"all runs must share the input width, got {[m.layer_sizes[0] for m in metas]}")
         self.X = np.ascontiguousarray(X, dtype=np.float64)
         if self.X.ndim != 2 or self.X.shape[1] != metas[0].layer_sizes[0] or not len(self.X):
             raise NetwarpError(f"X must have shape (n, {metas[0].layer_sizes[0]}) with n > 0, got {self.X.shape}")
@@ -163,6 +165,8 @@ class Scene:
         self.labels, self.classes = scene_data.labels(metas[0], metas, ya)  # type: ignore[arg-type]
         self.targets = scene_data.targets(metas, ya)  # type: ignore[arg-type]
         self.split = np.full(len(self.X), 2, np.uint8) if split is None else np.asarray(split, dtype=np.uint8)
+        if self.split.shape != (len(self.X),) or ya.shape[:1] != (len(self.X),):
+            raise NetwarpError(f"y and split need one entry per point ({len(self.X)})")
         self.title = title
         self.view = scene_data.check_view(view, metas)  # type: ignore[arg-type]
         self.diagnostics = diagnostics
@@ -215,6 +219,8 @@ class Scene:
         """Add epochs to run ``run``: ``params`` ``(k, n_params)``, the three curves ``(k,)``.
 
         The first append starts at epoch 0 (the initialisation). Returns the :class:`Delta`.
+        Give ``stop_reason`` with a run's last chunk: its newest epoch is then always diagnosed
+        (while training, a newest epoch diagnosed less than half a sampling stride ago stands in).
         """
         if not 0 <= run < len(self.runs):
             raise NetwarpError(f"run {run} is out of range 0..{len(self.runs) - 1}")
@@ -239,13 +245,14 @@ class Scene:
         else:
             new = sampling.sampled_between(e0, R.n, n_epochs, BOUNDS_EPOCHS)
             self.work["bounds_epochs"] += R.boxes.add(R.params[new], self.X[R.points], R.projs)
-        changed = self._diagnose(R, e0, n_epochs)
+        changed = self._diagnose(R, e0, n_epochs, final=bool(stop_reason))
         out = R.boxes.to_json(self._prob_output(R))
         if refit:
             out["projections"] = self._projections(R)
         if changed:
             out["diagnostics"] = None if R.diag is None else R.diag.to_dict()
-        return Delta(run, e0, R.n, R.params[e0 : R.n].copy(), *metrics, R.stop_reason, refit, out)
+        return Delta(run, e0, R.n, R.params[e0 : R.n].copy(), metrics[0], metrics[1], metrics[2], R.stop_reason,
+                     refit, out)
 
     def _refit(self, R: _Run, n_epochs: int) -> None:
         """Fit the wide layers' projections on the sampled epochs so far and rebuild what they show."""
@@ -259,13 +266,21 @@ class Scene:
         R.boxes.clear_projected()
         self.work["bounds_epochs"] += len(sel) + R.boxes.add(R.params[sel], Xb, R.projs)
 
-    def _diagnose(self, R: _Run, e0: int, n_epochs: int) -> bool:
+    def _diagnose(self, R: _Run, e0: int, n_epochs: int, final: bool) -> bool:
         """Measure the diagnostics at the sampled epochs in ``[e0, n_epochs]``; True if they changed."""
         if not self.diagnostics or R.diag_given:
             return False
         keep = set(sampling.sample_epochs(n_epochs, DIAG_EPOCHS).tolist())
         new = sampling.sampled_between(e0, n_epochs + 1, n_epochs, DIAG_EPOCHS)
         old = R.diag
+        s = sampling.stride(n_epochs, DIAG_EPOCHS)
+        if not final and old is not None and n_epochs % s:
+            # a newest epoch measured less than half a stride ago stands in for this one, so that
+            # appending epoch by epoch does not measure every epoch (the last chunk always is)
+            recent = [int(e) for e in old.epochs if int(e) % s and n_epochs - int(e) < s // 2]
+            if recent:
+                keep = (keep - {n_epochs}) | {recent[-1]}
+                new = new[new != n_epochs]
         kept = None if old is None else old.take([j for j, e in enumerate(old.epochs) if int(e) in keep])
         if not len(new):
             if old is not None and kept is not None and len(kept.epochs) != len(old.epochs):
@@ -277,9 +292,11 @@ class Scene:
         t = Trajectory(R.meta.layer_sizes, R.meta.activations, R.params[new],
                        classes=None if R.meta.classes is None else np.array(R.meta.classes))  # fmt: skip
         y = self.labels if self.targets is None else self.targets
+        known = None if old is None else float(old.separability[0, 0])
         try:
             with np.errstate(all="ignore"):
-                measured = diagnose(t, self.X, y, epochs=np.arange(len(new))).with_epochs(new)
+                measured = diagnose(t, self.X, y, epochs=np.arange(len(new)),
+                                    input_separability=known).with_epochs(new)  # fmt: skip
         except (NetwarpError, np.linalg.LinAlgError, ValueError):
             return False
         self.work["diagnosed_epochs"] += len(new)
@@ -325,21 +342,32 @@ class Scene:
         R = self.runs[run]
         return R.boxes.to_json(self._prob_output(R))
 
-    def run_tree(self, run: int) -> dict[str, Any]:
-        """Run ``run`` as JSON with array leaves: metadata, parameters, curves and view data."""
+    def run_tree(self, run: int, max_rows: int | None = None) -> dict[str, Any]:
+        """Run ``run`` as JSON with array leaves: metadata, parameters, curves and view data.
+
+        With ``max_rows`` a long run stores the parameters of :func:`netwarp.view.sampling.stored_epochs`
+        only (listed in ``epochs``; the view then steps over those); the curves stay whole.
+        """
         R = self.runs[run]
         m = R.meta
+        stored = None if max_rows is None else sampling.stored_epochs(R.n - 1, max_rows)
+        extra = {} if stored is None else {"epochs": stored.astype(np.int32)}
         return {
             "name": m.name, "layer_sizes": list(m.layer_sizes), "activations": list(m.activations),
             "n_epochs": R.n - 1, "n_params": R.P, "stop_reason": R.stop_reason, "is_classifier": m.is_classifier,
-            "params": R.params[: R.n], "loss": R.curves[0, : R.n].astype(np.float32),
+            **extra, "params": R.params[: R.n] if stored is None else R.params[stored],
+            "loss": R.curves[0, : R.n].astype(np.float32),
             "train_score": R.curves[1, : R.n].astype(np.float32), "test_score": R.curves[2, : R.n].astype(np.float32),
             "projections": self._projections(R), **self.view_data(run),
             "diagnostics": None if R.diag is None else R.diag.to_dict(),
         }  # fmt: skip
 
-    def tree(self) -> dict[str, Any]:
-        """The whole scene as JSON with array leaves (see :mod:`netwarp.view.envelope`)."""
+    def tree(self, store: Callable[[int], int] | None = None) -> dict[str, Any]:
+        """The whole scene as JSON with array leaves (see :mod:`netwarp.view.envelope`).
+
+        ``store(n_params)``, when given, is how many parameter rows a run of ``n_params``
+        parameters may keep (see :meth:`run_tree`): a page's size budget.
+        """
         n, d = self.X.shape
         data: dict[str, Any] = {
             "n": int(n), "d": int(d), "X": self.X,
@@ -358,5 +386,5 @@ class Scene:
             "grid": {"n_lines": 11, "n_samples": 401 if d == 1 else 101},
             "tour": {"seed": tour.SEED, "length": tour.LENGTH},
             "vocabulary": WORDS, "data": data,
-            "runs": [self.run_tree(i) for i in range(len(self.runs))],
+            "runs": [self.run_tree(i, None if store is None else store(R.P)) for i, R in enumerate(self.runs)],
         }  # fmt: skip

@@ -178,6 +178,14 @@ def verdict(r: StepResult) -> bool | None:
     return None if not checked else all(checked)
 
 
+def stored_rows(n_params: int) -> int:
+    """Parameter rows the page stores of a run with ``n_params`` parameters: about 128 kB of
+    float64 each, between 64 and 400 rows, so the page stays under 2 MB. A longer run keeps
+    every early epoch, then a stride (:func:`netwarp.view.sampling.stored_epochs`), and its
+    view's epoch slider steps over the stored epochs only (and says so)."""
+    return min(400, max(64, 131_072 // (8 * n_params)))
+
+
 def view_scripts(r: StepResult) -> str:
     """The step's view (its scene envelope, base64) and the runs' diagnostics as inline data scripts.
 
@@ -191,7 +199,7 @@ def view_scripts(r: StepResult) -> str:
                       "separability": d["separability"], "stretch": d["stretch"]})  # fmt: skip
     scene = Scene.from_trajectories([m.traj for m in r.runs], title=r.step.title.split(". ", 1)[-1],
                                     view=r.step.view or None, diagnostics=[m.diag for m in r.runs])  # fmt: skip
-    data = envelope.encode(scene)
+    data = envelope.encode(scene, store=stored_rows)
     return (
         f'<script type="application/octet-stream" id="envelope-{key}">{base64.b64encode(data).decode("ascii")}</script>'
         f'<script type="application/json" id="diag-{key}">{script_safe(json.dumps(diags, allow_nan=False))}</script>'
