@@ -284,6 +284,11 @@ def load(
         raise NetwarpError(f"test_size must be in (0, 1), got {test_size}")
     X, y = entry.generate(n, noise, np.random.default_rng(random_state))
     train_size = n - math.ceil(test_size * n)
+    if train_size < 2 or train_size >= n:
+        raise NetwarpError(
+            f"test_size {test_size:g} of {n} points leaves {train_size} for training and {n - train_size} for testing; "
+            "use more points or another test_size"
+        )
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, train_size=train_size, random_state=SPLIT_SEED
     )

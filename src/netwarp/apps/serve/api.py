@@ -130,7 +130,10 @@ def _resolve_data(request: Request, run_spec: RunSpec) -> datasets.Dataset:
         known = ", ".join(datasets.DATASETS)
         name = run_spec.dataset[:64]
         raise HTTPException(422, f"dataset: unknown dataset {name!r} (known: {known}, or an upload id)")
-    return run_spec.load_data()
+    try:
+        return run_spec.load_data()
+    except NetwarpError as exc:
+        raise HTTPException(422, f"dataset: {exc}") from None
 
 
 def run_spec_of(cfg: RunConfig) -> RunSpec:
