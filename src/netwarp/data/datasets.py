@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.model_selection import train_test_split
 
 from netwarp.errors import NetwarpError
 
@@ -269,6 +268,8 @@ def load(
         raise NetwarpError(f"test_size must be in (0, 1), got {test_size}")
     X, y = entry.generate(n, noise, np.random.default_rng(random_state))
     train_size = n - math.ceil(test_size * n)
+    from sklearn.model_selection import train_test_split  # here: scikit-learn takes a second to import
+
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, train_size=train_size, random_state=SPLIT_SEED
     )

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import argparse
-
-from netwarp.data import datasets
+import re
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -15,7 +14,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from netwarp.data import datasets
+
     for spec in datasets.DATASETS.values():
         dims = f"{spec.n_features}-D, {spec.n_classes} classes"
-        print(f"{spec.name:<14} {dims:<18} n={spec.n:<5} noise={spec.noise:<5g} {spec.summary}")
+        print(f"{spec.name:<14} {dims:<18} n={spec.n:<5} noise={spec.noise:<5g} {plain(spec.summary)}")
     return 0
+
+
+def plain(text: str) -> str:
+    """Docstring markup as plain text: ``noise``, :func:`f` and `x` lose their quotes and roles."""
+    return re.sub(r"(?::[\w:]+:)?`{1,2}([^`]*)`{1,2}", r"\1", text)

@@ -9,7 +9,7 @@ import webbrowser
 from pathlib import Path
 from typing import Any
 
-from netwarp.apps.commands._common import save_figure
+from netwarp.apps.commands._common import save_figure, stop_if_interrupted
 from netwarp.apps.commands.train import train_with_progress
 from netwarp.core.files import ensure_directory, save
 from netwarp.data import datasets
@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def train_runs() -> tuple[datasets.Dataset, list[Any]]:
     data = datasets.load("interval1d")
-    runs = [train_with_progress(data, {**SEED, "activation": a}, name=a) for a in ACTIVATIONS]
+    runs = [stop_if_interrupted(train_with_progress(data, {**SEED, "activation": a}, name=a)) for a in ACTIVATIONS]
     return data, runs
 
 

@@ -6,9 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from netwarp.apps.commands._common import check_output, positive_float, positive_ints
-from netwarp.core.files import save
-from netwarp.core.record import train as train_fn
+from netwarp.apps.commands._common import check_output, positive_float, positive_ints, save_run
 from netwarp.data import datasets
 from netwarp.data import files as datafile
 from netwarp.errors import NetwarpError
@@ -87,6 +85,8 @@ def options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def train_with_progress(data: datasets.Dataset, opts: dict[str, Any], name: str | None = None) -> Any:
+    from netwarp.core.record import train as train_fn
+
     label = name or opts["activation"]
     bar = ProgressBar(opts["max_iter"], f"train {label}")
     traj = train_fn(
@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     traj = train_with_progress(data, opts)
     if isinstance(data, datafile.FileDataset):
         traj.config["data"] = data.info()
-    save(traj, out)
+    save_run(traj, out)
     s = traj.summary()
     kind = "R^2" if args.task == "regression" else "accuracy"
     scores = f"train {kind} {s['train_score']:.3f}, test {kind} {s['test_score']:.3f}"
