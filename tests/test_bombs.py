@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -188,3 +189,62 @@ def test_limits_are_documented_values() -> None:
     assert tables.MAX_ROWS == 1_000_000 and tables.MAX_COLUMNS == 1000 and npzsafe.MAX_MEMBERS == 10_000
     assert issubclass(DataLimitError, DataFileError) and issubclass(TrajectoryLimitError, TrajectoryFileError)
     assert issubclass(DataLimitError, netwarp.errors.LimitError)
+
+
+def _peak_kib(args: list[str], cwd: Path) -> tuple[int, int, str]:
+    """Exit status, peak resident memory (KiB) and stderr of a real ``netwarp`` process."""
+    env = {"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"}
+    proc = subprocess.Popen([sys.executable, "-m", "netwarp.apps.cli", *args], cwd=cwd, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    assert proc.stderr is not None
+    err = proc.stderr.read().decode()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_maxrss, err
+
+
+def test_cli_refuses_bombs_within_bounded_memory(bomb_dir: Path, tmp_path: Path) -> None:
+    """``netwarp train --data`` and ``netwarp info`` on bombs, against the same commands on small good files."""
+    good_csv = tmp_path / "good.csv"
+    good_csv.write_text("a,b,label\n" + "".join(f"{i % 5},{i % 3},{i % 2}\n" for i in range(40)))
+    _, base_train, _ = _peak_kib(["train", "--data", str(good_csv), "--max-iter", "2", "-o", "g.npz"], tmp_path)
+    _, base_info, _ = _peak_kib(["info", str(tmp_path / "g.npz")], tmp_path)
+    cases = [
+        (["train", "--data", str(inflating(bomb_dir / "cli_bomb.npz", "X.npy", GIB2, {"y.npy": Y})), "-o", "b.npz"],
+         base_train, "over the limit of 256 MiB"),
+        (["train", "--data", str(_huge_shape(bomb_dir / "cli_huge.npz")), "-o", "b.npz"], base_train, "149 GiB"),
+        (["info", str(inflating(bomb_dir / "cli_run.npz", "run0.params.npy", (1 << 27, 7), {"__netwarp__.npy": META}))],
+         base_info, "over the limit of 1 GiB"),
+    ]  # fmt: skip
+    for args, base, needle in cases:
+        code, peak, err = _peak_kib(args, tmp_path)
+        sys.stderr.write(f"netwarp {args[0]} {Path(args[2 if args[0] == 'train' else 1]).name}: "
+                         f"peak {peak / 1024:.0f} MB (good file: {base / 1024:.0f} MB)\n")  # fmt: skip
+        assert code == 2 and err.count("\n") == 1 and needle in err and "Traceback" not in err, err
+        assert peak - base < BOUND_MB * 1024, (args, peak, base)
+    assert not (tmp_path / "b.npz").exists()
+
+
+def test_server_upload_bombs_answer_4xx(bomb_dir: Path) -> None:
+    pytest.importorskip("fastapi")
+    import tracemalloc
+
+    from fastapi.testclient import TestClient
+
+    from netwarp.apps.serve import create_app
+
+    files = [("huge.npz", _huge_shape(bomb_dir / "up_huge.npz").read_bytes(), "149 GiB"),
+             ("many.csv", b"a,b\n" + b"1,0\n0,1\n" * 5, None)]  # fmt: skip
+    with TestClient(create_app(workers=1), base_url="http://127.0.0.1:8765") as client:
+        tracemalloc.start()
+        try:
+            for name, body, needle in files:
+                r = client.post("/api/uploads", files={"file": (name, body, "application/octet-stream")})
+                if needle is None:
+                    assert r.status_code in (201, 400, 422), r.text
+                    continue
+                assert 400 <= r.status_code < 500 and needle in r.json()["detail"], r.text
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert peak < 50 << 20, peak
