@@ -100,7 +100,7 @@ class SafeNpz:
             self._check_directory(fh)
             try:
                 self.zip = zipfile.ZipFile(fh)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, struct.error) as exc:
                 raise error(f"{label}: " + corrupt.format(exc)) from None
         except BaseException:
             fh.close()
@@ -155,6 +155,13 @@ class SafeNpz:
         if info is None:
             raise self.error(f"{self.label}: missing array {key!r}")
         name = f"{self.label}: array {key!r}"
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            # zipfile inflates bzip2 and lzma without a bound on each step: a few KB could become GBs
+            raise self.error(
+                f"{name} uses zip compression method {info.compress_type}; NumPy writes stored or deflated"
+            )
+        if info.flag_bits & 0x1:
+            raise self.error(f"{name} is encrypted")
         try:
             with self.zip.open(info) as fh:
                 version = np.lib.format.read_magic(fh)
@@ -165,7 +172,7 @@ class SafeNpz:
                 else:
                     raise ValueError(f"unsupported .npy format version {version}")
                 offset = fh.tell()
-        except (ValueError, EOFError, OSError, zipfile.BadZipFile, zlib.error, SyntaxError) as exc:
+        except (ValueError, EOFError, OSError, zipfile.BadZipFile, zlib.error, SyntaxError, RuntimeError) as exc:
             raise self.error(f"{name} is not a readable .npy entry ({str(exc)[:120] or type(exc).__name__})") from None
         if dtype.hasobject:
             raise self.error(f"{name} holds Python objects (pickled data); netwarp never loads pickles")
@@ -198,6 +205,6 @@ class SafeNpz:
         try:
             with self.zip.open(self.members[key]) as fh:
                 return np.lib.format.read_array(fh, allow_pickle=False, max_header_size=_MAX_HEADER)
-        except (ValueError, EOFError, OSError, zipfile.BadZipFile, zlib.error) as exc:
+        except (ValueError, EOFError, OSError, zipfile.BadZipFile, zlib.error, RuntimeError) as exc:
             reason = str(exc)[:120] or type(exc).__name__
             raise self.error(f"{self.label}: array {key!r} is corrupt ({reason})") from None
