@@ -193,8 +193,8 @@ def read_runs(z: SafeNpz) -> list[Trajectory]:
         classes = None
         if f"run{i}.classes" in z.members:
             classes = _array(z, f"run{i}.classes", (None,), _LABELS, "numbers or strings")
-            expect = 1 if len(classes) == 2 else len(classes)
-            if sizes[-1] != expect or len(classes) < 2:
+            fits = sizes[-1] == len(classes) or (sizes[-1] == 1 and len(classes) == 2)  # 1 = binary logistic
+            if not fits or len(classes) < 2:
                 raise _fail(f"{where}: {len(classes)} classes do not fit an output layer of width {sizes[-1]}")
         data = None
         if j is not None:
