@@ -174,7 +174,7 @@ MUTATIONS[-1] = ("extra-arrays", _extra, None, "")
 
 
 def _object_array(path: Path, a: Arrays) -> Path:
-    out = {k: (np.array(json.dumps(v)) if k == "__netwarp__" else v) for k, v in a.items()}
+    out: dict[str, Any] = {k: (np.array(json.dumps(v)) if k == "__netwarp__" else v) for k, v in a.items()}
     out["run0.classes"] = np.array([0, "one"], dtype=object)
     target = path.with_name("object.npz")
     np.savez(target, **out)  # allow_pickle: the object array is pickled inside the archive
@@ -198,6 +198,7 @@ def test_crafted_file(
             e = int(message.rsplit(" ", 1)[1])
             assert t.n_epochs == e - 1 and np.array_equal(t.params, base[1]["run0.params"][:e])
             assert runs[1].n_epochs == EPOCHS  # the other run is untouched
+            assert t.data is not None
             t.forward(t.data.X_test)  # everything kept is usable
         return
     with pytest.raises(error, match=message) as info:
@@ -217,12 +218,24 @@ RAW: list[tuple[str, Callable[[Path, Arrays], bytes | Path], type[Exception], st
     ("utf8-text", lambda p, a: "Ωmega данные\n".encode() * 100, ERR, r"not a netwarp trajectory file \(it is a text file\)"),
     ("pickle", lambda p, a: pickle.dumps({"runs": [1, 2]}), ERR, r"not a netwarp trajectory file \(it is a Python pickle; netwarp never loads pickles\)"),
     ("empty-file", lambda p, a: b"", ERR, r"not a netwarp trajectory file \(the file is empty\)"),
-    ("npy-file", lambda p, a: (lambda b: (np.save(b, np.zeros(3)), b.getvalue())[1])(io.BytesIO()), ERR, r"it is a single \.npy array"),
-    ("empty-zip", lambda p, a: (lambda b: (zipfile.ZipFile(b, "w").close(), b.getvalue())[1])(io.BytesIO()), ERR, r"no '__netwarp__' entry"),
+    ("npy-file", lambda p, a: _npy_bytes(), ERR, r"it is a single \.npy array"),
+    ("empty-zip", lambda p, a: _empty_zip(), ERR, r"no '__netwarp__' entry"),
     ("object-array", _object_array, ERR, r"'run0.classes' holds Python objects \(pickled data\); netwarp never loads pickles"),
     ("huge-declared-params", lambda p, a: _huge(p, a), TrajectoryLimitError, r"'run0.params' declares shape \(10000000000, 13\).*over the limit of 1 GiB"),
     ("crc-corrupt", lambda p, a: _flip_byte(p), ERR, r"corrupt"),
 ]  # fmt: skip
+
+
+def _npy_bytes() -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, np.zeros(3))
+    return buf.getvalue()
+
+
+def _empty_zip() -> bytes:
+    buf = io.BytesIO()
+    zipfile.ZipFile(buf, "w").close()
+    return buf.getvalue()
 
 
 def _huge(path: Path, a: Arrays) -> Path:

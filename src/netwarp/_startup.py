@@ -6,7 +6,7 @@ Anywhere else (``import netwarp`` in a notebook, tests) it changes nothing.
 
 from __future__ import annotations
 
-import _signal  # the C module: `signal` would first import enum, a few milliseconds more
+import _signal  # type: ignore[import-not-found]  # the C module: `signal` would import enum first
 import os
 import sys
 

@@ -152,7 +152,7 @@ def _data_block(z: SafeNpz, j: int, width: int, name: str) -> Any:
         parts[f"X_{split}"], parts[f"y_{split}"] = X.astype(np.float64), y
     if len(parts["y_train"]) == 0:
         raise _fail(f"{where}: no training points")
-    return Dataset(name=name, **parts)
+    return Dataset(name, parts["X_train"], parts["y_train"], parts["X_test"], parts["y_test"])
 
 
 def _finite_prefix(params: np.ndarray[Any, Any], where: str) -> int:
