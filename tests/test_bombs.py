@@ -266,3 +266,20 @@ def test_server_upload_bombs_answer_4xx_within_bounded_memory(bomb_dir: Path) ->
     assert all(400 <= a[0] < 500 for a in answers), answers
     assert "149 GiB" in answers[0][1] and "100000000 rows, over the limit" in answers[1][1]
     assert delta_mb < BOUND_MB
+
+
+def test_parquet_labels_are_bounded(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from netwarp.data.files import load_file
+
+    x = np.arange(40, dtype=float)
+    long = ["x" * 5000 if i == 3 else "ab"[i % 2] for i in range(40)]
+    pq.write_table(pa.table({"x": x, "lab": long}), tmp_path / "long.parquet")
+    with pytest.raises(DataLimitError, match="a label of 5000 characters, over the limit of 1000"):
+        load_file(tmp_path / "long.parquet")
+    pq.write_table(pa.table({"x": x, "lab": pa.array([{"a": i % 2} for i in range(40)])}), tmp_path / "nested.parquet")
+    with pytest.raises(DataFileError, match=r"column 'lab': type struct<a: int64> cannot be a label"):
+        load_file(tmp_path / "nested.parquet")
+    pq.write_table(pa.table({"x": x, "lab": pa.array(["cat", "dog"] * 20).dictionary_encode()}), tmp_path / "d.parquet")
+    assert list(load_file(tmp_path / "d.parquet").classes) == ["cat", "dog"]

@@ -277,6 +277,8 @@ def read_parquet(data: bytes, name: str, label: str | None, features: Sequence[s
             f"over the limit of {size_text(MAX_ARRAY_BYTES)}"
         )
     label_type = schema.field(li).type
+    if pa.types.is_nested(label_type):
+        raise DataFileError(f"{name}, column {names[li]!r}: type {label_type} cannot be a label (use numbers or text)")
     textual = pa.types.is_string(label_type) or pa.types.is_large_string(label_type) or pa.types.is_binary(label_type)
     try:
         if textual:  # keep text labels dictionary-encoded: memory per distinct label, not per row
