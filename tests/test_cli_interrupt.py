@@ -59,6 +59,21 @@ def test_sigint_mid_training_keeps_the_old_output_and_writes_a_partial(tmp_path:
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
 
 
+def test_sigint_during_demo_stops_it_and_writes_nothing(tmp_path: Path) -> None:
+    proc = subprocess.Popen([*CLI, "demo", "--out", str(tmp_path / "demo"), "--no-open"], stderr=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True, env=ENV)  # fmt: skip
+    try:
+        first = proc.stderr.readline()  # type: ignore[union-attr]
+        assert first.startswith("train tanh: 1/1500"), first
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130 and "Traceback" not in stderr, stderr
+    assert stderr.splitlines()[-1] == "netwarp: interrupted: while training tanh; nothing written"
+    assert "train identity" not in stderr and not list((tmp_path / "demo").iterdir())
+
+
 def test_sigint_at_any_moment_of_start_up_is_one_line_and_130(tmp_path: Path) -> None:
     """Interrupts land at different moments of start-up (imports, parsing, loading data, training).
 
