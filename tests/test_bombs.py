@@ -1,7 +1,8 @@
 """Bombs: files that declare (or inflate to) far more than they hold, in every reader.
 
 Each is refused with a typed one-line error naming the limit, before anything that size is
-allocated: the reader runs in a fresh subprocess whose peak memory (ru_maxrss) may grow at
+allocated: the reader runs in a fresh subprocess whose peak memory (VmHWM, the high-water mark of
+its own address space: ru_maxrss would include the RSS of the forking test process) may grow at
 most ``BOUND_MB`` over its baseline (the interpreter with netwarp and pyarrow imported).
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import subprocess
 import sys
@@ -27,21 +27,25 @@ from netwarp.errors import DataFileError, DataLimitError, TrajectoryFileError, T
 BOUND_MB = 300
 SRC = str(Path(netwarp.__file__).resolve().parents[1])
 CHILD = """
-import json, resource, sys
+import json, sys
 from netwarp.core.files import load_all
 from netwarp.data.files import load_file
+import netwarp.core.trajectory, netwarp.core.filecheck, sklearn.model_selection  # what a good file needs too
 try:
     import pyarrow.parquet
 except ImportError:
     pass
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def hwm():
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+base = hwm()
 kind, path = sys.argv[1:3]
 try:
     (load_file if kind == "data" else load_all)(path)
     out = {"error": None, "message": ""}
 except Exception as exc:
     out = {"error": type(exc).__name__, "message": str(exc)}
-out["delta_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024
+out["delta_mb"] = (hwm() - base) / 1024
 print(json.dumps(out))
 """
 
@@ -200,16 +204,27 @@ def test_limits_are_documented_values() -> None:
     assert issubclass(DataLimitError, netwarp.errors.LimitError)
 
 
+CLI_CHILD = """
+import sys
+from netwarp.apps.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+with open("/proc/self/status") as fh:
+    hwm = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+print(f"HWM {hwm}")
+raise SystemExit(code)
+"""
+
+
 def _peak_kib(args: list[str], cwd: Path) -> tuple[int, int, str]:
-    """Exit status, peak resident memory (KiB) and stderr of a real ``netwarp`` process."""
+    """Exit status, peak resident memory (KiB, VmHWM) and stderr of ``netwarp.apps.cli.main`` in a fresh process."""
     env = {"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"}
-    proc = subprocess.Popen([sys.executable, "-m", "netwarp.apps.cli", *args], cwd=cwd, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
-    assert proc.stderr is not None
-    err = proc.stderr.read().decode()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, usage.ru_maxrss, err
+    proc = subprocess.run([sys.executable, "-c", CLI_CHILD, *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=300, check=False)  # fmt: skip
+    hwm = int(proc.stdout.strip().splitlines()[-1].split()[1])
+    return proc.returncode, hwm, proc.stderr
 
 
 def test_cli_refuses_bombs_within_bounded_memory(bomb_dir: Path, tmp_path: Path) -> None:
@@ -235,19 +250,22 @@ def test_cli_refuses_bombs_within_bounded_memory(bomb_dir: Path, tmp_path: Path)
 
 
 SERVER_CHILD = """
-import json, resource, sys
+import json, sys
+def hwm():
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
 from fastapi.testclient import TestClient
 from netwarp.apps.serve import create_app
 out = []
 with TestClient(create_app(workers=1), base_url="http://127.0.0.1:8765") as client:
     client.get("/api/limits")
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    base = hwm()
     for path in sys.argv[1:]:
         with open(path, "rb") as fh:
             upload = (path.rsplit("/", 1)[-1], fh.read(), "application/octet-stream")
         r = client.post("/api/uploads", files={"file": upload})
         out.append([r.status_code, r.json().get("detail", "")])
-    out.append((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024)
+    out.append((hwm() - base) / 1024)
 print(json.dumps(out))
 """
 

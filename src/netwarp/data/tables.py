@@ -7,6 +7,7 @@ Each reader returns ``(feature_names, X, y, label_name, where)``: ``X`` ``(n, d)
 
 from __future__ import annotations
 
+import array
 import csv
 import io
 import itertools
@@ -133,7 +134,7 @@ def _lines(data: bytes, name: str) -> Iterator[str]:
         raise
 
 
-def _rows(data: bytes, name: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+def _rows(data: bytes, name: str, delimiter: str) -> tuple[list[list[str]], array.array[int]]:
     """Non-blank rows and their line numbers, refused as soon as a row, column or value limit is passed."""
     lines = _lines(data, name)
     skipped = 0  # blank lines before the first row: the csv reader does not see them
@@ -147,7 +148,7 @@ def _rows(data: bytes, name: str, delimiter: str) -> tuple[list[list[str]], list
         delimiter = ";"
     reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
     rows: list[list[str]] = []
-    numbers: list[int] = []
+    numbers = array.array("q")  # line numbers, 8 bytes each (a list of ints takes 36)
     cells = 0
     try:
         for row in reader:
@@ -210,7 +211,7 @@ def _check_label_lengths(labels: Any, where: Sequence[Any], name: str, unit: str
 _TRUTH = {"true": "1", "false": "0"}
 
 
-def _booleans_or_error(cells: list[tuple[str, ...]], names: list[str], lines: list[int], name: str) -> Array:
+def _booleans_or_error(cells: list[tuple[str, ...]], names: list[str], lines: Sequence[int], name: str) -> Array:
     """Columns of only true/false (any case) become 1/0; any other text is an error."""
     columns = list(zip(*cells, strict=True))
     for j, column in enumerate(columns):
@@ -223,7 +224,9 @@ def _booleans_or_error(cells: list[tuple[str, ...]], names: list[str], lines: li
         return _locate_bad_cell(fixed, names, lines, name, "line")
 
 
-def _locate_bad_cell(cells: list[tuple[str, ...]], names: list[str], where: list[int], name: str, unit: str) -> Array:
+def _locate_bad_cell(
+    cells: list[tuple[str, ...]], names: list[str], where: Sequence[int], name: str, unit: str
+) -> Array:
     """Raise the error for the first cell that is not a number (the fast path failed)."""
     for row, line in zip(cells, where, strict=True):
         for cell, col in zip(row, names, strict=True):
