@@ -10,7 +10,12 @@ Layout (format ``netwarp-trajectory``, version 1), every entry a plain array:
 - ``data{j}.X_train``, ``data{j}.y_train``, ``data{j}.X_test``, ``data{j}.y_test``, shared
   by every run trained on the same data.
 
-Read one with plain NumPy: ``np.load(path, allow_pickle=False)``.
+Read one with plain NumPy: ``np.load(path, allow_pickle=False)``. :func:`load_all` checks
+everything (:mod:`netwarp.core.filecheck`: metadata, types, shapes, finiteness; entries unknown
+to the layout are ignored) from the zip directory and the ``.npy`` headers before reading an
+array, within :data:`MAX_ARRAY_BYTES`; any problem is a one-line
+:class:`~netwarp.errors.TrajectoryFileError`. A run whose parameters become infinite or NaN
+loads up to the epoch before, marked ``diverged at epoch E``.
 """
 
 from __future__ import annotations
