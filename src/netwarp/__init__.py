@@ -2,25 +2,80 @@
 
 The core (datasets, engine, record, trajectory, geometry) needs only NumPy and
 scikit-learn; views import the core, never the reverse.
+
+Importing ``netwarp`` is instant: every name below is imported when first used (PEP 562),
+so ``netwarp --help`` does not pay for scikit-learn, SciPy or matplotlib.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from netwarp import _startup  # noqa: F401 (first: as the `netwarp` command, Ctrl-C exits 130)
 
-from netwarp.apps import sweep
-from netwarp.core.files import load, load_all, save
-from netwarp.core.record import from_estimator, record, train
-from netwarp.core.trajectory import Trajectory
-from netwarp.data import datasets
-from netwarp.data import files as datafile
-from netwarp.data.datasets import Dataset
-from netwarp.data.files import load_file
-from netwarp.errors import DataFileError, NetwarpError, TrajectoryFileError, UnsupportedParameterError
-from netwarp.view import diagnostics, geometry
-from netwarp.view.diagnostics import Diagnostics, diagnose
+# isort: split
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from netwarp.errors import (
+    DataFileError,
+    DataLimitError,
+    LimitError,
+    NetwarpError,
+    TrajectoryFileError,
+    TrajectoryLimitError,
+    UnsupportedParameterError,
+)
 
 __version__ = "0.1.0"
+
+#: name -> (module, attribute or None for the module itself), imported on first use.
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "Dataset": ("netwarp.data.datasets", "Dataset"),
+    "Diagnostics": ("netwarp.view.diagnostics", "Diagnostics"),
+    "Trajectory": ("netwarp.core.trajectory", "Trajectory"),
+    "datafile": ("netwarp.data.files", None),
+    "datasets": ("netwarp.data.datasets", None),
+    "diagnose": ("netwarp.view.diagnostics", "diagnose"),
+    "diagnostics": ("netwarp.view.diagnostics", None),
+    "from_estimator": ("netwarp.core.record", "from_estimator"),
+    "geometry": ("netwarp.view.geometry", None),
+    "load": ("netwarp.core.files", "load"),
+    "load_all": ("netwarp.core.files", "load_all"),
+    "load_file": ("netwarp.data.files", "load_file"),
+    "record": ("netwarp.core.record", "record"),
+    "save": ("netwarp.core.files", "save"),
+    "sweep": ("netwarp.apps.sweep", None),
+    "train": ("netwarp.core.record", "train"),
+}
+_SUBPACKAGES = ("adapters", "apps", "core", "data", "view")
+
+if TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
+    from netwarp.apps import sweep
+    from netwarp.core.files import load, load_all, save
+    from netwarp.core.record import from_estimator, record, train
+    from netwarp.core.trajectory import Trajectory
+    from netwarp.data import datasets
+    from netwarp.data import files as datafile
+    from netwarp.data.datasets import Dataset
+    from netwarp.data.files import load_file
+    from netwarp.view import diagnostics, geometry
+    from netwarp.view.diagnostics import Diagnostics, diagnose
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module, attr = _LAZY[name]
+        value = importlib.import_module(module)
+        if attr is not None:
+            value = getattr(value, attr)
+        globals()[name] = value
+        return value
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"netwarp.{name}")
+    raise AttributeError(f"module 'netwarp' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 def plot(*args: Any, **kwargs: Any) -> Any:
@@ -53,11 +108,14 @@ def export_html(*args: Any, **kwargs: Any) -> Any:
 
 __all__ = [
     "DataFileError",
+    "DataLimitError",
     "Dataset",
     "Diagnostics",
+    "LimitError",
     "NetwarpError",
     "Trajectory",
     "TrajectoryFileError",
+    "TrajectoryLimitError",
     "UnsupportedParameterError",
     "__version__",
     "animate",

@@ -22,7 +22,6 @@ from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import expit as _expit
 
 from netwarp.errors import NetwarpError
 
@@ -48,7 +47,9 @@ def tanh(z: Array) -> Array:
 
 
 def logistic(z: Array) -> Array:
-    return np.asarray(_expit(z), dtype=np.float64)
+    from scipy.special import expit  # here: SciPy takes a while to import, and most commands never need it
+
+    return np.asarray(expit(z), dtype=np.float64)
 
 
 def relu(z: Array) -> Array:

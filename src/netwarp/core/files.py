@@ -10,7 +10,12 @@ Layout (format ``netwarp-trajectory``, version 1), every entry a plain array:
 - ``data{j}.X_train``, ``data{j}.y_train``, ``data{j}.X_test``, ``data{j}.y_test``, shared
   by every run trained on the same data.
 
-Read one with plain NumPy: ``np.load(path, allow_pickle=False)``.
+Read one with plain NumPy: ``np.load(path, allow_pickle=False)``. :func:`load_all` checks
+everything (:mod:`netwarp.core.filecheck`: metadata, types, shapes, finiteness; entries unknown
+to the layout are ignored) from the zip directory and the ``.npy`` headers before reading an
+array, within :data:`MAX_ARRAY_BYTES`; any problem is a one-line
+:class:`~netwarp.errors.TrajectoryFileError`. A run whose parameters become infinite or NaN
+loads up to the epoch before, marked ``diverged at epoch E``.
 """
 
 from __future__ import annotations
@@ -18,20 +23,23 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from netwarp.core.trajectory import Trajectory
-from netwarp.data.datasets import Dataset
-from netwarp.errors import NetwarpError, TrajectoryFileError
+from netwarp.core.filecheck import DATA_KEYS as _DATA_KEYS
+from netwarp.core.filecheck import FORMAT, VERSION
+from netwarp.data.npzsafe import SafeNpz
+from netwarp.errors import NetwarpError, TrajectoryFileError, TrajectoryLimitError
 
-FORMAT = "netwarp-trajectory"
-VERSION = 1
-_DATA_KEYS = ("X_train", "y_train", "X_test", "y_test")
+if TYPE_CHECKING:
+    from netwarp.core.trajectory import Trajectory
+    from netwarp.data.datasets import Dataset
+
+#: Most bytes the arrays of one trajectory file may take when loaded (``load_all(max_bytes=...)``).
+MAX_ARRAY_BYTES = 1 << 30
 
 
 def _plain(values: Any) -> np.ndarray[Any, Any]:
@@ -88,6 +96,8 @@ def _umask() -> int:
 
 def save(runs: Trajectory | Sequence[Trajectory], path: str | Path) -> Path:
     """Save one trajectory or several runs in one ``.npz`` file, atomically."""
+    from netwarp.core.trajectory import Trajectory
+
     trajs = [runs] if isinstance(runs, Trajectory) else list(runs)
     if not trajs:
         raise NetwarpError("nothing to save: no runs given")
@@ -130,8 +140,7 @@ def _same_data(a: Dataset, b: Dataset) -> bool:
     if a is b:
         return True
     return a.name == b.name and all(
-        np.array_equal(getattr(a, k), getattr(b, k)) and getattr(a, k).dtype == getattr(b, k).dtype
-        for k in _DATA_KEYS
+        np.array_equal(getattr(a, k), getattr(b, k)) and getattr(a, k).dtype == getattr(b, k).dtype for k in _DATA_KEYS
     )
 
 
@@ -143,64 +152,30 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-def load_all(path: str | Path) -> list[Trajectory]:
-    """Every run stored in a netwarp ``.npz`` file."""
+def load_all(path: str | Path, *, max_bytes: int | None = None) -> list[Trajectory]:
+    """Every run stored in a netwarp ``.npz`` file, validated (see :mod:`netwarp.core.filecheck`).
+
+    The file's arrays may take at most ``max_bytes`` (default :data:`MAX_ARRAY_BYTES`); what the
+    file declares is checked before anything is read, so memory stays bounded whatever it holds.
+    """
+    from netwarp.core.filecheck import read_runs
+
     path = Path(path)
     if not path.exists():
         raise TrajectoryFileError(f"{path}: no such file")
     if path.is_dir():
         raise TrajectoryFileError(f"{path}: is a directory, not a trajectory file")
+    budget = MAX_ARRAY_BYTES if max_bytes is None else int(max_bytes)
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            files = set(npz.files)
-            if "__netwarp__" not in files:
-                raise TrajectoryFileError(
-                    f"{path}: not a netwarp trajectory (no '__netwarp__' entry)"
-                )
-            meta = json.loads(str(npz["__netwarp__"][()]))
-            if meta.get("format") != FORMAT:
-                raise TrajectoryFileError(f"{path}: not a netwarp trajectory (format {meta.get('format')!r})")
-            if int(meta.get("version", 0)) > VERSION:
-                raise TrajectoryFileError(
-                    f"{path}: written by a newer netwarp (format version {meta['version']}, "
-                    f"this one reads up to {VERSION}); upgrade netwarp"
-                )
-            blocks: dict[int, Dataset] = {}
-            runs = []
-            for i, info in enumerate(meta["runs"]):
-                data = None
-                j = info.get("data")
-                if j is not None:
-                    if j not in blocks:
-                        parts = {k: npz[f"data{j}.{k}"] for k in _DATA_KEYS}
-                        blocks[j] = Dataset(name=info.get("data_name") or "", **parts)
-                    data = blocks[j]
-                key = f"run{i}.classes"
-                runs.append(
-                    Trajectory(
-                        layer_sizes=tuple(info["layer_sizes"]),
-                        activations=tuple(info["activations"]),
-                        params=npz[f"run{i}.params"],
-                        classes=npz[key] if key in files else None,
-                        loss=npz[f"run{i}.loss"],
-                        train_score=npz[f"run{i}.train_score"],
-                        test_score=npz[f"run{i}.test_score"],
-                        stop_reason=info.get("stop_reason", ""),
-                        name=info.get("name", ""),
-                        config=info.get("config", {}),
-                        data=data,
-                    )
-                )
-    except TrajectoryFileError:
-        raise
-    except NetwarpError as exc:
-        raise TrajectoryFileError(f"{path}: inconsistent trajectory file: {exc}") from None
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError, EOFError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
-        raise TrajectoryFileError(f"{path}: unreadable or corrupt trajectory file ({reason})") from None
-    if not runs:
-        raise TrajectoryFileError(f"{path}: the file holds no runs")
-    return runs
+        with SafeNpz(
+            path, str(path), budget=budget, error=TrajectoryFileError, limit=TrajectoryLimitError,
+            what="netwarp trajectory file", corrupt="truncated or corrupt trajectory file ({})",
+        ) as npz:  # fmt: skip
+            return read_runs(npz)
+    except OSError as exc:
+        raise TrajectoryFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except MemoryError:
+        raise TrajectoryLimitError(f"{path}: out of memory reading the file") from None
 
 
 def load(path: str | Path, run: int | str = 0) -> Trajectory:

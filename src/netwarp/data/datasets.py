@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.model_selection import train_test_split
 
 from netwarp.errors import NetwarpError
 
@@ -289,6 +288,8 @@ def load(
             f"test_size {test_size:g} of {n} points leaves {train_size} for training and {n - train_size} for testing; "
             "use more points or another test_size"
         )
+    from sklearn.model_selection import train_test_split  # here: scikit-learn takes a second to import
+
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, train_size=train_size, random_state=SPLIT_SEED
     )

@@ -19,6 +19,15 @@ The label column defaults to the last column. Labels may be numbers or strings; 
 that are all whole become int64, anything else str. ``task="regression"`` keeps numeric
 float targets instead. Every problem raises :class:`~netwarp.errors.DataFileError` with one
 line naming the file, the line / row or column, and what is wrong.
+
+Limits (hostile or mistaken input is refused before it is allocated, with a
+:class:`~netwarp.errors.DataLimitError` naming the limit): the file's size (``max_bytes``,
+default :data:`MAX_MB` MB), :data:`MAX_ROWS` rows, :data:`MAX_COLUMNS` columns,
+:data:`MAX_CELLS` values, :data:`MAX_LINE_CHARS` characters on a CSV/TSV line,
+:data:`MAX_LABEL_CHARS` characters in a label, :data:`MAX_ARRAY_BYTES` of decompressed ``.npz``
+arrays or decoded Parquet columns. ``.npz`` shapes come from the ``.npy`` headers and Parquet
+row counts and sizes from the footer, both checked before any data is read; CSV/TSV is
+streamed and stops at the first limit passed.
 """
 
 from __future__ import annotations
@@ -34,8 +43,18 @@ from numpy.typing import NDArray
 
 from netwarp.data import tables as _tables
 from netwarp.data.datasets import SPLIT_SEED, Dataset
-from netwarp.data.tables import is_number, oneline, value_repr
-from netwarp.errors import DataFileError
+from netwarp.data.tables import (  # noqa: F401 (the limits are documented here)
+    MAX_ARRAY_BYTES,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_LABEL_CHARS,
+    MAX_LINE_CHARS,
+    MAX_ROWS,
+    is_number,
+    oneline,
+    value_repr,
+)
+from netwarp.errors import DataFileError, DataLimitError
 
 Array = NDArray[np.float64]
 
@@ -112,7 +131,8 @@ def load_file(
     size = path.stat().st_size
     _check_size(str(path), size, max_bytes)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)  # the file may have grown since stat
     except OSError as exc:
         raise DataFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
     return load_bytes(
@@ -170,7 +190,7 @@ def _size(nbytes: int) -> str:
 
 def _check_size(name: str, size: int, max_bytes: int) -> None:
     if size > max_bytes:
-        raise DataFileError(
+        raise DataLimitError(
             f"{name}: file is {_size(size)}, over the {_size(max_bytes)} limit "
             "(raise it with --max-mb, or use fewer rows)"
         )

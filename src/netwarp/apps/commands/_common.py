@@ -6,11 +6,12 @@ import argparse
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from netwarp.core.files import atomic_write, select_run
-from netwarp.core.trajectory import Trajectory
-from netwarp.errors import NetwarpError
+from netwarp.errors import Interrupted, NetwarpError
+
+if TYPE_CHECKING:
+    from netwarp.core.trajectory import Trajectory
 
 
 def positive_ints(text: str, what: str = "--hidden") -> tuple[int, ...]:
@@ -64,13 +65,45 @@ def check_output(path: str | Path, suffixes: Sequence[str]) -> Path:
 
 
 def pick_run(runs: list[Trajectory], run: str | None, source: str) -> Trajectory:
+    from netwarp.core.files import select_run
+
     return runs[0] if run is None else select_run(runs, run, source)
 
 
 def save_figure(fig: Any, path: Path, dpi: float | None = None) -> Path:
     """Save a matplotlib figure atomically; its format follows the extension."""
+    from netwarp.core.files import atomic_write
+
     fmt = path.suffix.lstrip(".").lower()
     return atomic_write(path, lambda fh: fig.savefig(fh, format=fmt, dpi=dpi, bbox_inches="tight"))
+
+
+def partial_path(path: Path) -> Path:
+    """Where an interrupted run goes: ``run.npz`` -> ``run.partial.npz``."""
+    return path.with_name(f"{path.stem}.partial{path.suffix}")
+
+
+def save_run(traj: Trajectory, out: Path) -> Path:
+    """Save a finished run to ``out``; an interrupted one (Ctrl-C) goes beside it, ``out`` is untouched.
+
+    Raises :class:`~netwarp.errors.Interrupted` saying where the epochs trained so far are.
+    """
+    from netwarp.core.files import save
+
+    if traj.stop_reason != "interrupted":
+        return save(traj, out)
+    kept = f"{out} untouched" if out.exists() else f"{out} not written"
+    if traj.n_epochs == 0:
+        raise Interrupted(f"before the first epoch; {kept}")
+    partial = save(traj, partial_path(out))
+    raise Interrupted(f"wrote the {traj.n_epochs} epochs trained so far to {partial} ({kept})")
+
+
+def stop_if_interrupted(traj: Trajectory) -> Trajectory:
+    """``traj``, unless Ctrl-C stopped its training: then stop the command (nothing is written)."""
+    if traj.stop_reason == "interrupted":
+        raise Interrupted(f"while training {traj.name or 'a run'}; nothing written")
+    return traj
 
 
 def add_run_arg(p: argparse.ArgumentParser) -> None:

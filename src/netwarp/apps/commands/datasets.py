@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import argparse
-
-from netwarp.data import datasets
+import re
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -19,10 +18,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     from netwarp.apps.commands._spec import FLAGS
     from netwarp.core.spec import RunSpec
+    from netwarp.data import datasets
 
     for spec in datasets.DATASETS.values():
         dims = f"{spec.n_features}-D, {spec.n_classes} classes"
-        print(f"{spec.name:<14} {dims:<18} n={spec.n:<5} noise={spec.noise:<5g} {spec.summary}")
+        print(f"{spec.name:<14} {dims:<18} n={spec.n:<5} noise={spec.noise:<5g} {plain(spec.summary)}")
         if args.settings:
             run_spec = RunSpec.recommended(spec.name)
             base = RunSpec()
@@ -35,3 +35,8 @@ def run(args: argparse.Namespace) -> int:
                 flags.append("--no-early-stop")
             print(f"{'':<14} recommended: {' '.join(flags) if flags else 'the seed notebook settings'}")
     return 0
+
+
+def plain(text: str) -> str:
+    """Docstring markup as plain text: ``noise``, :func:`f` and `x` lose their quotes and roles."""
+    return re.sub(r"(?::[\w:]+:)?`{1,2}([^`]*)`{1,2}", r"\1", text)

@@ -9,7 +9,7 @@ import webbrowser
 from pathlib import Path
 from typing import Any
 
-from netwarp.apps.commands._common import save_figure
+from netwarp.apps.commands._common import save_figure, stop_if_interrupted
 from netwarp.apps.commands.train import train_with_progress
 from netwarp.core.files import ensure_directory, save
 from netwarp.core.spec import RunSpec
@@ -36,7 +36,7 @@ def train_runs() -> tuple[datasets.Dataset, list[Any]]:
     """The seed notebook's run (interval1d's recommended settings) for each of :data:`ACTIVATIONS`."""
     specs = [RunSpec.recommended("interval1d", activation=a, name=a) for a in ACTIVATIONS]
     data = specs[0].load_data()
-    return data, [train_with_progress(data, s) for s in specs]
+    return data, [stop_if_interrupted(train_with_progress(data, s)) for s in specs]
 
 
 def run(args: argparse.Namespace) -> int:

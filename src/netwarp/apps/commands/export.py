@@ -11,7 +11,6 @@ from netwarp.apps.commands._common import (
     save_figure,
     size_wh,
 )
-from netwarp.core.files import load_all
 from netwarp.errors import NetwarpError
 
 FIGURES = (".png", ".svg", ".pdf")
@@ -58,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
         raise NetwarpError(f"--dpi {args.dpi:g}: must be > 0")
     size = size_wh(args.size) if args.size else None
     layers = _layers(args.layers)
+    from netwarp.core.files import load_all
+
     runs = load_all(args.file)
     if suffix == ".html":
         from netwarp.apps.export import export_html

@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-from netwarp.core.files import load_all
-from netwarp.view.diagnostics import diagnose, format_summary
-
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
@@ -26,7 +23,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from netwarp.core.files import load_all
+
     runs = load_all(args.file)
+    from netwarp.view.diagnostics import diagnose, format_summary
+
     summaries = [t.summary() for t in runs]
     for t, s in zip(runs, summaries, strict=True):
         if t.data is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from netwarp.apps.commands._common import add_run_arg, check_output, pick_run, save_figure
-from netwarp.core.files import load_all
 
 FIGURE_TYPES = (".png", ".svg", ".pdf")
 
@@ -28,6 +27,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from netwarp.core.files import load_all
+
     out = check_output(args.output, FIGURE_TYPES)
     runs = load_all(args.file)
     traj = pick_run(runs, args.run, args.file)

@@ -6,10 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from netwarp.apps.commands._common import check_output
+from netwarp.apps.commands._common import check_output, save_run
 from netwarp.apps.commands._spec import DEFAULTS_NOTE, add_spec_args, given, spec_from_args
-from netwarp.core.files import save
-from netwarp.core.record import train as train_fn
 from netwarp.core.spec import RunSpec
 from netwarp.data import datasets
 from netwarp.data import files as datafile
@@ -53,6 +51,8 @@ def run_spec(args: argparse.Namespace) -> RunSpec:
 
 def train_with_progress(data: datasets.Dataset, spec: RunSpec) -> Any:
     """Train ``spec`` on ``data`` with a progress bar on stderr."""
+    from netwarp.core.record import train as train_fn
+
     label = spec.name or spec.activation
     bar = ProgressBar(spec.max_iter, f"train {label}")
     traj = train_fn(
@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     traj = train_with_progress(data, spec)
     if isinstance(data, datafile.FileDataset):
         traj.config["data"] = data.info()
-    save(traj, out)
+    save_run(traj, out)
     s = traj.summary()
     kind = "R^2" if spec.task == "regression" else "accuracy"
     scores = f"train {kind} {s['train_score']:.3f}, test {kind} {s['test_score']:.3f}"

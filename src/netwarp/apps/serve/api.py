@@ -220,8 +220,21 @@ def _trajectory(request: Request, run_id: str) -> tuple[Run, Any]:
 
 
 def _download(body: bytes, media: str, filename: str) -> Response:
-    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in filename)
-    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+    """An attachment named per RFC 6266: an ASCII ``filename=`` fallback and the UTF-8 name in ``filename*``."""
+    import unicodedata
+    from urllib.parse import quote
+
+    def clean(text: str) -> str:
+        text = "".join(c if (c.isalnum() or c in "._-") and c.isprintable() else "_" for c in text)
+        stem, dot, ext = text.rpartition(".")
+        return text.lstrip(".") if (stem if dot else text).strip("._-") else "download" + dot + ext
+
+    name = clean(filename)
+    ascii_name = clean(unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii"))
+    value = f'attachment; filename="{ascii_name}"'
+    if name != ascii_name:
+        value += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return Response(body, media_type=media, headers={"Content-Disposition": value})
 
 
 @router.get("/runs/{run_id}/trajectory.npz", summary="The run's trajectory (every epoch so far) as .npz",
