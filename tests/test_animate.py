@@ -16,6 +16,8 @@ from netwarp.errors import NetwarpError
 from netwarp.view import figures as plotting
 from netwarp.view.animation import animate, morph_positions, parse_epochs
 
+pytestmark = pytest.mark.slow  # scripts/test --fast leaves it out
+
 
 def gif_frames(path: Path, fps: float = 20) -> list[np.ndarray[Any, Any]]:
     """Every displayed frame; GIF stores identical consecutive frames once with a longer duration."""

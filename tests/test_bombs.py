@@ -24,6 +24,8 @@ import netwarp
 from netwarp.data import npzsafe, tables
 from netwarp.errors import DataFileError, DataLimitError, TrajectoryFileError, TrajectoryLimitError
 
+pytestmark = pytest.mark.slow  # scripts/test --fast leaves it out
+
 BOUND_MB = 300
 SRC = str(Path(netwarp.__file__).resolve().parents[1])
 CHILD = """

@@ -23,6 +23,8 @@ from netwarp.apps.cli import main
 from netwarp.apps.commands._common import partial_path, save_run, stop_if_interrupted
 from netwarp.errors import Interrupted
 
+pytestmark = pytest.mark.slow  # scripts/test --fast leaves it out
+
 SRC = str(Path(netwarp.__file__).resolve().parents[1])
 ENV = {**os.environ, "PYTHONPATH": SRC, "MPLBACKEND": "Agg"}
 CLI = [sys.executable, "-m", "netwarp.apps.cli"]

@@ -13,6 +13,8 @@ import pytest
 
 import netwarp
 
+pytestmark = pytest.mark.slow  # scripts/test --fast leaves it out
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 #: script -> files it must write (trajectories are loaded back, figures checked as PNG).

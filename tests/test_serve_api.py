@@ -28,6 +28,8 @@ from netwarp.apps.serve.models import MAX_UPLOAD_BYTES
 from netwarp.core.spec import RunSpec
 from netwarp.view import envelope
 
+pytestmark = pytest.mark.slow  # scripts/test --fast leaves it out
+
 BASE = "http://127.0.0.1:8765"
 SEED_RUN = {"dataset": "interval1d", "hidden": [2], "activation": "tanh", "solver": "sgd",
             "learning_rate_init": 0.02, "max_iter": 50, "random_state": 1}  # fmt: skip

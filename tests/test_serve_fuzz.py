@@ -20,6 +20,8 @@ from schemathesis.checks import not_a_server_error
 
 from netwarp.apps.serve import create_app
 
+pytestmark = pytest.mark.slow  # scripts/test --fast leaves it out
+
 TOKEN = "fuzz-token-1234"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 

@@ -28,6 +28,8 @@ from netwarp.view import envelope
 pytest.importorskip("anywidget")
 from netwarp.apps.widget import NetwarpWidget, explore
 
+pytestmark = pytest.mark.slow  # scripts/test --fast leaves it out
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]  # fmt: skip

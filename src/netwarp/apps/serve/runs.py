@@ -118,10 +118,8 @@ class RunManager:
         self._seq = itertools.count(1)
         self._ctx = mp.get_context("spawn")
         self._workers: list[_Worker] = []
-        #: Bumped on every change of any run (the run list's stream watches it).
-        self.revision = 0
-        #: Called (from any thread) after a change of any run: the run list's streams.
-        self.wakers: set[Any] = set()
+        self.revision = 0  # bumped on every change of any run
+        self.wakers: set[Any] = set()  # called (from any thread) after any change: the run list's streams
         self._thread: threading.Thread | None = None
         self._closed = False
 
@@ -203,13 +201,6 @@ class RunManager:
             self._changed(run)
             if run.status not in ("queued", "running"):
                 self._by_seq.pop(run.seq, None)
-
-    def counts(self) -> dict[str, int]:
-        with self.lock:
-            out = dict.fromkeys(("queued", "running", "done", "failed", "cancelled"), 0)
-            for r in self.runs.values():
-                out[r.status] += 1
-            return out
 
     def close(self, timeout: float = 3.0) -> None:
         """Stop the dispatcher and the workers (cancelling what runs); every child is gone when it returns."""
