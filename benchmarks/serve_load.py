@@ -8,8 +8,9 @@ Starts a real server (``netwarp serve --port 0``, uvicorn, its worker processes)
 - 4 more clients send status requests back to back (GET /api/runs/{id} of a random run and
   GET /api/runs, alternately);
 - 50 watchers (``--watchers``) each follow a training run's view stream
-  (GET /api/runs/{id}/stream, what a page does) to its end, then another: every frame's
-  delay is the time it arrived minus the time its last epoch was trained.
+  (GET /api/runs/{id}/stream, what a page does) to its end, then another: every frame the
+  worker sent while a watcher was connected counts, its delay being the time it arrived
+  minus the time the worker sent it (the backlog a watcher gets on joining does not count).
 
 It prints the latency percentiles of every status request and of every streamed frame, the
 errors (any non-2xx answer or failed request, and any run that failed) and the ratios to
@@ -125,13 +126,15 @@ class Load:
                         await asyncio.sleep(0.5)
                         continue
                     self.watched += 1
+                    joined = time.time()
                     kind = ""
                     async for line in r.aiter_lines():
                         if line.startswith("event: "):
                             kind = line[7:]
                         elif line.startswith("data: ") and kind == "frame":
                             frame = json.loads(line[6:])
-                            self.frame_delays.append(time.time() - frame["trained_at"])
+                            if frame["trained_at"] >= joined:  # sent while watching: not the backlog
+                                self.frame_delays.append(time.time() - frame["trained_at"])
                         elif (line.startswith("data: ") and kind == "end") or time.monotonic() > self.end:
                             break
             except httpx.HTTPError as exc:
@@ -153,9 +156,20 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-async def run(url: str, seconds: float, watchers: int) -> Load:
+async def warm_up(client: httpx.AsyncClient, workers: int) -> None:
+    """One tiny run per worker, to the end: every worker process has started and imported."""
+    ids = [(await client.post("/api/runs", json={**TRAINING, "max_iter": 1, "random_state": i})).json()["id"]
+           for i in range(workers)]  # fmt: skip
+    for run_id in ids:
+        while (await client.get(f"/api/runs/{run_id}")).json()["status"] not in ("done", "failed", "cancelled"):
+            await asyncio.sleep(0.2)
+        await client.delete(f"/api/runs/{run_id}")
+
+
+async def run(url: str, seconds: float, watchers: int, workers: int) -> Load:
     limits = httpx.Limits(max_connections=CLIENTS + POLLERS + watchers + 4)
     async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+        await warm_up(client, workers)
         load = Load(client, seconds)
         await asyncio.gather(*(load.trainer(k) for k in range(CLIENTS)), *(load.poller() for _ in range(POLLERS)),
                              *(load.watcher(k) for k in range(watchers)))  # fmt: skip
@@ -173,7 +187,7 @@ def main() -> int:
     proc, url = start_server(args.workers)
     try:
         t0 = time.perf_counter()
-        load = asyncio.run(run(url, args.seconds, args.watchers))
+        load = asyncio.run(run(url, args.seconds, args.watchers, args.workers))
         elapsed = time.perf_counter() - t0
     finally:
         proc.terminate()

@@ -74,7 +74,8 @@ def test_a_run_streams_its_scene_then_chunks_that_add_up_to_the_run(client: Test
         params.append(np.asarray(chunk["params"]).reshape(k, -1))
         e = chunk["e1"]
     assert [f["epoch"] for f in frames][-1] == e - 1 == RUN["max_iter"]
-    assert all(a["trained_at"] <= b["trained_at"] for a, b in itertools.pairwise(frames))
+    assert all(f["first_trained_at"] <= f["trained_at"] for f in frames)
+    assert all(a["trained_at"] <= b["first_trained_at"] for a, b in itertools.pairwise(frames))
     path = tmp_path / "run.npz"
     path.write_bytes(client.get(f"/api/runs/{run_id}/trajectory.npz").content)
     np.testing.assert_array_equal(np.concatenate(params), netwarp.load(path).params)

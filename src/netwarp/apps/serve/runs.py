@@ -62,9 +62,9 @@ class Run:
     stop_reason: str = ""
     created: float = field(default_factory=time.time)
     chunks: list[dict[str, Any]] = field(default_factory=list)
-    #: The view as envelope frames ``(last epoch, when it was trained, bytes)``: the scene
-    #: (epoch 0), then one chunk of epochs per report.
-    frames: list[tuple[int, float, bytes]] = field(default_factory=list)
+    #: The view as envelope frames ``(last epoch, (when its first and last epochs were trained), bytes)``:
+    #: the scene (epoch 0), then one chunk of epochs per report.
+    frames: list[tuple[int, tuple[float, float], bytes]] = field(default_factory=list)
     trajectory: Trajectory | None = None
     version: int = 0  # bumped on every change of status, epoch or chunks
     #: Called (from any thread) after every change: the streams that follow this run.
@@ -350,9 +350,9 @@ class RunManager:
             return
         if kind == "chunk":
             assert run is not None
-            _, _, epoch, chunk, frame, trained_at = msg
+            _, _, epoch, chunk, frame, trained = msg
             run.chunks.append(chunk)
-            run.frames.append((int(epoch), float(trained_at), frame))
+            run.frames.append((int(epoch), trained, frame))
             run.epoch, run.loss = int(epoch), float(chunk["loss"][-1])
             run.train_score, run.test_score = float(chunk["train_score"][-1]), float(chunk["test_score"][-1])
             self._changed(run)

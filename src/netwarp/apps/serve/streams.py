@@ -1,8 +1,8 @@
 """The server-sent event streams of ``netwarp serve``: a run's view as it trains, and the run list.
 
 - ``GET /api/runs/{id}/stream``: the run's view, pushed as it trains. ``frame`` events carry
-  envelope bytes (:mod:`netwarp.view.envelope`, base64) with the epoch and the time it was
-  trained: the first is the run's whole scene, each later one a chunk of new epochs that the
+  envelope bytes (:mod:`netwarp.view.envelope`, base64) with its last epoch and the times its
+  first and last epochs were trained: the first is the run's whole scene, each later one a chunk of new epochs that the
   page appends (``model.append``), so a page never refetches what it holds. ``status``
   events carry the run's status; ``end`` closes the stream once the run has ended and every
   frame was sent. Each frame's ``id`` is its index: a reconnecting browser resumes after the
@@ -134,8 +134,9 @@ async def run_stream(
         with _manager(request).lock:
             version, frames, status = run.version, run.frames[state["next"] :], run.status
         out: list[str] = []
-        for i, (epoch, trained_at, frame) in enumerate(frames, start=state["next"]):
-            data = {"epoch": epoch, "trained_at": trained_at, "bytes": base64.b64encode(frame).decode("ascii")}
+        for i, (epoch, (first, last), frame) in enumerate(frames, start=state["next"]):
+            data = {"epoch": epoch, "first_trained_at": first, "trained_at": last,
+                    "bytes": base64.b64encode(frame).decode("ascii")}  # fmt: skip
             out.append(_event("frame", json.dumps(data), i))
         state["next"] += len(frames)
         out.append(_event("status", _status(request, run)))

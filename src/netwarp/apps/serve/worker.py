@@ -6,13 +6,14 @@ receives :class:`Job` objects on ``jobs`` and sends events on ``events``:
 
 - ``("start", seq)`` when a job begins,
 - ``("held", seq)`` when it has paused between two epochs, after reporting every epoch so far,
-- ``("chunk", seq, epoch, chunk, frame, trained_at)`` a few times a second while it trains:
+- ``("chunk", seq, epoch, chunk, frame, trained)`` a few times a second while it trains:
   the epochs since the last report (epoch 0 first), ``chunk`` holding their flat parameters
   ``rows`` ``(k, n_params)`` and ``loss``, ``train_score``, ``test_score`` ``(k,)``;
   ``frame`` the same epochs as view envelope bytes (:mod:`netwarp.view.envelope`): the
   first frame is the run's whole scene, every later one a chunk to append (the worker keeps
   the run's :class:`~netwarp.view.scene.Scene`, so each frame costs work proportional to its
-  epochs); ``trained_at`` the wall-clock time the last of them was trained,
+  epochs); ``trained`` the wall-clock times ``(first, sent)``: when its first epoch was
+  trained, and when the frame was sent (after its last epoch and its scene delta),
 - ``("done", seq, trajectory)`` at the end, right after the last chunk (the trajectory is
   assembled from the chunks: nothing is rescored at the end), or
 - ``("failed", seq, message)``: an error, or ``"diverged at epoch k"`` when the loss or the
@@ -74,7 +75,8 @@ def train_job(
     ``report(epoch, chunk)`` is called a few times a second with the epochs since the last
     call (epoch 0 first, the last epoch before this returns): ``chunk`` holds ``rows``
     ``(k, n_params)`` and ``loss``, ``train_score``, ``test_score`` ``(k,)``; with ``frames``
-    the call is ``report(epoch, chunk, frame)`` with the epochs' view envelope bytes.
+    the call is ``report(epoch, chunk, frame, first)`` with the epochs' view envelope bytes and
+    the wall-clock time the first of them was trained.
     ``should_stop(flush)`` is polled between epochs; it calls ``flush()`` to report the
     epochs so far before it waits (a pause). Raises :class:`Diverged` when training stops
     being finite.
@@ -99,6 +101,7 @@ def train_job(
     last = [time.monotonic()]
     diverged: list[int] = []
     scene: list[Any] = []
+    first_trained: list[float] = []
 
     def frame(chunk: dict[str, Any]) -> bytes:
         from netwarp.view import envelope
@@ -124,9 +127,10 @@ def train_job(
         sent.append(chunk)
         epoch = sum(len(c["rows"]) for c in sent) - 1
         if frames:
-            report(epoch, chunk, frame(chunk))
+            report(epoch, chunk, frame(chunk), first_trained.pop())
         else:
             report(epoch, chunk)
+        first_trained.clear()
         buffer.clear()
         losses.clear()
 
@@ -137,6 +141,8 @@ def train_job(
             diverged.append(epoch)
             flush()
             return
+        if not buffer:
+            first_trained.append(time.time())
         buffer.append(params)
         losses.append(loss)
         now = time.monotonic()
@@ -214,8 +220,8 @@ def _run(job: Job, events: Any, control: Any, server: int) -> None:
                 time.sleep(0.05)
         return bool(control[0] == seq and control[1] == CANCEL) or os.getppid() != server
 
-    def report(epoch: int, chunk: dict[str, Any], frame: bytes) -> None:
-        events.send(("chunk", seq, epoch, chunk, frame, time.time()))
+    def report(epoch: int, chunk: dict[str, Any], frame: bytes, first: float) -> None:
+        events.send(("chunk", seq, epoch, chunk, frame, (first, time.time())))
 
     try:
         traj = train_job(job, report, should_stop)

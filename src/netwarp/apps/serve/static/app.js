@@ -19,7 +19,7 @@ const app = {
   stream: null, // EventSource of the shown run's view
   view: null, // {cleanup, id, model}: the mounted view
   shown: '', // id(s) of the run(s) shown last (kept while a placeholder stands in)
-  frames: [], // {epoch, trainedAt, receivedAt} of each frame of the shown run (ms)
+  frames: [], // {epoch, firstTrainedAt, trainedAt, receivedAt} of each frame of the shown run (ms)
   renderer: null,
 };
 
@@ -233,7 +233,8 @@ async function watch(id) {
     const bytes = fromBase64(frame.bytes);
     if (!app.view || app.view.id !== id) mount(mod, mod.createLocalModel(bytes), id);
     else app.view.model.append(bytes);
-    app.frames.push({ epoch: frame.epoch, trainedAt: frame.trained_at * 1000, receivedAt: Date.now() });
+    app.frames.push({ epoch: frame.epoch, firstTrainedAt: frame.first_trained_at * 1000, trainedAt: frame.trained_at * 1000,
+      receivedAt: Date.now() });
   });
   stream.addEventListener('status', (event) => upsert(JSON.parse(event.data)));
   stream.addEventListener('end', () => {
