@@ -200,3 +200,29 @@ def test_front_end_renders_and_syncs(run: Trajectory, tmp_path: Path) -> None:
     assert [u for u in requests if not u.startswith(("file:", "data:", "blob:"))] == []
     assert errors == []
     assert json.dumps(synced, allow_nan=False)
+
+
+def test_watch_streams_the_run_while_it_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    """netwarp.apps.widget.watch: the widget gets the run's chunks as it trains; they add up to the run."""
+    from sklearn.neural_network import MLPClassifier
+
+    from netwarp.apps.widget import watch, widget_class
+    from netwarp.view import envelope
+
+    sent: list[bytes] = []
+    monkeypatch.setattr(widget_class(), "send", lambda self, msg, buffers=None: sent.extend(buffers or []))
+    d = netwarp.data.datasets.load("moons")
+    est = MLPClassifier(hidden_layer_sizes=(4, 4), solver="adam", learning_rate_init=0.01, max_iter=120,
+                        n_iter_no_change=1000, random_state=0)  # fmt: skip
+    w = watch(est, d.X_train, d.y_train, d.X_test, d.y_test, show=False, every=0.0)
+    traj = w.runs[0]
+    assert traj.n_epochs == 120 and hasattr(est, "coefs_")  # recorded as record() does, estimator fitted
+    chunks = [envelope.decode(b) for b in sent]
+    assert chunks and all(kind == "chunk" for kind, _ in chunks)
+    first = envelope.decode(bytes(w.envelope))[1]["runs"][0]  # the scene the widget started with: epoch 0
+    assert first["n_epochs"] == 0
+    rows = [np.asarray(first["params"]).reshape(1, -1)] + [
+        np.asarray(c["params"]).reshape(c["e1"] - c["e0"], first["n_params"]) for _, c in chunks
+    ]
+    np.testing.assert_array_equal(np.concatenate(rows), traj.params)
+    assert chunks[-1][1]["stop_reason"] == traj.stop_reason

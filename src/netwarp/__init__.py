@@ -30,6 +30,7 @@ __version__ = "0.1.0"
 #: name -> (module, attribute or None for the module itself), imported on first use.
 _LAZY: dict[str, tuple[str, str | None]] = {
     "Dataset": ("netwarp.data.datasets", "Dataset"),
+    "RunSpec": ("netwarp.core.spec", "RunSpec"),
     "Diagnostics": ("netwarp.view.diagnostics", "Diagnostics"),
     "Trajectory": ("netwarp.core.trajectory", "Trajectory"),
     "datafile": ("netwarp.data.files", None),
@@ -52,6 +53,7 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
     from netwarp.apps import sweep
     from netwarp.core.files import load, load_all, save
     from netwarp.core.record import from_estimator, record, train
+    from netwarp.core.spec import RunSpec
     from netwarp.core.trajectory import Trajectory
     from netwarp.data import datasets
     from netwarp.data import files as datafile
@@ -99,6 +101,13 @@ def explore(*args: Any, **kwargs: Any) -> Any:
     return _explore(*args, **kwargs)
 
 
+def watch(*args: Any, **kwargs: Any) -> Any:
+    """Record an estimator while a Jupyter widget shows it learn; see :func:`netwarp.apps.widget.watch`."""
+    from netwarp.apps.widget import watch as _watch
+
+    return _watch(*args, **kwargs)
+
+
 def export_html(*args: Any, **kwargs: Any) -> Any:
     """Write the interactive view as one self-contained HTML file; see :func:`netwarp.apps.export.export_html`."""
     from netwarp.apps.export import export_html as _export_html
@@ -113,6 +122,7 @@ __all__ = [
     "Diagnostics",
     "LimitError",
     "NetwarpError",
+    "RunSpec",
     "Trajectory",
     "TrajectoryFileError",
     "TrajectoryLimitError",
@@ -135,4 +145,5 @@ __all__ = [
     "save",
     "sweep",
     "train",
+    "watch",
 ]

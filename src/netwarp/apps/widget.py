@@ -165,3 +165,67 @@ def explore(
     w = cls(trajs, scene=scene, **traits)
     w.epoch = int(view.get("epoch", -1))
     return w
+
+
+def watch(
+    estimator: Any,
+    X: Any,
+    y: Any,
+    X_test: Any = None,
+    y_test: Any = None,
+    *,
+    title: str = "",
+    name: str | None = None,
+    every: float = 0.25,
+    show: bool = True,
+    **record_kwargs: Any,
+) -> Any:
+    """Record ``estimator`` on ``X``, ``y`` as :func:`netwarp.record` does, while a widget shows it
+    learn: the widget appears at epoch 0 and gets a chunk of new epochs every ``every`` seconds
+    (:meth:`NetwarpWidget.append`, the chunks the web app streams); a view on the newest epoch
+    follows training. Returns the widget; its ``runs[0]`` is the recorded trajectory.
+
+    ``X`` ``(n, d)`` and ``y`` ``(n,)`` as for ``record`` (and ``X_test``, ``y_test``);
+    ``show=False`` does not display the widget itself (display it before the cell trains).
+    ``record_kwargs`` go to :func:`netwarp.record` (``name``, ``dataset_name``, ``progress``...).
+    """
+    import numpy as np
+
+    from netwarp.core.live import Chunker, layout
+    from netwarp.core.record import record
+    from netwarp.view.scene import RunMeta
+
+    Xa = np.asarray(X, dtype=np.float64)
+    ya = np.asarray(y)
+    Xt = np.empty((0, Xa.shape[1] if Xa.ndim == 2 else 0)) if X_test is None else np.asarray(X_test, dtype=np.float64)
+    yt = np.empty(0, dtype=ya.dtype) if y_test is None else np.asarray(y_test)
+    sizes, activations, classes = layout(estimator, Xa.shape[1] if Xa.ndim == 2 else 0, ya)
+    label = name or str(estimator.get_params()["activation"])
+    box: list[Any] = []
+    ended: list[str] = []  # the stop reason, for the last chunk
+
+    def emit(epoch: int, chunk: dict[str, Any], first: float) -> None:
+        curves = (chunk["loss"], chunk["train_score"], chunk["test_score"])
+        if not box:
+            meta = RunMeta(sizes, activations, None if classes is None else tuple(str(c) for c in classes), label)
+            split = np.repeat(np.array([0, 1], np.uint8), [len(Xa), len(Xt)])
+            scene = Scene(np.concatenate([Xa, Xt]), np.concatenate([ya, yt]), [meta], split=split, title=title)
+            scene.append(0, chunk["rows"], *curves)
+            box.append(widget_class()([], scene=scene))
+            if show:
+                from IPython.display import display
+
+                display(box[0])
+            return
+        box[0].append(0, chunk["rows"], *curves, stop_reason=ended[0] if ended else None)
+
+    chunker = Chunker(sizes, activations, classes, Xa, ya, Xt, yt, emit, every=every)
+    traj = record(estimator, X, y, X_test, y_test, name=label, on_epoch=chunker.on_epoch, **record_kwargs)
+    ended.append(traj.stop_reason)
+    sent = sum(len(c["rows"]) for c in chunker.sent)
+    chunker.flush()
+    w = box[0]
+    w._runs = [traj]
+    if sent == sum(len(c["rows"]) for c in chunker.sent):  # nothing was left to send: just say why it ended
+        w.append(0, np.empty((0, traj.params.shape[1])), [], [], [], stop_reason=traj.stop_reason)
+    return w

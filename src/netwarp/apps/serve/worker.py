@@ -83,9 +83,9 @@ def train_job(
     """
     import numpy as np
 
+    from netwarp.core.live import Chunker
     from netwarp.core.record import train
     from netwarp.core.spec import RunSpec
-    from netwarp.core.trajectory import Trajectory
 
     spec = RunSpec.from_json(job.spec)
     X = np.asarray(job.X_train, dtype=np.float64)
@@ -95,13 +95,7 @@ def train_job(
     n_out = 1 if len(classes) == 2 else len(classes)
     layer_units = (X.shape[1], *spec.hidden, n_out)
     activations = (spec.activation,) * len(spec.hidden) + ("logistic" if n_out == 1 else "softmax",)
-    buffer: list[Any] = []
-    losses: list[float] = []
-    sent: list[dict[str, Any]] = []
-    last = [time.monotonic()]
-    diverged: list[int] = []
     scene: list[Any] = []
-    first_trained: list[float] = []
 
     def frame(chunk: dict[str, Any]) -> bytes:
         from netwarp.view import envelope
@@ -117,54 +111,25 @@ def train_job(
             return envelope.encode(scene[0])
         return envelope.encode_chunk(scene[0].append(0, chunk["rows"], *curves))
 
-    def flush() -> None:
-        if not buffer:
-            return
-        rows = np.stack(buffer)
-        t = Trajectory(layer_units, activations, rows, classes=classes)
-        test = t.scores(X_test, y_test) if len(y_test) else np.full(len(rows), np.nan)
-        chunk = {"rows": rows, "loss": np.array(losses), "train_score": t.scores(X, y), "test_score": test}
-        sent.append(chunk)
-        epoch = sum(len(c["rows"]) for c in sent) - 1
+    def emit(epoch: int, chunk: dict[str, Any], first: float) -> None:
         if frames:
-            report(epoch, chunk, frame(chunk), first_trained.pop())
+            report(epoch, chunk, frame(chunk), first)
         else:
             report(epoch, chunk)
-        first_trained.clear()
-        buffer.clear()
-        losses.clear()
 
-    def on_epoch(epoch: int, params: Any, loss: float) -> None:
-        if diverged:
-            return
-        if not (np.isfinite(loss) and np.all(np.isfinite(params))):
-            diverged.append(epoch)
-            flush()
-            return
-        if not buffer:
-            first_trained.append(time.time())
-        buffer.append(params)
-        losses.append(loss)
-        now = time.monotonic()
-        if epoch == 0 or now - last[0] >= REPORT_EVERY:
-            last[0] = now
-            flush()
-
-    def stop() -> bool:
-        return bool(diverged) or should_stop(flush)
-
+    chunker = Chunker(layer_units, activations, classes, X, y, X_test, y_test, emit, every=REPORT_EVERY)
     try:
         traj = train(X, y, spec, X_test=X_test, y_test=y_test, name=job.name, dataset_name=job.dataset_name,
-                     should_stop=stop, on_epoch=on_epoch, score=False)  # fmt: skip
+                     should_stop=lambda: chunker.diverged is not None or should_stop(chunker.flush),
+                     on_epoch=chunker.on_epoch, score=False)  # fmt: skip
     except Exception:
-        if diverged:
-            raise Diverged(diverged[0]) from None
+        if chunker.diverged is not None:
+            raise Diverged(chunker.diverged) from None
         raise
-    if diverged:
-        raise Diverged(diverged[0])
-    flush()
-    for key in ("train_score", "test_score"):
-        setattr(traj, key, np.concatenate([c[key] for c in sent]))
+    if chunker.diverged is not None:
+        raise Diverged(chunker.diverged)
+    chunker.flush()
+    traj.train_score, traj.test_score = chunker.scores("train_score"), chunker.scores("test_score")
     return traj
 
 
