@@ -50,13 +50,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without torch
 Array = NDArray[np.float64]
 
 #: torch module -> netwarp activation name (for modules without parameters).
-_SIMPLE: dict[type[nn.Module], str] = {
-    nn.Tanh: "tanh",
-    nn.ReLU: "relu",
-    nn.Sigmoid: "logistic",
-    nn.Identity: "identity",
-    nn.SiLU: "silu",
-}
+#: torch module -> netwarp activation, for those that take no arguments (from the activations' table).
+_SIMPLE: dict[type[nn.Module], str] = {getattr(nn, a.torch): name for name, a in act.TABLE.items() if a.torch}
 SUPPORTED = (
     "Linear, Tanh, ReLU, Sigmoid, Identity, LeakyReLU, ELU (alpha=1), Softplus (beta=1, threshold=20), "
     "GELU (approximate='none'), SiLU, Softmax (last, dim=-1), Dropout (skipped)"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -95,21 +96,53 @@ def exp(z: Array) -> Array:
     return np.exp(z)
 
 
-#: name -> function. ``sigmoid`` is an alias of ``logistic``.
-ACTIVATIONS: dict[str, ActivationFn] = {
-    "identity": identity,
-    "tanh": tanh,
-    "logistic": logistic,
-    "sigmoid": logistic,
-    "relu": relu,
-    "leaky_relu": leaky_relu,
-    "elu": elu,
-    "softplus": softplus,
-    "gelu": gelu,
-    "silu": silu,
-    "softmax": softmax,
-    "exp": exp,
+def _d_logistic(z: Array) -> Array:
+    s = logistic(z)
+    return s * (1.0 - s)
+
+
+def _d_silu(z: Array) -> Array:
+    s = logistic(z)
+    return s * (1.0 + z * (1.0 - s))
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One row of :data:`TABLE`: everything netwarp knows of an activation.
+
+    ``fn`` maps pre-activations (any shape) to activations; ``derivative`` is its element-wise
+    derivative (None: central differences); ``injective``: strictly monotone on the real line
+    (so a layer with an invertible W is a homeomorphism); ``torch``: the ``torch.nn`` module
+    that is exactly this activation with its default arguments (None: none, or one whose
+    arguments the PyTorch adapter checks itself). The JavaScript renderer's own table
+    (``static/nn.js``) is pinned to this one by the golden test, which runs every row.
+    """
+
+    fn: ActivationFn
+    derivative: ActivationFn | None
+    injective: bool
+    torch: str | None = None
+
+
+#: name -> :class:`Activation`: adding an activation is one row here (and its line in nn.js).
+#: ``sigmoid`` is an alias of ``logistic``; softmax acts on whole rows.
+TABLE: dict[str, Activation] = {
+    "identity": Activation(identity, np.ones_like, True, "Identity"),
+    "tanh": Activation(tanh, lambda z: 1.0 - np.tanh(z) ** 2, True, "Tanh"),
+    "logistic": Activation(logistic, _d_logistic, True, "Sigmoid"),
+    "sigmoid": Activation(logistic, _d_logistic, True),
+    "relu": Activation(relu, lambda z: (z > 0).astype(np.float64), False, "ReLU"),
+    "leaky_relu": Activation(leaky_relu, lambda z: np.where(z >= 0, 1.0, LEAKY_SLOPE), True),
+    "elu": Activation(elu, lambda z: np.where(z > 0, 1.0, np.exp(np.minimum(z, 0))), True),
+    "softplus": Activation(softplus, lambda z: np.where(z > 20, 1.0, logistic(z)), True),
+    "gelu": Activation(gelu, None, False),
+    "silu": Activation(silu, _d_silu, False, "SiLU"),
+    "softmax": Activation(softmax, None, False),
+    "exp": Activation(exp, np.exp, True),
 }
+
+#: name -> function, from :data:`TABLE`.
+ACTIVATIONS: dict[str, ActivationFn] = {name: a.fn for name, a in TABLE.items()}
 
 #: Element-wise activations that map R^n to R^n one coordinate at a time.
 ELEMENTWISE = tuple(name for name in ACTIVATIONS if name != "softmax")

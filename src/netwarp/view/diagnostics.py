@@ -43,39 +43,25 @@ __all__ = ["THRESHOLD", "Diagnostics", "derivative", "diagnose", "format_summary
 Array = NDArray[np.float64]
 
 #: Activations that are injective (strictly monotone) as maps of the real line.
-INJECTIVE = ("identity", "tanh", "logistic", "leaky_relu", "elu", "softplus", "exp")
+INJECTIVE = tuple(name for name, a in act.TABLE.items() if a.injective)
 
 #: Default accuracy of a linear classifier above which classes count as linearly separable.
 THRESHOLD = 0.99
 
 
 def derivative(name: str, z: Array) -> Array:
-    """Element-wise derivative of activation ``name`` at pre-activations ``z`` (any shape).
+    """Element-wise derivative of activation ``name`` at pre-activations ``z`` (any shape), from
+    :data:`netwarp.core.activations.TABLE` (central differences where it has none).
 
     Softmax is not element-wise; see :func:`jacobians`.
     """
     name, slope = act.split(act.canonical(name))
-    if name == "identity":
-        return np.ones_like(z)
-    if name == "tanh":
-        return 1.0 - np.tanh(z) ** 2
-    if name == "logistic":
-        s = act.logistic(z)
-        return s * (1.0 - s)
-    if name == "relu":
-        return (z > 0).astype(np.float64)
-    if name == "leaky_relu":
-        return np.where(z >= 0, 1.0, act.LEAKY_SLOPE if slope is None else slope)
-    if name == "elu":
-        return np.where(z > 0, 1.0, np.exp(np.minimum(z, 0)))
-    if name == "softplus":
-        return np.where(z > 20, 1.0, act.logistic(z))
-    if name == "silu":
-        s = act.logistic(z)
-        return s * (1.0 + z * (1.0 - s))
-    if name == "exp":
-        return np.exp(z)
-    h = 1e-5  # gelu and anything else: central differences
+    if name == "leaky_relu" and slope is not None:
+        return np.where(z >= 0, 1.0, slope)
+    d = act.TABLE[name].derivative
+    if d is not None:
+        return np.asarray(d(z), dtype=np.float64)
+    h = 1e-5
     f = act.get(name)
     return np.asarray((f(z + h) - f(z - h)) / (2 * h), dtype=np.float64)
 
