@@ -15,6 +15,7 @@ from netwarp import _startup  # noqa: F401 (first: as the `netwarp` command, Ctr
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from netwarp._version import __version__
 from netwarp.errors import (
     DataFileError,
     DataLimitError,
@@ -24,8 +25,6 @@ from netwarp.errors import (
     TrajectoryLimitError,
     UnsupportedParameterError,
 )
-
-__version__ = "0.1.0"
 
 #: name -> (module, attribute or None for the module itself), imported on first use.
 _LAZY: dict[str, tuple[str, str | None]] = {

@@ -16,11 +16,10 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from netwarp import _startup
+from netwarp._startup import INTERRUPTED
 
 #: Sub-commands, in the order ``--help`` lists them (module names in netwarp.apps.commands).
 COMMANDS = ("demo", "train", "plot", "info", "datasets", "export", "sweep", "essay", "serve")
-INTERRUPTED = _startup.INTERRUPTED
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     import importlib
 
-    from netwarp import __version__
+    from netwarp._version import __version__
 
     parser = _Parser(
         prog="netwarp",

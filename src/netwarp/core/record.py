@@ -43,21 +43,21 @@ def _engine_config(est: Any) -> engine.EngineConfig:
     p = est.get_params()
     if p["solver"] not in ("sgd", "adam"):
         raise UnsupportedParameterError(
-            f"solver={p['solver']!r} is not supported by netwarp.core.record; use 'sgd' or 'adam'"
+            f"solver={p['solver']!r} is not supported by netwarp.record; use 'sgd' or 'adam'"
         )
     if p["early_stopping"]:
         raise UnsupportedParameterError(
-            "early_stopping=True is not supported by netwarp.core.record (it restores the best "
+            "early_stopping=True is not supported by netwarp.record (it restores the best "
             "validation epoch, so the last epoch is not what fit returns); set early_stopping=False"
         )
     if p["warm_start"] and hasattr(est, "coefs_"):
         raise UnsupportedParameterError(
-            "warm_start=True on a fitted estimator is not supported by netwarp.core.record; "
+            "warm_start=True on a fitted estimator is not supported by netwarp.record; "
             "pass an unfitted estimator or set warm_start=False"
         )
     if not isinstance(p["random_state"], int | np.integer | None):
         raise UnsupportedParameterError(
-            "random_state must be an int or None for netwarp.core.record (a RandomState instance "
+            "random_state must be an int or None for netwarp.record (a RandomState instance "
             "would be consumed); got " + type(p["random_state"]).__name__
         )
     if isinstance(est, MLPRegressor) and p.get("loss", "squared_error") != "squared_error":
@@ -101,7 +101,7 @@ def record(
     """
     if not isinstance(estimator, MLPClassifier | MLPRegressor):
         raise NetwarpError(
-            "netwarp.core.record takes an sklearn.neural_network.MLPClassifier or MLPRegressor, "
+            "netwarp.record takes an sklearn.neural_network.MLPClassifier or MLPRegressor, "
             f"got {type(estimator).__name__}"
         )
     cfg = _engine_config(estimator)

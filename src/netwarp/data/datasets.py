@@ -26,6 +26,10 @@ Generator = Callable[[int, float, np.random.Generator], tuple[Array, NDArray[np.
 
 #: Seed of the train/test split of every built-in dataset (the seed notebook's).
 SPLIT_SEED = 2
+#: Share of the points held out for testing, and the seed of generated points, unless a run
+#: says otherwise (:data:`netwarp.core.spec.SETTINGS` takes its defaults from here).
+TEST_SIZE = 0.5
+DATA_SEED = 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -263,8 +267,8 @@ def load(
     *,
     n: int | None = None,
     noise: float | None = None,
-    random_state: int = 0,
-    test_size: float = 0.5,
+    random_state: int = DATA_SEED,
+    test_size: float = TEST_SIZE,
 ) -> Dataset:
     """Generate the dataset ``name`` and split it into train and test halves.
 

@@ -42,7 +42,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from netwarp.data import tables as _tables
-from netwarp.data.datasets import SPLIT_SEED, Dataset
+from netwarp.data.datasets import SPLIT_SEED, TEST_SIZE, Dataset
 from netwarp.data.tables import (  # noqa: F401 (the limits are documented here)
     MAX_ARRAY_BYTES,
     MAX_CELLS,
@@ -82,7 +82,7 @@ class FileDataset(Dataset):
     label: str = ""
     feature_names: tuple[str, ...] = ()
     task: str = "classification"
-    test_size: float = 0.5
+    test_size: float = TEST_SIZE
     split_seed: int = SPLIT_SEED
     scale_mean: Array | None = field(default=None, repr=False)
     scale_std: Array | None = field(default=None, repr=False)
@@ -111,7 +111,7 @@ def load_file(
     *,
     features: Sequence[str] | None = None,
     scale: bool = False,
-    test_size: float = 0.5,
+    test_size: float = TEST_SIZE,
     random_state: int = SPLIT_SEED,
     task: str = "classification",
     max_bytes: int = MAX_BYTES,
@@ -148,7 +148,7 @@ def load_bytes(
     *,
     features: Sequence[str] | None = None,
     scale: bool = False,
-    test_size: float = 0.5,
+    test_size: float = TEST_SIZE,
     random_state: int = SPLIT_SEED,
     task: str = "classification",
     max_bytes: int = MAX_BYTES,

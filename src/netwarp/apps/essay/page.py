@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from netwarp import __version__
+from netwarp._version import __version__
 from netwarp.apps.bundle import bundle_css, inline_script, script_safe
 from netwarp.apps.essay.text import INTRO, OUTRO, TITLE
 from netwarp.apps.essay.tour import Measured, StepResult, choose, train_tour

@@ -47,14 +47,14 @@ router = APIRouter(prefix="/api")
 RunId = Annotated[str, PathParam(min_length=1, max_length=64, description="a run id from POST /api/runs")]
 
 
-def _manager(request: Request) -> RunManager:
+def manager_of(request: Request) -> RunManager:
     manager: RunManager = request.app.state.manager
     return manager
 
 
-def _run(request: Request, run_id: str) -> Run:
+def run_of(request: Request, run_id: str) -> Run:
     try:
-        return _manager(request).get(run_id)
+        return manager_of(request).get(run_id)
     except KeyError:
         raise HTTPException(404, f"no run {run_id[:64]!r} (it never existed, was deleted or was forgotten)") from None
 
@@ -80,15 +80,19 @@ def _json(body: str, status_code: int = 200) -> Response:
     return Response(body, status_code=status_code, media_type="application/json")
 
 
+def status_text(request: Request, run: Run) -> str:
+    """``run``'s status as JSON text (with its place in the queue when it waits)."""
+    position = manager_of(request).queue_positions().get(run.id) if run.status == "queued" else None
+    return status_of(run, position).model_dump_json()
+
+
 def _status_json(request: Request, run: Run) -> Response:
-    m = _manager(request)
-    position = m.queue_positions().get(run.id) if run.status == "queued" else None
-    return _json(status_of(run, position).model_dump_json())
+    return _json(status_text(request, run))
 
 
 @router.get("/limits", response_model=Limits, summary="Bounds on every input, and the worker pool")
 def limits(request: Request) -> Limits:
-    m = _manager(request)
+    m = manager_of(request)
     return Limits(workers=m.n_workers, max_queued=m.max_queued, token_required=request.app.state.token is not None)
 
 
@@ -168,13 +172,13 @@ def create_run(request: Request, cfg: RunConfig) -> RunCreated:
         )  # fmt: skip
     label = run_spec.dataset if not run_spec.dataset.startswith("upload-") else data.name
     name = run_spec.name or f"{label} {run_spec.hidden_label} {run_spec.activation}"
-    run = _manager(request).submit(run_spec.replace(name=name), data)
+    run = manager_of(request).submit(run_spec.replace(name=name), data)
     return RunCreated(id=run.id)
 
 
 @router.get("/runs", response_model=list[RunStatus], summary="This session's runs, oldest first")
 async def list_runs(request: Request) -> Response:
-    m = _manager(request)
+    m = manager_of(request)
     positions = m.queue_positions()
     body = ",".join(status_of(r, positions.get(r.id)).model_dump_json() for r in m.list())
     return _json(f"[{body}]")
@@ -182,37 +186,37 @@ async def list_runs(request: Request) -> Response:
 
 @router.get("/runs/{run_id}", response_model=RunStatus, summary="A run's status and progress")
 async def get_run(request: Request, run_id: RunId) -> Response:
-    return _status_json(request, _run(request, run_id))
+    return _status_json(request, run_of(request, run_id))
 
 
 @router.delete("/runs/{run_id}", status_code=204, summary="Cancel a run if it trains, and forget it")
 def delete_run(request: Request, run_id: RunId) -> Response:
-    _run(request, run_id)
-    _manager(request).delete(run_id)
+    run_of(request, run_id)
+    manager_of(request).delete(run_id)
     return Response(status_code=204)
 
 
 @router.post("/runs/{run_id}/pause", response_model=RunStatus, summary="Pause a queued or training run")
 def pause_run(request: Request, run_id: RunId) -> Response:
-    _run(request, run_id)
-    return _status_json(request, _manager(request).pause(run_id, True))
+    run_of(request, run_id)
+    return _status_json(request, manager_of(request).pause(run_id, True))
 
 
 @router.post("/runs/{run_id}/resume", response_model=RunStatus, summary="Resume a paused run")
 def resume_run(request: Request, run_id: RunId) -> Response:
-    _run(request, run_id)
-    return _status_json(request, _manager(request).pause(run_id, False))
+    run_of(request, run_id)
+    return _status_json(request, manager_of(request).pause(run_id, False))
 
 
 @router.post("/runs/{run_id}/cancel", response_model=RunStatus, summary="Stop a run; the epochs so far are kept")
 def cancel_run(request: Request, run_id: RunId) -> Response:
-    _run(request, run_id)
-    return _status_json(request, _manager(request).cancel(run_id))
+    run_of(request, run_id)
+    return _status_json(request, manager_of(request).cancel(run_id))
 
 
 def _trajectory(request: Request, run_id: str) -> tuple[Run, Any]:
-    run = _run(request, run_id)
-    with _manager(request).lock:
+    run = run_of(request, run_id)
+    with manager_of(request).lock:
         traj = run.snapshot()
     if traj is None:
         raise HTTPException(409, f"run {run_id} has no trained epoch yet (status {run.status}); try again later")
@@ -279,7 +283,7 @@ async def download_png(
 @router.get("/runs/{run_id}/data.csv", summary="The run's data points (x..., label, split) as CSV",
             response_class=Response, responses={200: {"content": {"text/csv": {}}}})  # fmt: skip
 def download_data(request: Request, run_id: RunId) -> Response:
-    run = _run(request, run_id)
+    run = run_of(request, run_id)
     d = run.data
     out = io.StringIO()
     cols = [f"x{i}" for i in range(d.n_features)]

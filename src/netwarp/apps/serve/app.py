@@ -18,7 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 
-from netwarp import __version__
+from netwarp._version import __version__
 from netwarp.apps.serve.models import MAX_UPLOAD_BYTES, Problem
 from netwarp.apps.serve.runs import QueueFullError, RunManager
 from netwarp.apps.serve.security import Guard

@@ -28,13 +28,12 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request
-from fastapi import Path as PathParam
 from fastapi.responses import StreamingResponse
 
-from netwarp.apps.serve.runs import TERMINAL, Run, RunManager
+from netwarp.apps.serve.api import RunId, manager_of, run_of, status_text
+from netwarp.apps.serve.runs import TERMINAL
 
 router = APIRouter(prefix="/api")
-RunId = Annotated[str, PathParam(min_length=1, max_length=64, description="a run id from POST /api/runs")]
 #: Streams open at once, over all clients (more get a 429).
 MAX_STREAMS = 256
 #: Seconds the run list's stream waits to gather changes before it sends them.
@@ -44,29 +43,9 @@ _open = threading.BoundedSemaphore(MAX_STREAMS)
 _RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"text/event-stream": {}}}}
 
 
-def _manager(request: Request) -> RunManager:
-    manager: RunManager = request.app.state.manager
-    return manager
-
-
-def _run(request: Request, run_id: str) -> Run:
-    try:
-        return _manager(request).get(run_id)
-    except KeyError:
-        raise HTTPException(404, f"no run {run_id[:64]!r} (it never existed, was deleted or was forgotten)") from None
-
-
 def _event(kind: str, data: str, event_id: int | None = None) -> str:
     head = f"id: {event_id}\n" if event_id is not None else ""
     return f"{head}event: {kind}\ndata: {data}\n\n"
-
-
-def _status(request: Request, run: Run) -> str:
-    from netwarp.apps.serve.api import status_of
-
-    m = _manager(request)
-    position = m.queue_positions().get(run.id) if run.status == "queued" else None
-    return status_of(run, position).model_dump_json()
 
 
 def _sse(
@@ -122,7 +101,7 @@ async def run_stream(
     after: Annotated[int | None, Query(ge=-1, le=10_000_000, description="send frames after this index")] = None,
     last_event_id: Annotated[str | None, Header(max_length=20)] = None,
 ) -> StreamingResponse:
-    run = _run(request, run_id)
+    run = run_of(request, run_id)
     start = after if after is not None else -1
     if after is None and last_event_id is not None and last_event_id.strip().isdigit():
         start = int(last_event_id)
@@ -131,7 +110,7 @@ async def run_stream(
     def step() -> Iterator[str] | None:
         if state["version"] == run.version:
             return iter(())
-        with _manager(request).lock:
+        with manager_of(request).lock:
             version, frames, status = run.version, run.frames[state["next"] :], run.status
         out: list[str] = []
         for i, (epoch, (first, last), frame) in enumerate(frames, start=state["next"]):
@@ -139,7 +118,7 @@ async def run_stream(
                     "bytes": base64.b64encode(frame).decode("ascii")}  # fmt: skip
             out.append(_event("frame", json.dumps(data), i))
         state["next"] += len(frames)
-        out.append(_event("status", _status(request, run)))
+        out.append(_event("status", status_text(request, run)))
         state["version"] = version
         if status in TERMINAL:
             out.append(_event("end", "{}"))
@@ -169,7 +148,7 @@ def _until_end(step: Callable[[], Iterator[str] | None]) -> Callable[[], Iterato
 @router.get("/runs/{run_id}/events", response_class=StreamingResponse, responses=_RESPONSES,
             summary="Progress stream (text/event-stream): a 'status' event per change, then 'end'")  # fmt: skip
 async def run_events(request: Request, run_id: RunId) -> StreamingResponse:
-    run = _run(request, run_id)
+    run = run_of(request, run_id)
     seen = {"key": None}
 
     def step() -> Iterator[str] | None:
@@ -177,7 +156,7 @@ async def run_events(request: Request, run_id: RunId) -> StreamingResponse:
         if key == seen["key"]:
             return iter(())
         seen["key"] = key  # type: ignore[assignment]
-        out = [_event("status", _status(request, run))]
+        out = [_event("status", status_text(request, run))]
         if run.status in TERMINAL:
             out.append(_event("end", "{}"))
         return iter(out)
@@ -189,7 +168,7 @@ async def run_events(request: Request, run_id: RunId) -> StreamingResponse:
             summary="The run list as it changes (text/event-stream): 'status' per new or changed run, "
             "'removed' per run gone")  # fmt: skip
 async def list_events(request: Request) -> StreamingResponse:
-    m = _manager(request)
+    m = manager_of(request)
     sent: dict[str, int] = {}
     state = {"revision": -1}
 
@@ -203,7 +182,7 @@ async def list_events(request: Request) -> StreamingResponse:
         for run in runs:
             if sent.get(run.id) != run.version:
                 sent[run.id] = run.version
-                out.append(_event("status", _status(request, run)))
+                out.append(_event("status", status_text(request, run)))
         for gone in set(sent) - {r.id for r in runs}:
             del sent[gone]
             out.append(_event("removed", json.dumps({"id": gone})))
