@@ -187,6 +187,10 @@ def test_a_link_reproduces_a_run(server: str, watched: Any) -> None:
     page = watched.page
     before = {r["id"] for r in _api(server, "/api/runs")}
     page.goto(server + "?dataset=moons&hidden=4,4&activation=relu&max_iter=40&random_state=7&train=1")
+    page.wait_for_function("() => document.getElementById('message').textContent.includes('press Train')")
+    assert not [r for r in _api(server, "/api/runs") if r["id"] not in before], "a link started work"
+    assert page.input_value("#hidden") == "4,4" and "train=1" not in page.evaluate("() => location.search")
+    page.click("#train")
     page.wait_for_function(
         "(before) => (window.__netwarpApp.runs || []).some((r) => !before.includes(r.id))", arg=sorted(before)
     )
@@ -222,7 +226,9 @@ def test_view_keeps_pace_mid_training(server: str, watched: Any, tmp_path: Path)
     shot = os.environ.get("NETWARP_SERVE_SCREENSHOT") or str(tmp_path / "serve.png")
     page = watched.page
     page.goto(server + "?dataset=disk_annulus&n=2000&hidden=3&activation=relu&batch_size=8&learning_rate_init=0.005"
-              "&max_iter=1000&early_stop=0&train=1")  # fmt: skip
+              "&max_iter=1000&early_stop=0")  # fmt: skip
+    page.wait_for_selector("#dataset option[value=disk_annulus]", state="attached")
+    page.click("#train")
     page.wait_for_function(
         """() => {
           const h = document.getElementById('view').__netwarp, app = window.__netwarpApp;

@@ -330,11 +330,11 @@ async function upload() {
 async function share() {
   syncUrl();
   const params = new URLSearchParams(window.location.search);
-  params.set('train', '1');
+  params.delete('train');
   const url = `${window.location.origin}${window.location.pathname}?${params}`;
   try {
     await navigator.clipboard.writeText(url);
-    say('Link copied: it opens this configuration and trains it.');
+    say('Link copied: it opens this configuration, ready to train.');
   } catch {
     say(url);
   }
@@ -368,11 +368,14 @@ async function start() {
   app.runs = await (await api('/api/runs')).json();
   renderRuns();
   listen();
-  if (params.get('train') === '1') {
+  if (params.has('train')) {
+    // A link never starts work (any page on the web could link here): it fills the form only.
     params.delete('train');
     window.history.replaceState(null, '', `${window.location.pathname}?${params}${window.location.hash}`);
-    await train();
-  } else if (app.runs.length) {
+    say('The link filled the form: press Train to run it.');
+    $('train').focus();
+  }
+  if (app.runs.length) {
     await select(app.runs[app.runs.length - 1].id);
   }
 }
