@@ -14,6 +14,7 @@ import socket
 import time
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -577,3 +578,22 @@ def test_a_dataset_alone_trains_with_its_recommended_settings(client: TestClient
     assert s["config"]["hidden"] == list(want.hidden) and s["config"]["batch_size"] == want.batch_size
     spec = client.get("/api/spec").json()
     assert spec["recommended"]["spirals_tight"]["learning_rate_init"] == want.learning_rate_init
+
+
+def test_the_page_opened_with_the_token_gets_a_session_cookie_and_renders_no_token() -> None:
+    """Token mode: the printed link sets an HttpOnly, SameSite=Strict cookie (not the token) that
+    authorises the API, so the page needs the token in no URL it renders."""
+    with TestClient(create_app(token="s3cret-token", workers=1), base_url="http://192.168.1.5:8765") as c:
+        r = c.get("/?token=s3cret-token")
+        assert r.status_code == 200
+        cookie = r.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "s3cret-token" not in cookie
+        assert c.get("/api/datasets").status_code == 200  # the client keeps the cookie
+        c.cookies.clear()
+        assert c.get("/api/datasets").status_code == 401
+        assert "set-cookie" not in c.get("/?token=wrong").headers
+        c.cookies.set("netwarp_session", "forged")
+        assert c.get("/api/datasets").status_code == 401
+    page = Path(netwarp.__file__).parent / "apps" / "serve" / "static"
+    for name in ("app.js", "runs.js"):
+        assert "token=" not in (page / name).read_text(), name

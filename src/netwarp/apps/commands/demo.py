@@ -49,15 +49,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"{t.name:<11}{t.n_epochs:>7}  {t.train_score[-1]:>9.4f}  {t.test_score[-1]:>8.4f}  {t.stop_reason}")
     print()
 
+    print(f"wrote {save(runs, out / 'netwarp-demo.npz')}", flush=True)
     from netwarp.view.figures import plot_runs
 
-    written = [save(runs, out / "netwarp-demo.npz")]
-    written.append(save_figure(plot_runs(runs), out / "netwarp-demo.png", dpi=90))
+    print(f"wrote {save_figure(plot_runs(runs), out / 'netwarp-demo.png', dpi=90)}", flush=True)
     html = _export_html(runs, out / "netwarp-demo.html")
     if html is not None:
-        written.append(html)
-    for path in written:
-        print(f"wrote {path}")
+        print(f"wrote {html}", flush=True)
     if html is not None and not args.no_open:
         _open(html)
     return 0

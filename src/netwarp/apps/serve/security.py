@@ -1,8 +1,11 @@
 """Request guards of ``netwarp serve``, as one pure ASGI middleware.
 
 - **Token**: when the server has a token (always when bound beyond localhost), every
-  ``/api/`` request must carry it: ``Authorization: Bearer TOKEN``, ``X-Netwarp-Token: TOKEN``
-  or ``?token=TOKEN`` (for ``EventSource``, which cannot set headers).
+  ``/api/`` request must carry it: ``Authorization: Bearer TOKEN``, ``X-Netwarp-Token: TOKEN``,
+  ``?token=TOKEN``, or the session cookie. Opening the page with ``?token=TOKEN`` (the
+  link the server prints) sets that cookie (HttpOnly, SameSite=Strict, a value derived from
+  the token, not the token), so the page puts the token in no URL it renders: its streams
+  and downloads are authorised by the cookie.
 - **Host** (without a token): only ``localhost``, ``127.0.0.1`` and ``[::1]`` are accepted as
   ``Host``, which defeats DNS-rebinding pages reaching a local server.
 - **Origin**: a state-changing request sent by a browser from another origin is refused,
@@ -29,6 +32,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+COOKIE = "netwarp_session"
 UPLOAD_PATH = "/api/uploads"
 DOC_PAGES = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
 
@@ -39,6 +43,15 @@ def _host_name(host: str) -> str:
     if host.startswith("["):
         return host[1 : host.find("]")] if "]" in host else host
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def _cookie(header: str) -> str:
+    """The session cookie's value in a ``Cookie`` header ("" if absent)."""
+    for part in header.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == COOKIE:
+            return value
+    return ""
 
 
 async def _reply(send: Send, status: int, detail: str, extra: list[tuple[bytes, bytes]] | None = None) -> None:
@@ -57,6 +70,7 @@ class Guard:
         self.app = app
         self.headers = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
         self.token = token
+        self.session = None if token is None else hmac.new(token.encode(), b"netwarp session", "sha256").hexdigest()
         self.max_body = max_body
         self.max_upload = max_upload
 
@@ -69,6 +83,9 @@ class Guard:
         if not given:
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
             given = (query.get("token") or [""])[0]
+        if not given and self.session is not None:
+            cookie = _cookie(headers.get(b"cookie", b"").decode("latin-1"))
+            return hmac.compare_digest(cookie.encode("utf-8", "replace"), self.session.encode())
         return hmac.compare_digest(given.encode("utf-8", "replace"), self.token.encode())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -116,6 +133,9 @@ class Guard:
             return message
 
         extra = self.headers + ([(b"cache-control", b"no-store")] if path.startswith("/api/") else [])
+        if path == "/" and self.token is not None and self._token_ok(scope, headers):
+            cookie = f"{COOKIE}={self.session}; HttpOnly; SameSite=Strict; Path=/"
+            extra = [*extra, (b"set-cookie", cookie.encode())]
         if path in DOC_PAGES:  # FastAPI's API pages load Swagger UI / ReDoc from their CDN
             extra = [h for h in extra if h[0] != b"content-security-policy"]
 

@@ -24,6 +24,11 @@ const app = {
 };
 
 // ------------------------------------------------------------------------------- api
+/**
+ * The token of a server bound beyond localhost comes once in the page's URL: the server has
+ * set its session cookie (HttpOnly) by then, which authorises the streams and downloads, so
+ * no URL the page renders carries the token; API calls also send it as a header.
+ */
 function takeToken() {
   const params = new URLSearchParams(window.location.search);
   const given = params.get('token');
@@ -51,10 +56,6 @@ async function api(path, options = {}) {
     throw new Error(detail);
   }
   return response;
-}
-
-function withToken(url) {
-  return app.token ? `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(app.token)}` : url;
 }
 
 function say(text, kind = '') {
@@ -120,7 +121,7 @@ function showCounters(run) {
 }
 
 function renderRuns() {
-  drawRuns($('runs'), app.runs, { selected: app.selected, compare: app.compare, url: withToken },
+  drawRuns($('runs'), app.runs, { selected: app.selected, compare: app.compare },
     { select, compare: toggleCompare, remove: removeRun });
 }
 
@@ -139,7 +140,7 @@ function upsert(status) {
 
 /** Follow the run list as it changes, whoever starts the runs (another tab, a script). */
 function listen() {
-  const source = new EventSource(withToken('/api/events'));
+  const source = new EventSource('/api/events');
   app.list = source;
   source.addEventListener('status', (event) => upsert(JSON.parse(event.data)));
   source.addEventListener('removed', (event) => {
@@ -226,7 +227,7 @@ async function watch(id) {
   const run = runById(id);
   placeholder(run && run.status === 'failed' && !run.epoch ? `Training failed: ${run.error}` : 'Waiting for the first epoch…');
   app.frames = [];
-  const stream = new EventSource(withToken(`/api/runs/${id}/stream`));
+  const stream = new EventSource(`/api/runs/${id}/stream`);
   app.stream = stream;
   stream.addEventListener('frame', (event) => {
     const frame = JSON.parse(event.data);

@@ -48,7 +48,7 @@ function makeRow(run, on) {
 
 /**
  * Bring `list` in line with `runs` (newest first), updating rows in place so clicks are
- * never lost. `state`: {selected, compare, url(path) -> href}; `on`: {select, compare, remove}.
+ * never lost. `state`: {selected, compare}; `on`: {select, compare, remove}.
  */
 export function renderRuns(list, runs, state, on) {
   const rows = new Map([...list.children].map((li) => [li.dataset.id, li]));
@@ -62,7 +62,7 @@ export function renderRuns(list, runs, state, on) {
     const files = li.querySelector('.files');
     if (run.epoch > 0 && !files.childElementCount) {
       const base = `/api/runs/${run.id}`;
-      const link = (path, text, title) => fileLink(state.url(`${base}/${path}`), text, title);
+      const link = (path, text, title) => fileLink(`${base}/${path}`, text, title);
       files.append(link('trajectory.npz', '.npz', 'the trajectory (every epoch so far)'),
         link('view.html', '.html', 'a self-contained interactive page'),
         link('figure.png', '.png', 'a figure of the last epoch'),
