@@ -167,3 +167,33 @@ def test_a_killed_server_takes_its_workers_with_it(server: tuple[subprocess.Pope
     proc.kill()
     proc.wait(timeout=5)
     wait_for(lambda: not any(alive(p) for p in kids), 5, "workers outlived a killed server")
+
+
+def test_a_stalled_request_body_is_refused_and_others_keep_their_latency() -> None:
+    """A client that sends part of a body and stalls gets a 408; meanwhile other requests are served."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    from netwarp.apps.serve import create_app
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(workers=1, body_timeout=0.5), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}/"
+    wait_for(lambda: server.started, 30, "the server did not start")
+    slow = socket.create_connection(("127.0.0.1", port), timeout=10)
+    slow.sendall(b"POST /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: 200\r\n\r\n{\"dataset\": ")  # fmt: skip
+    t0 = time.monotonic()
+    assert call(url, "api/limits")["workers"] == 1  # served while the slow body stalls
+    assert time.monotonic() - t0 < 0.4
+    answer = slow.recv(4096).decode("latin-1")
+    assert answer.startswith("HTTP/1.1 408") and "stalled" in answer, answer
+    slow.close()
+    server.should_exit = True
+    thread.join(timeout=10)

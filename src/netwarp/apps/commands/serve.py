@@ -82,7 +82,10 @@ def run(args: argparse.Namespace) -> int:
     from netwarp.apps.serve import create_app
 
     app = create_app(token=token, workers=args.workers)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=3))
+    # bounded connections (streams included) and idle keep-alive: a few slow clients cannot hold the server
+    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=3, timeout_keep_alive=5,
+                            limit_concurrency=512)  # fmt: skip
+    server = uvicorn.Server(config)
     print(f"netwarp serve: open {url}", flush=True)
     if token and not local:
         print(f"netwarp serve: listening on {args.host}:{port} for other machines; the token is {token}", flush=True)

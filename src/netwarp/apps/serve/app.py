@@ -21,7 +21,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from netwarp._version import __version__
 from netwarp.apps.serve.models import MAX_UPLOAD_BYTES, Problem
 from netwarp.apps.serve.runs import QueueFullError, RunManager
-from netwarp.apps.serve.security import Guard
+from netwarp.apps.serve.security import BODY_TIMEOUT, Guard
 from netwarp.apps.serve.uploads import UploadStore
 from netwarp.apps.serve.views import BusyError, ViewPool
 from netwarp.errors import NetwarpError
@@ -74,13 +74,15 @@ def create_app(
     max_queued: int = 32,
     max_runs: int = 64,
     max_floats: int = 40_000_000,
+    body_timeout: float = BODY_TIMEOUT,
 ) -> FastAPI:
     """A new app.
 
     ``token``: required on every ``/api/`` call when set (always set it beyond localhost).
     ``workers``: training processes. ``max_queued``: runs queued or training at once (more get
     a 429). ``max_runs`` / ``max_floats``: runs kept, and their parameter histories together
-    in floats; the oldest finished runs are forgotten first.
+    in floats; the oldest finished runs are forgotten first. ``body_timeout``: seconds a request
+    body may stall before the request is refused (408).
     """
     manager = RunManager(workers=workers, max_queued=max_queued, max_runs=max_runs, max_floats=max_floats)
     views = ViewPool()
@@ -163,7 +165,8 @@ def create_app(
 
     app.include_router(router)
     app.include_router(streams)
-    app.add_middleware(Guard, token=token, max_body=64_000, max_upload=MAX_UPLOAD_BYTES + 64_000, headers=_HEADERS)
+    app.add_middleware(Guard, token=token, max_body=64_000, max_upload=MAX_UPLOAD_BYTES + 64_000, headers=_HEADERS,
+                       body_timeout=body_timeout)  # fmt: skip
     return app
 
 

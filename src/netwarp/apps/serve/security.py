@@ -11,12 +11,15 @@
 - **Origin**: a state-changing request sent by a browser from another origin is refused,
   so a web page cannot post a form to the local server.
 - **Body size**: bodies beyond ``max_body`` bytes (uploads: ``max_upload``) get a 413.
+- **Slow bodies**: a request whose body stops arriving for :data:`BODY_TIMEOUT` seconds gets
+  a 408 (a client cannot hold a worker thread by trickling its body).
 - **Headers**: ``headers`` (security headers) are added to every response (no
   Content-Security-Policy on FastAPI's ``/docs`` and ``/redoc``, which load from a CDN).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -33,6 +36,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 COOKIE = "netwarp_session"
+#: Seconds a request body may pause between two of its parts.
+BODY_TIMEOUT = 10.0
 UPLOAD_PATH = "/api/uploads"
 DOC_PAGES = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
 
@@ -65,9 +70,17 @@ class Guard:
     """The ASGI middleware applying the rules above to every HTTP request."""
 
     def __init__(
-        self, app: ASGIApp, *, token: str | None, max_body: int, max_upload: int, headers: dict[str, str] | None = None
+        self,
+        app: ASGIApp,
+        *,
+        token: str | None,
+        max_body: int,
+        max_upload: int,
+        headers: dict[str, str] | None = None,
+        body_timeout: float = BODY_TIMEOUT,
     ) -> None:
         self.app = app
+        self.body_timeout = body_timeout
         self.headers = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
         self.token = token
         self.session = None if token is None else hmac.new(token.encode(), b"netwarp session", "sha256").hexdigest()
@@ -122,14 +135,21 @@ class Guard:
                 await _reply(send, 413, f"request body of {int(length)} bytes is over the limit of {limit}")
                 return
         received = 0
+        body_done = False
 
         async def counting_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, body_done
+            if body_done:  # e.g. a stream waiting for the client to go away: no timeout
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.body_timeout)
+            except TimeoutError:
+                raise HTTPException(408, f"the request body stalled for {self.body_timeout:g} s") from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
                     raise HTTPException(413, f"request body is over the limit of {limit} bytes")
+                body_done = not message.get("more_body", False)
             return message
 
         extra = self.headers + ([(b"cache-control", b"no-store")] if path.startswith("/api/") else [])
