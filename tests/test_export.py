@@ -103,3 +103,17 @@ def test_failure_while_writing_leaves_the_old_file(
     with pytest.raises(OSError):
         export_html(runs, keep)
     assert keep.read_text() == "precious"
+
+
+def test_an_absurd_page_is_refused_before_anything_is_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from netwarp.apps import export
+    from netwarp.errors import LimitError
+
+    d = netwarp.datasets.load("interval1d")
+    t = netwarp.train(d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test, max_iter=30, early_stop=False)
+    monkeypatch.setattr(export, "MAX_PAGE_BYTES", 8 * t.params.size)  # the points push it over
+    target = tmp_path / "v.html"
+    target.write_text("old")
+    with pytest.raises(LimitError, match="the page would hold"):
+        export.export_html(t, target)
+    assert target.read_text() == "old"

@@ -18,7 +18,7 @@ from typing import Any
 from netwarp.apps.bundle import bundle_css, inline_script
 from netwarp.core import files as trajio
 from netwarp.core.trajectory import Trajectory
-from netwarp.errors import NetwarpError
+from netwarp.errors import LimitError, NetwarpError
 from netwarp.view import envelope
 from netwarp.view.scene import Scene
 
@@ -61,6 +61,26 @@ def page(data: bytes, *, title: str = "netwarp") -> str:
     )
 
 
+#: The most a page's view may hold (parameters and points, before base64): beyond it the file
+#: would be absurd for a browser to open, so the export is refused before anything is built.
+MAX_PAGE_BYTES = 256 * 2**20
+
+
+def _check_size(runs: Trajectory | Sequence[Trajectory], X: Any) -> None:
+    trajs = [runs] if isinstance(runs, Trajectory) else list(runs)
+    n_points = 0
+    if X is not None:
+        n_points = int(getattr(X, "size", 0) or 0)
+    elif trajs and trajs[0].data is not None:
+        n_points = int(trajs[0].data.X_train.size + trajs[0].data.X_test.size)
+    size = 8 * (n_points + sum(int(t.params.size) for t in trajs))
+    if size > MAX_PAGE_BYTES:
+        raise LimitError(
+            f"the page would hold {size / 2**20:,.0f} MB of parameters and points (at most {MAX_PAGE_BYTES >> 20} MB): "
+            "export fewer runs, or record fewer epochs or a smaller network"
+        )
+
+
 def export_html(
     runs: Trajectory | Sequence[Trajectory],
     path: str | Path,
@@ -74,11 +94,13 @@ def export_html(
 
     ``X`` ``(n, d)``, ``y`` ``(n,)`` default to the first run's data; ``view`` sets the
     initial state (see :class:`netwarp.view.scene.Scene`). The file is written atomically: on
-    any error an existing file at ``path`` is left untouched. Returns the path.
+    any error an existing file at ``path`` is left untouched. Returns the path. A view larger
+    than :data:`MAX_PAGE_BYTES` is refused (:class:`~netwarp.errors.LimitError`).
     """
     target = Path(path)
     if target.is_dir():
         raise NetwarpError(f"cannot write {target}: it is a directory; give a file name like view.html")
+    _check_size(runs, X)
     data = envelope.encode(Scene.from_trajectories(runs, X, y, view=view, title=title))
     text = page(data, title=title).encode("utf-8")
     return trajio.atomic_write(target, lambda fh: fh.write(text))
