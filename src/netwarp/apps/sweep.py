@@ -81,7 +81,7 @@ def grid(
         datasets.spec(name)
     if not names or not hidden or not acts or not seed_list:
         raise NetwarpError("a sweep needs at least one dataset, --hidden, --activation and seed")
-    archs = [RunSpec(hidden=(h,) if isinstance(h, int) else h).hidden for h in hidden]
+    archs = [RunSpec(hidden=(h,) if isinstance(h, int) else h).hidden for h in hidden]  # type: ignore[arg-type]
     for a in acts:
         RunSpec(activation=a)
     combos = itertools.product(_unique(names), _unique(archs), _unique(acts), _unique(seed_list))

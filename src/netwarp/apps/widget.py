@@ -215,7 +215,7 @@ def watch(
             if show:
                 from IPython.display import display
 
-                display(box[0])
+                display(box[0])  # type: ignore[no-untyped-call]
             return
         box[0].append(0, chunk["rows"], *curves, stop_reason=ended[0] if ended else None)
 

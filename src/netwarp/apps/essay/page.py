@@ -158,7 +158,7 @@ def run_card(m: Measured) -> str:
         )
     head = ("<tr><th></th><th>map</th><th>kind</th><th>det W</th><th>separability</th>"
             "<th>stretch max / median</th></tr>")  # fmt: skip
-    title = (f"{html.escape(m.spec.name)} · seed {m.spec.random_state} · {m.traj.n_epochs} epochs · "
+    title = (f"{html.escape(m.spec.label())} · seed {m.spec.random_state} · {m.traj.n_epochs} epochs · "
              f"train {m.train:.1%} · test {m.test:.1%}")  # fmt: skip
     return (f'<div class="run"><h3>{title}</h3><table class="diag">{head}{"".join(rows)}</table>'
             f"{sep_chart(m.diag)}</div>")  # fmt: skip

@@ -142,9 +142,9 @@ def _resolve_data(request: Request, run_spec: RunSpec) -> datasets.Dataset:
 
 def run_spec_of(cfg: RunConfig) -> RunSpec:
     """The run a request describes: the dataset's recommended settings, then what the request sets."""
-    values = {k: v for k, v in cfg.model_dump().items() if v is not None and k != "dataset"}
+    values = {k: v for k, v in cfg.model_dump().items() if v is not None}
     try:
-        return RunSpec.recommended(cfg.dataset, **values)
+        return RunSpec.recommended(values.pop("dataset"), **values)
     except NetwarpError as exc:
         raise HTTPException(422, str(exc)) from None
 

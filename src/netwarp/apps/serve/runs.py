@@ -316,9 +316,9 @@ class RunManager:
     def _loop(self) -> None:
         while not self._closed:
             with self.lock:
-                conns = {w.events: w for w in self._workers}
+                conns: dict[Any, _Worker] = {w.events: w for w in self._workers}
             try:
-                ready = mp_connection.wait(list(conns), timeout=0.5)
+                ready: list[Any] = list(mp_connection.wait(list(conns), timeout=0.5))
             except (OSError, ValueError):
                 ready = []
             with self.lock:
