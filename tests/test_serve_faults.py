@@ -181,7 +181,7 @@ def test_a_stalled_request_body_is_refused_and_others_keep_their_latency() -> No
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(workers=1, body_timeout=0.5), log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(workers=1, body_timeout=5.0), log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}/"
@@ -189,11 +189,47 @@ def test_a_stalled_request_body_is_refused_and_others_keep_their_latency() -> No
     slow = socket.create_connection(("127.0.0.1", port), timeout=10)
     slow.sendall(b"POST /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                  b"Content-Length: 200\r\n\r\n{\"dataset\": ")  # fmt: skip
-    t0 = time.monotonic()
-    assert call(url, "api/limits")["workers"] == 1  # served while the slow body stalls
-    assert time.monotonic() - t0 < 0.4
-    answer = slow.recv(4096).decode("latin-1")
+    assert call(url, "api/limits")["workers"] == 1  # another client is served while the slow body stalls
+    slow.setblocking(False)
+    with pytest.raises(BlockingIOError):
+        slow.recv(4096)  # ... before the stalled request has been answered
+    slow.settimeout(30)
+    answer = b""
+    while b"stalled" not in answer and (part := slow.recv(4096)):
+        answer += part
+    answer = answer.decode("latin-1")
     assert answer.startswith("HTTP/1.1 408") and "stalled" in answer, answer
     slow.close()
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_request_headers_that_never_finish_are_cut_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slowloris: a client trickling its request line and headers loses the connection at the deadline,
+    and a connection that sends nothing is closed too; other clients are served meanwhile."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    from netwarp.apps.serve import create_app
+    from netwarp.apps.serve.protocol import HeaderDeadlineProtocol
+
+    monkeypatch.setattr(HeaderDeadlineProtocol, "header_timeout", 1.0)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(workers=1), log_level="warning", http=HeaderDeadlineProtocol)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    wait_for(lambda: server.started, 30, "the server did not start")
+    slow = socket.create_connection(("127.0.0.1", port), timeout=30)
+    silent = socket.create_connection(("127.0.0.1", port), timeout=30)
+    slow.sendall(b"GET /api/limits HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+    assert call(f"http://127.0.0.1:{port}/", "api/limits")["workers"] == 1
+    assert slow.recv(4096) == b"" and silent.recv(4096) == b""  # closed by the server, no answer
+    slow.close()
+    silent.close()
     server.should_exit = True
     thread.join(timeout=10)

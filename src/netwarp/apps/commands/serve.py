@@ -83,8 +83,10 @@ def run(args: argparse.Namespace) -> int:
 
     app = create_app(token=token, workers=args.workers)
     # bounded connections (streams included) and idle keep-alive: a few slow clients cannot hold the server
+    from netwarp.apps.serve.protocol import HeaderDeadlineProtocol
+
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=3, timeout_keep_alive=5,
-                            limit_concurrency=512)  # fmt: skip
+                            limit_concurrency=512, http=HeaderDeadlineProtocol)  # fmt: skip
     server = uvicorn.Server(config)
     print(f"netwarp serve: open {url}", flush=True)
     if token and not local:
