@@ -24,7 +24,7 @@ from netwarp.apps.serve.runs import QueueFullError, RunManager
 from netwarp.apps.serve.security import BODY_TIMEOUT, Guard
 from netwarp.apps.serve.uploads import UploadStore
 from netwarp.apps.serve.views import BusyError, ViewPool
-from netwarp.errors import NetwarpError
+from netwarp.errors import LimitError, NetwarpError
 
 STATIC = Path(__file__).resolve().parent / "static"
 _TYPES = {
@@ -120,6 +120,10 @@ def create_app(
     @app.exception_handler(BusyError)
     async def busy(request: Request, exc: BusyError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "2"})
+
+    @app.exception_handler(LimitError)
+    async def over_limit(request: Request, exc: LimitError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=413)
 
     @app.exception_handler(NetwarpError)
     async def bad_input(request: Request, exc: NetwarpError) -> JSONResponse:
