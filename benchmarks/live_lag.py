@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -97,11 +96,7 @@ def main() -> int:
             if errors:
                 raise SystemExit(f"page errors: {errors}")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
     lags = [v for r in results for v in r["lags"]]
     p50, p95 = pct(lags, 50), pct(lags, 95)
     first = max(r["first"] for r in results)

@@ -66,6 +66,14 @@ def start_server(workers: int) -> tuple[subprocess.Popen[str], str]:
     raise SystemExit("netwarp serve did not answer within 30 s")
 
 
+def stop_server(proc: subprocess.Popen[str]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 class Load:
     def __init__(self, client: httpx.AsyncClient, seconds: float) -> None:
         self.client = client
@@ -190,11 +198,7 @@ def main() -> int:
         load = asyncio.run(run(url, args.seconds, args.watchers, args.workers))
         elapsed = time.perf_counter() - t0
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
     ms = [v * 1000 for v in load.latencies]
     p50, p95, p99 = (pct(ms, q) for q in (50, 95, 99))
     done = sum(load.finished.values())

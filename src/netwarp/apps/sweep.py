@@ -113,15 +113,23 @@ def run_one(spec: RunSpec) -> Row:
     return row
 
 
-def _measure(spec: RunSpec) -> Row:
+def trained(spec: RunSpec) -> Any:
+    """The :class:`~netwarp.core.trajectory.Trajectory` of ``spec`` on its own data (warnings silenced)."""
     from netwarp.core.record import train
-    from netwarp.view.diagnostics import diagnose
 
     data = spec.load_data()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        traj = train(data.X_train, data.y_train, spec, X_test=data.X_test, y_test=data.y_test,
+        return train(data.X_train, data.y_train, spec, X_test=data.X_test, y_test=data.y_test,
                      dataset_name=spec.dataset)  # fmt: skip
+
+
+def _measure(spec: RunSpec) -> Row:
+    from netwarp.view.diagnostics import diagnose
+
+    traj = trained(spec)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         d = diagnose(traj, epochs=[traj.n_epochs])
     first = int(d.first_separable[-1])
     return {

@@ -9,7 +9,6 @@ The prose is ours; the numbers on the page are measured.
 from __future__ import annotations
 
 import time
-import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +16,6 @@ from typing import Any
 import numpy as np
 
 from netwarp.apps import sweep as sw
-from netwarp.core.record import train
 from netwarp.core.spec import RunSpec
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
@@ -267,11 +265,7 @@ def steps() -> list[StepDef]:
 
 def measure(spec: RunSpec) -> Measured:
     """Train one run (on its dataset, data seed 0) and diagnose it."""
-    data = spec.load_data()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        traj = train(data.X_train, data.y_train, spec, X_test=data.X_test, y_test=data.y_test,
-                     dataset_name=spec.dataset)  # fmt: skip
+    traj = sw.trained(spec)
     return Measured(spec, traj, diagnose(traj))
 
 
