@@ -87,6 +87,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if sigint.previous is not None:
                     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the message
                 return _interrupted(str(exc))
+            except Exception:
+                # Ctrl-C inside a library's import can surface as another error raised from it
+                # (an ImportError "from" the KeyboardInterrupt): it is still an interrupt
+                if not sigint.seen:
+                    raise
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                return _interrupted()
     except KeyboardInterrupt:  # Ctrl-C between two handlers
         return _interrupted()
 
