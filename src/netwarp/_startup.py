@@ -11,6 +11,14 @@ import os
 import sys
 
 INTERRUPTED = 130
+#: Ctrl-Cs a running command has received (its handler counts them: a library may swallow the
+#: KeyboardInterrupt it raises, e.g. in a callback, so long loops also poll :func:`interrupted`).
+interrupts = 0
+
+
+def interrupted() -> bool:
+    """Whether Ctrl-C has reached the running command."""
+    return interrupts > 0
 
 
 def quit_on_sigint(signum: int, frame: object) -> None:

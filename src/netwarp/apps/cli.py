@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+import netwarp._startup as startup
 from netwarp._startup import INTERRUPTED
 
 #: Sub-commands, in the order ``--help`` lists them (module names in netwarp.apps.commands).
@@ -64,6 +65,7 @@ class _Sigint:
 
     def _handle(self, signum: int, frame: object) -> None:
         self.seen = True
+        startup.interrupts += 1
         raise KeyboardInterrupt
 
     def __exit__(self, *exc: object) -> None:

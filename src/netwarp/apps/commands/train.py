@@ -50,7 +50,9 @@ def run_spec(args: argparse.Namespace) -> RunSpec:
 
 
 def train_with_progress(data: datasets.Dataset, spec: RunSpec) -> Any:
-    """Train ``spec`` on ``data`` with a progress bar on stderr."""
+    """Train ``spec`` on ``data`` with a progress bar on stderr; Ctrl-C stops it between epochs
+    (its stop reason is then ``interrupted``), even where a library swallowed the KeyboardInterrupt."""
+    from netwarp._startup import interrupted
     from netwarp.core.record import train as train_fn
 
     label = spec.name or spec.activation
@@ -58,7 +60,10 @@ def train_with_progress(data: datasets.Dataset, spec: RunSpec) -> Any:
     traj = train_fn(
         data.X_train, data.y_train, spec, X_test=data.X_test, y_test=data.y_test, name=label,
         dataset_name=data.name, progress=lambda e, total, loss: bar.update(e, f"loss {loss:.4f}"),
+        should_stop=interrupted,
     )  # fmt: skip
+    if interrupted():
+        traj.stop_reason = "interrupted"
     bar.close(f"{traj.n_epochs} epochs, {traj.stop_reason}")
     return traj
 
