@@ -65,18 +65,16 @@ class Diverged(Exception):
         self.epoch = epoch
 
 
-def train_job(
-    job: Job, report: Callable[..., None], should_stop: Callable[[Callable[[], None]], bool], frames: bool = True
-) -> Any:
+def train_job(job: Job, report: Callable[..., None], should_stop: Callable[[Callable[[], None]], bool]) -> Any:
     """Train ``job`` as :func:`netwarp.train` would, reporting every epoch while it trains.
 
     Returns the same :class:`~netwarp.core.trajectory.Trajectory` that ``netwarp.train``
     gives for this spec (tests check it), assembled from what was reported:
     ``report(epoch, chunk)`` is called a few times a second with the epochs since the last
     call (epoch 0 first, the last epoch before this returns): ``chunk`` holds ``rows``
-    ``(k, n_params)`` and ``loss``, ``train_score``, ``test_score`` ``(k,)``; with ``frames``
-    the call is ``report(epoch, chunk, frame, first)`` with the epochs' view envelope bytes and
-    the wall-clock time the first of them was trained.
+    ``(k, n_params)`` and ``loss``, ``train_score``, ``test_score`` ``(k,)``; the call is
+    ``report(epoch, chunk, frame, first)`` with the epochs' view envelope bytes and the
+    wall-clock time the first of them was trained.
     ``should_stop(flush)`` is polled between epochs; it calls ``flush()`` to report the
     epochs so far before it waits (a pause). Raises :class:`Diverged` when training stops
     being finite.
@@ -112,10 +110,7 @@ def train_job(
         return envelope.encode_chunk(scene[0].append(0, chunk["rows"], *curves))
 
     def emit(epoch: int, chunk: dict[str, Any], first: float) -> None:
-        if frames:
-            report(epoch, chunk, frame(chunk), first)
-        else:
-            report(epoch, chunk)
+        report(epoch, chunk, frame(chunk), first)
 
     chunker = Chunker(layer_units, activations, classes, X, y, X_test, y_test, emit, every=REPORT_EVERY)
     try:
