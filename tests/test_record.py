@@ -131,8 +131,6 @@ def test_convergence_warning_like_fit(seed_data: Any) -> None:
     ("params", "needle"),
     [
         ({"solver": "lbfgs"}, "solver='lbfgs'"),
-        ({"early_stopping": True}, "early_stopping=True"),
-        ({"random_state": np.random.RandomState(0)}, "random_state"),
     ],
 )
 def test_unsupported_parameters_are_named(seed_data: Any, params: dict[str, Any], needle: str) -> None:

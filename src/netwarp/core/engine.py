@@ -26,15 +26,16 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import expit, xlogy
 from sklearn.utils import check_random_state
 
+from netwarp.core import batchops
+from netwarp.core.optimizers import FlatOptimizer
 from netwarp.errors import NetwarpError
 
 Array = NDArray[np.float64]
 EpochCallback = Callable[[int, Array, float], None]
-
-_EPS = float(np.finfo(np.float64).eps)
+#: ``validation(theta)`` -> the validation score of the parameters ``(n_params,)``.
+Validation = Callable[[Array], float]
 
 
 @dataclass(frozen=True)
@@ -59,41 +60,9 @@ class EngineConfig:
     beta_2: float = 0.999
     epsilon: float = 1e-8
     n_iter_no_change: float = 10
-
-    def validate(self) -> None:
-        """Raise :class:`NetwarpError` naming the first parameter out of range."""
-        sizes = self.hidden_layer_sizes
-        if len(sizes) == 0 or any(int(s) < 1 for s in sizes):
-            raise NetwarpError(f"hidden_layer_sizes must be positive integers, got {sizes}")
-        if self.activation not in ("identity", "logistic", "tanh", "relu"):
-            raise NetwarpError(
-                f"activation must be one of identity, logistic, tanh, relu; got {self.activation!r}"
-            )
-        if self.solver not in ("sgd", "adam"):
-            raise NetwarpError(f"solver must be 'sgd' or 'adam', got {self.solver!r}")
-        if self.learning_rate not in ("constant", "invscaling", "adaptive"):
-            raise NetwarpError(
-                "learning_rate must be 'constant', 'invscaling' or 'adaptive', "
-                f"got {self.learning_rate!r}"
-            )
-        checks: list[tuple[str, bool]] = [
-            ("learning_rate_init must be > 0", self.learning_rate_init > 0),
-            ("alpha must be >= 0", self.alpha >= 0),
-            ("max_iter must be >= 1", int(self.max_iter) >= 1),
-            ("tol must be >= 0", self.tol >= 0),
-            ("power_t must be >= 0", self.power_t >= 0),
-            ("momentum must be in [0, 1]", 0 <= self.momentum <= 1),
-            ("beta_1 must be in [0, 1)", 0 <= self.beta_1 < 1),
-            ("beta_2 must be in [0, 1)", 0 <= self.beta_2 < 1),
-            ("epsilon must be > 0", self.epsilon > 0),
-            ("n_iter_no_change must be >= 1", self.n_iter_no_change >= 1),
-        ]
-        if self.batch_size != "auto":
-            ok = isinstance(self.batch_size, int | np.integer) and int(self.batch_size) >= 1
-            checks.append(("batch_size must be 'auto' or an integer >= 1", ok))
-        for message, ok in checks:
-            if not ok:
-                raise NetwarpError(message)
+    verbose: Any = False
+    early_stopping: bool = False
+    validation_fraction: float = 0.1
 
 
 @dataclass
@@ -106,10 +75,14 @@ class EngineResult:
     n_iter: int
     t: int
     stop_reason: str
-    best_loss: float
+    best_loss: Any
     no_improvement_count: int
     learning_rate: float
     converged: bool
+    optimizer: FlatOptimizer
+    validation_scores: list[float] | None = None
+    best_validation_score: float | None = None
+    best_theta: Array | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -143,72 +116,12 @@ def unflatten(theta: Array, layer_units: list[int]) -> tuple[list[Array], list[A
     return coefs, intercepts
 
 
-def _hidden_inplace(name: str) -> Callable[[Array], Any]:
-    if name == "tanh":
-        return lambda z: np.tanh(z, out=z)
-    if name == "relu":
-        return lambda z: np.maximum(z, 0, out=z)
-    if name == "logistic":
-        return lambda z: expit(z, out=z)
-    return lambda z: None
+def initial_theta(cfg: EngineConfig, layer_units: list[int], rng: np.random.RandomState, dtype: Any = np.float64) -> Array:
+    """Glorot-uniform initialisation drawn in scikit-learn's order (coef, then intercept).
 
-
-def _derivative_inplace(name: str) -> Callable[[Array, Array], None]:
-    def tanh_d(z: Array, d: Array) -> None:
-        d *= 1 - z**2
-
-    def logistic_d(z: Array, d: Array) -> None:
-        d *= z
-        d *= 1 - z
-
-    def relu_d(z: Array, d: Array) -> None:
-        d[z == 0] = 0
-
-    return {"tanh": tanh_d, "logistic": logistic_d, "relu": relu_d}.get(name, lambda z, d: None)
-
-
-def _output_inplace(name: str) -> Callable[[Array], Any]:
-    if name == "softmax":
-
-        def softmax(z: Array) -> None:
-            tmp = z - z.max(axis=1)[:, np.newaxis]
-            np.exp(tmp, out=z)
-            z /= z.sum(axis=1)[:, np.newaxis]
-
-        return softmax
-    if name == "exp":
-        return lambda z: np.exp(z, out=z)
-    return _hidden_inplace(name)
-
-
-def loss_function(loss: str, out_activation: str) -> Callable[[Any, Array], float]:
-    """The batch loss scikit-learn uses (before the L2 term), with the same arithmetic.
-
-    ``np.add.reduce(x, axis=0) / m`` is what ``np.average(x, axis=0)`` computes, without
-    the wrapper's overhead; clipping with ``maximum``/``minimum`` equals ``np.clip``.
+    Drawn in float64 and rounded to ``dtype`` (float32 for float32 data), as scikit-learn does.
     """
-    reduce = np.add.reduce
-    if loss == "squared_error":
-        return lambda y, p: float(0.5 * (reduce((y - p) ** 2, axis=0) / len(p)).mean())
-    lo, hi = _EPS, 1 - _EPS
-    if out_activation == "logistic":
-
-        def binary_log_loss(y: Any, p: Array) -> float:
-            p = np.minimum(np.maximum(p, lo), hi)
-            return float(-reduce(reduce(xlogy(y, p) + xlogy(1 - y, 1 - p), axis=0) / len(p)))
-
-        return binary_log_loss
-
-    def log_loss(y: Any, p: Array) -> float:
-        p = np.minimum(np.maximum(p, lo), hi)
-        return float(-reduce(reduce(xlogy(y, p), axis=0) / len(p)))
-
-    return log_loss
-
-
-def initial_theta(cfg: EngineConfig, layer_units: list[int], rng: np.random.RandomState) -> Array:
-    """Glorot-uniform initialisation drawn in scikit-learn's order (coef, then intercept)."""
-    theta = np.empty(n_params(layer_units), dtype=np.float64)
+    theta = np.empty(n_params(layer_units), dtype=dtype)
     coefs, intercepts = unflatten(theta, layer_units)
     factor = 2.0 if cfg.activation == "logistic" else 6.0
     for i, (fan_in, fan_out) in enumerate(pairwise(layer_units)):
@@ -218,46 +131,60 @@ def initial_theta(cfg: EngineConfig, layer_units: list[int], rng: np.random.Rand
     return theta
 
 
+
+
 def train(
-    X: Array,
+    X: Any,
     Y: Any,
     cfg: EngineConfig,
     *,
     out_activation: str = "logistic",
     loss: str = "log_loss",
+    sample_weight: Any = None,
+    theta0: Array | None = None,
+    rng: Any = None,
+    validation: Validation | None = None,
     callback: EpochCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> EngineResult:
     """Train an MLP on ``X`` ``(n, d)`` against targets ``Y`` ``(n, k)`` and keep every epoch.
 
-    ``Y`` holds what scikit-learn trains against: the label-binarised classes (bool) for a
-    classifier, the float targets for a regressor. ``callback(epoch, theta, loss)`` runs
-    once for the initialisation (epoch 0, loss NaN) and after each epoch, with ``theta`` a
-    *view* of the live flat parameter vector ``(n_params,)`` (copy it to keep it).
-    ``should_stop()`` is polled after each epoch; when it returns True training ends with
-    ``stop_reason == "cancelled"``.
+    ``X`` is float32 or float64, dense or a SciPy CSR/CSC matrix; the parameters take its
+    precision, as in scikit-learn. ``Y`` holds what scikit-learn trains against: the
+    label-binarised classes (bool) for a classifier, the targets for a regressor.
+    ``sample_weight`` ``(n,)`` weighs the samples as ``fit(X, y, sample_weight)`` does.
+    ``theta0`` and ``rng`` continue from a given initialisation and random state (default:
+    drawn from ``cfg.random_state``). ``validation(theta)`` scores the parameters after each
+    epoch and drives the stopping rule (scikit-learn's ``early_stopping``).
+
+    ``callback(epoch, theta, loss)`` runs once for the initialisation (epoch 0, loss NaN) and
+    after each epoch, with ``theta`` a *view* of the live flat parameter vector ``(n_params,)``
+    (copy it to keep it). ``should_stop()`` is polled after each epoch; when it returns True
+    training ends with ``stop_reason == "cancelled"``. ``cfg.verbose`` prints what
+    scikit-learn prints.
     """
-    cfg.validate()
-    X = np.ascontiguousarray(X, dtype=np.float64)
+    sparse = hasattr(X, "tocsr")
+    if not sparse:
+        X = np.ascontiguousarray(X, dtype=X.dtype if X.dtype in (np.float32, np.float64) else np.float64)
     n, d = X.shape
     layer_units = [d, *map(int, cfg.hidden_layer_sizes), Y.shape[1]]
     n_layers = len(layer_units) - 1
-    rng = check_random_state(cfg.random_state)
-
-    theta = initial_theta(cfg, layer_units, rng)
-    grad = np.empty_like(theta)
+    rng = check_random_state(cfg.random_state) if rng is None else rng
+    theta = initial_theta(cfg, layer_units, rng, X.dtype) if theta0 is None else theta0.copy()
+    grad = np.empty(theta.shape, dtype=np.result_type(theta.dtype, Y.dtype))
     W, B = unflatten(theta, layer_units)
     GW, GB = unflatten(grad, layer_units)
     W_flat = [theta[a:b] for a, b in param_slices(layer_units)[0]]
-    hidden = _hidden_inplace(cfg.activation)
-    output = _output_inplace(out_activation)
-    derivative = _derivative_inplace(cfg.activation)
-    batch_loss_fn = loss_function(loss, out_activation)
+    hidden = batchops.hidden_inplace(cfg.activation)
+    output = batchops.output_inplace(out_activation)
+    derivative = batchops.derivative_inplace(cfg.activation)
+    batch_loss_fn = batchops.loss_function(loss, out_activation)
     alpha = cfg.alpha
     half_alpha = 0.5 * alpha
+    reduce = np.add.reduce
 
-    def step(Xb: Array, yb: Any) -> float:
-        m = Xb.shape[0]
+    def step(Xb: Any, yb: Any, swb: Any) -> Any:
+        m = Xb.shape[0] if swb is None else swb.sum()
         acts = [Xb]
         a = Xb
         for i in range(n_layers):
@@ -267,103 +194,101 @@ def train(
                 hidden(a)
             acts.append(a)
         output(a)
-        batch_loss = batch_loss_fn(yb, a)
+        batch_loss = batch_loss_fn(yb, a, swb)
         values: Any = 0
         for s in W_flat:
             values += np.dot(s, s)
         batch_loss += half_alpha * values / m
         delta = a - yb
+        if swb is not None:
+            delta *= swb.reshape(-1, 1)
         for i in range(n_layers - 1, -1, -1):
-            np.matmul(acts[i].T, delta, out=GW[i])
+            if sparse and i == 0:
+                GW[0][...] = acts[0].T @ delta
+            else:
+                np.matmul(acts[i].T, delta, out=GW[i])
             GW[i] += alpha * W[i]
             GW[i] /= m
-            np.divide(np.add.reduce(delta, axis=0), m, out=GB[i])
+            np.divide(reduce(delta, axis=0), m, out=GB[i])
             if i > 0:
                 delta = delta @ W[i].T
                 derivative(acts[i], delta)
-        return float(batch_loss)
+        return batch_loss
 
-    sgd = cfg.solver == "sgd"
-    lr = float(cfg.learning_rate_init)
-    velocity = np.zeros_like(theta)
-    m1 = np.zeros_like(theta)
-    m2 = np.zeros_like(theta)
-    adam_t = 0
-    momentum, b1, b2 = cfg.momentum, cfg.beta_1, cfg.beta_2
-
-    def update() -> None:
-        nonlocal velocity, m1, m2, adam_t, lr
-        if sgd:
-            velocity = momentum * velocity - lr * grad
-            if cfg.nesterovs_momentum:
-                np.add(theta, momentum * velocity - lr * grad, out=theta)
-            else:
-                np.add(theta, velocity, out=theta)
-        else:
-            adam_t += 1
-            m1 = b1 * m1 + (1 - b1) * grad
-            m2 = b2 * m2 + (1 - b2) * (grad**2)
-            lr = cfg.learning_rate_init * np.sqrt(1 - b2**adam_t) / (1 - b1**adam_t)
-            np.add(theta, -lr * m1 / (np.sqrt(m2) + cfg.epsilon), out=theta)
-
+    optimizer = FlatOptimizer(cfg, theta)
     if cfg.batch_size != "auto" and int(cfg.batch_size) > n:
-        warnings.warn(
-            "Got `batch_size` less than 1 or larger than sample size. It is going to be clipped", stacklevel=3
-        )
+        warnings.warn("Got `batch_size` less than 1 or larger than sample size. It is going to be clipped", stacklevel=3)
     batch_size = min(200, n) if cfg.batch_size == "auto" else int(np.clip(cfg.batch_size, 1, n))
     starts = list(range(0, n, batch_size))
     sample_idx = np.arange(n, dtype=int)
     history = [theta.copy()]
     if callback is not None:
         callback(0, theta, math.nan)
-    loss_curve: list[float] = []
-    best_loss = math.inf
+    loss_curve: list[Any] = []
+    best_loss: Any = math.inf
+    scores: list[float] | None = None if validation is None else []
+    best_score: Any = -np.inf
+    best_theta = theta.copy() if validation is not None else None
     no_improve = 0
     t = 0
     stop_reason = f"reached max_iter={cfg.max_iter}"
     converged = False
     try:
         for _ in range(int(cfg.max_iter)):
+            Xe, Ye, We = X, Y, sample_weight
             if cfg.shuffle:
                 perm = np.arange(n)
                 rng.shuffle(perm)
                 sample_idx = sample_idx[perm]
-            accumulated = 0.0
+                if not sparse:  # one gather per epoch; the batches are then views (same values)
+                    Xe, Ye = X[sample_idx], Y[sample_idx]
+                    We = None if sample_weight is None else sample_weight[sample_idx]
+            accumulated: Any = 0.0
             for start in starts:
                 stop = min(start + batch_size, n)
-                if cfg.shuffle:
-                    idx = sample_idx[start:stop]
-                    accumulated += step(X[idx], Y[idx]) * (stop - start)
+                if cfg.shuffle and sparse:
+                    idx: Any = sample_idx[start:stop]
                 else:
-                    accumulated += step(X[start:stop], Y[start:stop]) * (stop - start)
-                update()
+                    idx = slice(start, stop)
+                accumulated += step(Xe[idx], Ye[idx], None if We is None else We[idx]) * (stop - start)
+                optimizer.update(theta, grad)
             epoch_loss = accumulated / n
             t += n
             loss_curve.append(epoch_loss)
-            if epoch_loss > best_loss - cfg.tol:
-                no_improve += 1
+            if cfg.verbose:
+                print("Iteration %d, loss = %.8f" % (len(loss_curve), epoch_loss))
+            if validation is not None and scores is not None:
+                score = validation(theta)
+                scores.append(score)
+                if cfg.verbose:
+                    print("Validation score: %f" % score)
+                no_improve = no_improve + 1 if score < best_score + cfg.tol else 0
+                if score > best_score:
+                    best_score = score
+                    best_theta = theta.copy()
             else:
-                no_improve = 0
-            if epoch_loss < best_loss:
-                best_loss = epoch_loss
-            if sgd and cfg.learning_rate == "invscaling":
-                lr = float(cfg.learning_rate_init) / (t + 1) ** cfg.power_t
+                no_improve = no_improve + 1 if epoch_loss > best_loss - cfg.tol else 0
+                if epoch_loss < best_loss:
+                    best_loss = epoch_loss
+            optimizer.iteration_ends(t)
             history.append(theta.copy())
             if callback is not None:
                 callback(len(loss_curve), theta, epoch_loss)
             if no_improve > cfg.n_iter_no_change:
-                if sgd and cfg.learning_rate == "adaptive" and lr > 1e-6:
-                    lr /= 5.0
-                    no_improve = 0
-                else:
+                what = "Validation score" if validation is not None else "Training loss"
+                msg = f"{what} did not improve more than tol=%f for %d consecutive epochs." % (
+                    cfg.tol, cfg.n_iter_no_change,
+                )  # fmt: skip
+                if optimizer.trigger_stopping(msg, cfg.verbose):
                     stop_reason = (
-                        f"converged: training loss did not improve by tol={cfg.tol:g} "
+                        f"converged: {what.lower()} did not improve by tol={cfg.tol:g} "
                         f"for {cfg.n_iter_no_change:g} consecutive epochs"
                     )
-                    if sgd and cfg.learning_rate == "adaptive":
+                    if optimizer.sgd and cfg.learning_rate == "adaptive":
                         stop_reason += " at the smallest learning rate"
                     converged = True
                     break
+                no_improve = 0
             if should_stop is not None and should_stop():
                 stop_reason = "cancelled"
                 break
@@ -374,8 +299,7 @@ def train(
 
     if not np.all(np.isfinite(theta)):
         raise NetwarpError(
-            "training diverged: parameters became infinite or NaN "
-            "(lower the learning rate or scale the inputs)"
+            "training diverged: parameters became infinite or NaN (lower the learning rate or scale the inputs)"
         )
     return EngineResult(
         layer_units=layer_units,
@@ -384,8 +308,12 @@ def train(
         n_iter=len(loss_curve),
         t=t,
         stop_reason=stop_reason,
-        best_loss=best_loss,
+        best_loss=None if validation is not None else best_loss,
         no_improvement_count=no_improve,
-        learning_rate=float(lr),
+        learning_rate=optimizer.learning_rate,
         converged=converged,
+        optimizer=optimizer,
+        validation_scores=scores,
+        best_validation_score=None if validation is None else best_score,
+        best_theta=best_theta,
     )

@@ -18,56 +18,25 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
-from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_X_y
-from sklearn.utils.multiclass import type_of_target
 
-from netwarp.core import engine
+from netwarp.core import batchops, engine, sklearn_state
 from netwarp.core.spec import RunSpec
 from netwarp.core.trajectory import Trajectory
 from netwarp.data.datasets import Dataset
-from netwarp.errors import NetwarpError, UnsupportedParameterError
+from netwarp.errors import NetwarpError
 
 ProgressCallback = Callable[[int, int, float], None]
 #: ``on_epoch(epoch, params, loss)``: epoch 0 is the initialisation (full training loss).
 EpochHook = Callable[[int, NDArray[np.float64], float], None]
 
+#: The hyper-parameters a trajectory's ``config`` keeps.
 _CONFIG_KEYS = (
     "hidden_layer_sizes", "activation", "solver", "alpha", "batch_size", "learning_rate",
     "learning_rate_init", "power_t", "max_iter", "shuffle", "random_state", "tol",
     "momentum", "nesterovs_momentum", "beta_1", "beta_2", "epsilon", "n_iter_no_change",
+    "early_stopping", "validation_fraction",
 )  # fmt: skip
-
-
-def _engine_config(est: Any) -> engine.EngineConfig:
-    p = est.get_params()
-    if p["solver"] not in ("sgd", "adam"):
-        raise UnsupportedParameterError(
-            f"solver={p['solver']!r} is not supported by netwarp.record; use 'sgd' or 'adam'"
-        )
-    if p["early_stopping"]:
-        raise UnsupportedParameterError(
-            "early_stopping=True is not supported by netwarp.record (it restores the best "
-            "validation epoch, so the last epoch is not what fit returns); set early_stopping=False"
-        )
-    if p["warm_start"] and hasattr(est, "coefs_"):
-        raise UnsupportedParameterError(
-            "warm_start=True on a fitted estimator is not supported by netwarp.record; "
-            "pass an unfitted estimator or set warm_start=False"
-        )
-    if not isinstance(p["random_state"], int | np.integer | None):
-        raise UnsupportedParameterError(
-            "random_state must be an int or None for netwarp.record (a RandomState instance "
-            "would be consumed); got " + type(p["random_state"]).__name__
-        )
-    if isinstance(est, MLPRegressor) and p.get("loss", "squared_error") != "squared_error":
-        raise UnsupportedParameterError(f"loss={p['loss']!r} is not supported; use 'squared_error'")
-    sizes = p["hidden_layer_sizes"]
-    sizes = tuple(sizes) if hasattr(sizes, "__iter__") else (sizes,)
-    cfg = engine.EngineConfig(**{k: p[k] for k in _CONFIG_KEYS if k != "hidden_layer_sizes"},
-                              hidden_layer_sizes=tuple(int(s) for s in sizes))
-    cfg.validate()
-    return cfg
 
 
 def record(
@@ -77,6 +46,7 @@ def record(
     X_test: Any = None,
     y_test: Any = None,
     *,
+    sample_weight: Any = None,
     name: str | None = None,
     dataset_name: str = "",
     progress: ProgressCallback | None = None,
@@ -84,68 +54,62 @@ def record(
     on_epoch: EpochHook | None = None,
     score: bool = True,
 ) -> Trajectory:
-    """Train ``estimator`` on ``X`` ``(n, d)``, ``y`` ``(n,)`` and record every epoch.
+    """Train ``estimator`` on ``X`` ``(n, d)``, ``y`` ``(n,)`` or ``(n, n_outputs)`` and record every epoch.
 
-    Honours the estimator's parameters and reproduces ``fit``: the parameters after epoch k
-    equal ``clone(estimator).set_params(max_iter=k).fit(X, y)``'s, and training stops at the
-    same epoch. Afterwards ``estimator`` is fitted as ``fit`` leaves it (``coefs_``,
-    ``intercepts_``, ``n_iter_``, ``loss_curve_``, ``classes_``...), so ``predict`` works.
+    Takes what ``estimator.fit`` takes (float32 or float64 arrays, SciPy CSR/CSC matrices,
+    lists, DataFrames; binary, multiclass, multilabel or multi-output targets;
+    ``sample_weight`` ``(n,)``; ``early_stopping=True``) and reproduces ``fit``: the parameters
+    after epoch k equal ``clone(estimator).set_params(max_iter=k).fit(X, y)``'s, and training
+    stops at the same epoch. Hyper-parameters are validated by scikit-learn's own rules (its
+    exception types and messages). Afterwards ``estimator`` is exactly as ``fit`` leaves it
+    (``coefs_``, ``n_iter_``, ``loss_curve_``, ``classes_``, ``feature_names_in_``, the
+    optimizer's state...), so ``predict``, ``partial_fit`` and ``warm_start`` continue as after
+    ``fit``; with ``early_stopping`` it holds the best validation epoch, the trajectory every
+    epoch, and :attr:`Trajectory.validation_score` the validation scores. ``verbose`` prints
+    what ``fit`` prints. Only ``solver='lbfgs'`` (no epochs) is refused, with
+    :class:`~netwarp.errors.UnsupportedParameterError`.
 
     ``progress(epoch, max_iter, loss)`` is called after each epoch; ``should_stop()`` may
     cancel training between epochs. ``on_epoch(epoch, params, loss)`` receives a copy of the
     flat parameters ``(n_params,)`` (the layout of :attr:`Trajectory.params`) as they are
     recorded: first epoch 0 with the full training loss, then every epoch with its mean
     mini-batch loss, so a live view can follow training. ``X_test``/``y_test`` add test
-    scores per epoch; ``score=False`` leaves the scores NaN (for a caller that scored the
-    epochs as they came).
+    scores per epoch. Scores are computed when first read (exactly, in one vectorised pass
+    over the epochs); ``score=False`` leaves them NaN (for a caller that scored the epochs as
+    they came).
     """
     if not isinstance(estimator, MLPClassifier | MLPRegressor):
         raise NetwarpError(
             "netwarp.record takes an sklearn.neural_network.MLPClassifier or MLPRegressor, "
             f"got {type(estimator).__name__}"
         )
-    cfg = _engine_config(estimator)
-    classifier = isinstance(estimator, MLPClassifier)
-    try:
-        Xa, ya = check_X_y(X, y, dtype=np.float64, multi_output=not classifier, y_numeric=not classifier)
-    except ValueError as exc:
-        raise NetwarpError(f"bad training data: {exc}") from None
-    lb: LabelBinarizer | None = None
-    if classifier:
-        kind = type_of_target(ya)
-        if kind not in ("binary", "multiclass"):
-            raise NetwarpError(f"y must hold binary or multiclass labels, got {kind} targets")
-        lb = LabelBinarizer().fit(ya)
-        if len(lb.classes_) < 2:
-            raise NetwarpError(f"y holds a single class ({lb.classes_[0]!r}); need at least two")
-        Y = lb.transform(ya).astype(bool)
-        out_activation, loss = ("softmax" if kind == "multiclass" else "logistic"), "log_loss"
-    else:
-        Y = ya.reshape(len(ya), -1).astype(np.float64)
-        out_activation, loss = "identity", "squared_error"
-
-    data = _dataset(Xa, ya, X_test, y_test, dataset_name)
-    hidden = cfg.activation
-    activations = (hidden,) * len(cfg.hidden_layer_sizes) + (out_activation,)
-    classes = None if lb is None else lb.classes_
-    layer_units = (Xa.shape[1], *cfg.hidden_layer_sizes, Y.shape[1])
+    sizes = sklearn_state.check_estimator(estimator)
+    cfg = sklearn_state.engine_config(estimator, sizes)
+    prep = sklearn_state.prepare(estimator, X, y, sample_weight, sizes)
+    data = _dataset(prep.X_all, prep.y, X_test, y_test, dataset_name)
+    out_activation = estimator.out_activation_
+    activations = (cfg.activation,) * len(sizes) + (out_activation,)
+    classes = getattr(estimator, "classes_", None) if isinstance(estimator, MLPClassifier) else None
+    layer_units = tuple(prep.layer_units)
+    loss = batchops.loss_name(estimator.loss, out_activation)
 
     def engine_epoch(epoch: int, theta: NDArray[np.float64], value: float) -> None:
         if epoch == 0:
             if on_epoch is not None:
                 first = Trajectory(layer_units, activations, theta[None].copy(), classes=classes)
-                on_epoch(0, theta.copy(), _full_loss(first, Xa, Y, cfg.alpha))
+                on_epoch(0, theta.astype(np.float64), _full_loss(first, prep, cfg.alpha, loss))
             return
         if progress is not None:
-            progress(epoch, cfg.max_iter, value)
+            progress(epoch, cfg.max_iter, float(value))
         if on_epoch is not None:
-            on_epoch(epoch, theta.copy(), value)
+            on_epoch(epoch, theta.astype(np.float64), float(value))
 
     result = engine.train(
-        Xa, Y, cfg, out_activation=out_activation, loss=loss,
+        prep.X, prep.Y, cfg, out_activation=out_activation, loss=estimator.loss, sample_weight=prep.sample_weight,
+        theta0=prep.theta0, rng=estimator._random_state, validation=prep.validation,
         callback=engine_epoch if (progress or on_epoch) else None, should_stop=should_stop,
     )  # fmt: skip
-    _leave_fitted(estimator, X, Xa, lb, result, out_activation)
+    sklearn_state.leave_fitted(estimator, result)
     if result.n_iter == cfg.max_iter and not result.converged:
         warnings.warn(
             f"Stochastic Optimizer: Maximum iterations ({cfg.max_iter}) reached and the "
@@ -153,79 +117,73 @@ def record(
             ConvergenceWarning,
             stacklevel=2,
         )
+    traj = Trajectory(
+        layer_sizes=layer_units,
+        activations=activations,
+        params=result.history,
+        classes=classes,
+        stop_reason=_stop_reason(result),
+        name=name if name is not None else cfg.activation,
+        config=_config(estimator, cfg),
+        data=data,
+    )
+    traj.loss = np.array([_full_loss(traj, prep, cfg.alpha, loss), *result.loss_curve], dtype=np.float64)
+    if result.validation_scores is not None:
+        traj.validation_score = np.array([np.nan, *result.validation_scores], dtype=np.float64)
+    if score:
+        traj.score_later("train_score", data.X_train, data.y_train, prep.sample_weight_all)
+        if len(data.y_test):
+            traj.score_later("test_score", data.X_test, data.y_test)
+    return traj
 
+
+def _stop_reason(result: engine.EngineResult) -> str:
+    if result.best_theta is None or result.validation_scores is None:
+        return result.stop_reason
+    best = int(np.argmax(result.validation_scores)) + 1
+    return f"{result.stop_reason}; the estimator keeps epoch {best}, the best validation score"
+
+
+def _config(est: Any, cfg: engine.EngineConfig) -> dict[str, Any]:
     config = {k: getattr(cfg, k) for k in _CONFIG_KEYS}
     config["hidden_layer_sizes"] = list(cfg.hidden_layer_sizes)
     if math.isinf(config["n_iter_no_change"]):
         config["n_iter_no_change"] = "inf"
-    config["estimator"] = type(estimator).__name__
-    traj = Trajectory(
-        layer_sizes=tuple(result.layer_units),
-        activations=activations,
-        params=result.history,
-        classes=classes,
-        stop_reason=result.stop_reason,
-        name=name if name is not None else hidden,
-        config=config,
-        data=data,
-    )
-    init_loss = _full_loss(traj, Xa, Y, cfg.alpha)
-    traj.loss = np.array([init_loss, *result.loss_curve], dtype=np.float64)
-    if score:
-        traj.train_score = traj.scores(Xa, ya)
-        if data is not None and len(data.y_test):
-            traj.test_score = traj.scores(data.X_test, data.y_test)
-    return traj
+    if not isinstance(config["random_state"], int | None):
+        config["random_state"] = str(config["random_state"])
+    config["estimator"] = type(est).__name__
+    if isinstance(est, MLPRegressor) and est.loss != "squared_error":
+        config["loss"] = est.loss
+    return config
+
+
+def _dense(X: Any) -> Any:
+    return X.toarray() if hasattr(X, "toarray") else X
 
 
 def _dataset(X: Any, y: Any, X_test: Any, y_test: Any, name: str) -> Dataset:
+    X = _dense(X)
     if (X_test is None) != (y_test is None):
         raise NetwarpError("give both X_test and y_test, or neither")
     if X_test is None:
-        Xt, yt = np.empty((0, X.shape[1])), np.empty((0, *y.shape[1:]), dtype=y.dtype)
-    else:
-        try:
-            Xt, yt = check_X_y(X_test, y_test, dtype=np.float64, multi_output=True)
-        except ValueError as exc:
-            raise NetwarpError(f"bad test data: {exc}") from None
-        if Xt.shape[1] != X.shape[1]:
-            raise NetwarpError(f"X_test has {Xt.shape[1]} features, X has {X.shape[1]}")
+        Xt, yt = np.empty((0, X.shape[1]), dtype=X.dtype), np.empty((0, *y.shape[1:]), dtype=y.dtype)
+        return Dataset(name, X, y, Xt, yt, X=X, y=y)  # no test set: X is X_train, not a copy
+    try:
+        Xt, yt = check_X_y(_dense(X_test), y_test, dtype=(np.float64, np.float32), multi_output=True)
+    except ValueError as exc:
+        raise NetwarpError(f"bad test data: {exc}") from None
+    if Xt.shape[1] != X.shape[1]:
+        raise NetwarpError(f"X_test has {Xt.shape[1]} features, X has {X.shape[1]}")
     return Dataset(name, X, y, Xt, yt)
 
 
-def _full_loss(traj: Trajectory, X: Any, Y: Any, alpha: float) -> float:
+def _full_loss(traj: Trajectory, prep: Any, alpha: float, loss: str) -> float:
     """The training loss at initialisation, over all training points, with the L2 term."""
-    loss = "squared_error" if traj.classes is None else "log_loss"
-    value = engine.loss_function(loss, traj.out_activation)(Y, traj.forward(X, 0)[-1])
+    fn = batchops.loss_function(loss, traj.out_activation)
+    value = fn(prep.Y_all, traj.forward(prep.X_all, 0)[-1], prep.sample_weight_all)
     l2 = sum(float(np.dot(w.ravel(), w.ravel())) for w in traj.coefs(0))
-    return float(value + 0.5 * alpha * l2 / X.shape[0])
-
-
-def _leave_fitted(
-    est: Any, X_orig: Any, X: Any, lb: LabelBinarizer | None, r: engine.EngineResult, out_act: str
-) -> None:
-    coefs, intercepts = engine.unflatten(r.history[-1], r.layer_units)
-    est.coefs_ = [c.copy() for c in coefs]
-    est.intercepts_ = [b.copy() for b in intercepts]
-    est.n_features_in_ = X.shape[1]
-    if hasattr(X_orig, "columns"):
-        est.feature_names_in_ = np.asarray([str(c) for c in X_orig.columns], dtype=object)
-    elif hasattr(est, "feature_names_in_"):
-        del est.feature_names_in_
-    est.n_outputs_ = r.layer_units[-1]
-    est.n_layers_ = len(r.layer_units)
-    est.out_activation_ = out_act
-    est.n_iter_ = r.n_iter
-    est.t_ = r.t
-    est.loss_curve_ = [np.float64(v) for v in r.loss_curve]
-    est.loss_ = est.loss_curve_[-1] if r.loss_curve else None
-    est.best_loss_ = np.float64(r.best_loss)
-    est.validation_scores_ = None
-    est.best_validation_score_ = None
-    est._no_improvement_count = r.no_improvement_count
-    if lb is not None:
-        est._label_binarizer = lb
-        est.classes_ = lb.classes_
+    denom = prep.X_all.shape[0] if prep.sample_weight_all is None else float(prep.sample_weight_all.sum())
+    return float(value + 0.5 * alpha * l2 / denom)
 
 
 def train(

@@ -25,10 +25,6 @@ from netwarp.errors import NetwarpError
 
 Array = NDArray[np.float64]
 
-#: Upper bound on floats in one batched forward pass over many epochs.
-_CHUNK_FLOATS = 4_000_000
-
-
 def _batched_matmul(a: Array, W: Array) -> Array:
     """``a @ W`` for ``a`` ``(e or 1, n, fan_in)`` and ``W`` ``(e, fan_in, fan_out)``.
 
@@ -58,7 +54,10 @@ class Trajectory:
         ``loss[e]`` for e >= 1 is the epoch's mean mini-batch loss (scikit-learn's
         ``loss_curve_[e - 1]``).
     train_score, test_score : ``(n_epochs + 1,)`` accuracy (classifier) or R^2
-        (regressor) after each epoch; NaN where there is no such data.
+        (regressor) after each epoch; NaN where there is no such data. :func:`netwarp.record`
+        leaves them to be computed when first read (:meth:`score_later`).
+    validation_score : ``(n_epochs + 1,)`` scikit-learn's ``validation_scores_`` (with
+        ``early_stopping=True``) after each epoch, NaN at epoch 0 and without early stopping.
     stop_reason : why training ended.
     name : a label for views ("tanh").
     config : the hyper-parameters used (JSON-serialisable).
@@ -72,6 +71,7 @@ class Trajectory:
     loss: Array = field(default_factory=lambda: np.empty(0))
     train_score: Array = field(default_factory=lambda: np.empty(0))
     test_score: Array = field(default_factory=lambda: np.empty(0))
+    validation_score: Array = field(default_factory=lambda: np.empty(0))
     stop_reason: str = ""
     name: str = ""
     config: dict[str, Any] = field(default_factory=dict)
@@ -97,7 +97,7 @@ class Trajectory:
                 f"{self.layer_sizes}, got {self.params.shape}"
             )
         n = self.params.shape[0]
-        for attr in ("loss", "train_score", "test_score"):
+        for attr in ("loss", "train_score", "test_score", "validation_score"):
             values = np.asarray(getattr(self, attr), dtype=np.float64)
             if values.size == 0:
                 values = np.full(n, np.nan)
@@ -174,8 +174,12 @@ class Trajectory:
     def forward(self, X: Any, epoch: int | None = None) -> list[Array]:
         """Every layer's values for ``X`` ``(n, d)`` after ``epoch`` (default: the last).
 
-        Returns ``[X, hidden_1, ..., output]``, each ``(n, width_l)``; the output is after
-        its activation (probabilities for a classifier).
+        Returns ``[X, hidden_1, ..., output]``, each ``(n, width_l)``. The output is the
+        network's own last layer after its activation, as the estimator computes it
+        internally: ``(n, n_outputs)``. For a *binary* classifier that is one column, the
+        probability of ``classes[1]`` (``(n, 1)``), where :meth:`predict_proba` gives both
+        columns ``(n, 2)``; for multiclass the softmax ``(n, n_classes)``; for multilabel one
+        logistic column per label; for a regressor the predictions ``(n, n_outputs)``.
         """
         X = self.check_input(X)
         coefs, intercepts = unflatten(self.params[self.epoch_index(epoch)], list(self.layer_sizes))
@@ -198,48 +202,52 @@ class Trajectory:
             out.append(a)
         return out
 
+    @property
+    def multilabel(self) -> bool:
+        """True for a multilabel classifier (several logistic outputs, one per label)."""
+        return self.classes is not None and self.out_activation == "logistic" and self.layer_sizes[-1] > 1
+
     def predict_proba(self, X: Any, epoch: int | None = None) -> Array:
-        """Class probabilities ``(n, n_classes)`` as scikit-learn's ``predict_proba`` gives them."""
+        """``estimator.predict_proba(X)`` of the estimator trained to ``epoch``: ``(n, n_classes)``.
+
+        Binary classifiers give both columns ``(n, 2)``; multilabel ones one column per label.
+        """
+        if self.classes is None:
+            raise NetwarpError("predict_proba needs a classifier; this trajectory is a regressor's")
         out = self.forward(X, epoch)[-1]
         return np.column_stack([1 - out[:, 0], out[:, 0]]) if out.shape[1] == 1 else out
 
     def predict(self, X: Any, epoch: int | None = None) -> NDArray[Any]:
-        """Predicted labels (classifier) or values (regressor) after ``epoch``."""
-        out = self.forward(X, epoch)[-1]
-        return self._decide(out)
+        """``estimator.predict(X)`` of the estimator trained to ``epoch``: labels ``(n,)``
+        (an indicator matrix ``(n, n_labels)`` for multilabel) or values ``(n,)`` / ``(n, k)``."""
+        return self._decide(self.forward(X, epoch)[-1])
+
+    def score(self, X: Any, y: Any, epoch: int | None = None, sample_weight: Any = None) -> float:
+        """``estimator.score(X, y, sample_weight)`` at ``epoch``: accuracy or R^2."""
+        from netwarp.core.scoring import epoch_scores
+
+        return float(epoch_scores(self, self.check_input(X), y, sample_weight, [self.epoch_index(epoch)])[0])
 
     def _decide(self, out: Array) -> NDArray[Any]:
-        """Labels from output activations ``(..., k)``."""
-        if self.classes is None:
-            return out[..., 0] if out.shape[-1] == 1 else out
-        classes: NDArray[Any] = np.asarray(self.classes)
-        if out.shape[-1] == 1:
-            return np.asarray(classes[(out[..., 0] > 0.5).astype(int)])
-        return np.asarray(classes[np.argmax(out, axis=-1)])
+        """Predictions from output activations ``(..., k)``."""
+        from netwarp.core.scoring import decide
 
-    def scores(self, X: Any, y: Any) -> Array:
-        """Accuracy (or R^2) of every epoch on ``X``, ``y``: ``(n_epochs + 1,)``, computed in chunks."""
-        X = self.check_input(X)
-        y = np.asarray(y)
-        width = max(self.layer_sizes)
-        step = max(1, _CHUNK_FLOATS // max(1, X.shape[0] * width))
-        result = np.empty(self.n_epochs + 1)
-        for start in range(0, self.n_epochs + 1, step):
-            sel = np.arange(start, min(start + step, self.n_epochs + 1))
-            out = self.forward_epochs(X, sel)[-1]
-            pred = self._decide(out)
-            if self.classes is None:
-                target = y.reshape(len(y), -1)
-                p = pred.reshape(len(sel), len(y), -1)
-                ss_res = ((target - p) ** 2).sum(axis=1)
-                ss_tot = ((target - target.mean(axis=0)) ** 2).sum(axis=0)
-                result[sel] = np.mean(1 - ss_res / np.where(ss_tot == 0, 1, ss_tot), axis=-1)
-            else:
-                result[sel] = (pred == y[None, :]).mean(axis=1)
-        return result
+        return decide(self, out)
+
+    def scores(self, X: Any, y: Any, sample_weight: Any = None) -> Array:
+        """Accuracy (or R^2) of every epoch on ``X``, ``y``: ``(n_epochs + 1,)``, in one blocked pass."""
+        from netwarp.core.scoring import epoch_scores
+
+        return epoch_scores(self, self.check_input(X), y, sample_weight)
+
+    def score_later(self, attr: str, X: Any, y: Any, sample_weight: Any = None) -> None:
+        """Make ``attr`` (``"train_score"`` or ``"test_score"``) ``scores(X, y)``, computed when first read."""
+        self.__dict__.setdefault("_pending", {})[attr] = (X, y, sample_weight)
 
     def check_input(self, X: Any) -> Array:
-        """``X`` as a float64 ``(n, d_in)`` array, or a clear error."""
+        """``X`` (array-like, DataFrame or sparse matrix) as a float64 ``(n, d_in)`` array, or a clear error."""
+        if hasattr(X, "toarray"):
+            X = X.toarray()
         try:
             X = np.asarray(X, dtype=np.float64)
         except (TypeError, ValueError) as exc:
@@ -247,10 +255,13 @@ class Trajectory:
         if X.ndim == 1 and self.layer_sizes[0] == 1:
             X = X.reshape(-1, 1)
         if X.ndim != 2 or X.shape[1] != self.layer_sizes[0]:
-            raise NetwarpError(
-                f"X must have shape (n, {self.layer_sizes[0]}), got {X.shape}"
-            )
-        return np.asarray(X, dtype=np.float64)
+            raise NetwarpError(f"X must have shape (n, {self.layer_sizes[0]}), got {X.shape}")
+        return X
+
+    def __repr__(self) -> str:
+        data = "" if self.data is None or not self.data.name else f", data={self.data.name!r}"
+        layers = "-".join(map(str, self.layer_sizes))
+        return f"<Trajectory {self.name!r}: layers {layers}, {self.activation}, {self.n_epochs} epochs{data}>"
 
     def summary(self) -> dict[str, Any]:
         """A JSON-friendly summary (used by ``netwarp info``)."""
@@ -267,3 +278,26 @@ class Trajectory:
             "test_score": float(self.test_score[last]),
             "classes": None if self.classes is None else [str(c) for c in self.classes],
         }
+
+
+def _lazy_curve(attr: str) -> property:
+    """A score curve stored in ``_attr`` that :meth:`Trajectory.score_later` may fill on first read."""
+    private = "_" + attr
+
+    def get(self: Trajectory) -> Array:
+        pending = self.__dict__.get("_pending", {})
+        if attr in pending:
+            X, y, sample_weight = pending.pop(attr)
+            self.__dict__[private] = self.scores(X, y, sample_weight)
+        value: Array = self.__dict__[private]
+        return value
+
+    def set_(self: Trajectory, value: Array) -> None:
+        self.__dict__.get("_pending", {}).pop(attr, None)
+        self.__dict__[private] = value
+
+    return property(get, set_, doc=f"``{attr}`` ``(n_epochs + 1,)``; see the class docstring.")
+
+
+for _curve in ("train_score", "test_score"):
+    setattr(Trajectory, _curve, _lazy_curve(_curve))

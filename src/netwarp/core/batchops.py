@@ -1,0 +1,108 @@
+"""The in-place operations of one training step, with scikit-learn's arithmetic.
+
+Activations, their derivatives and the batch losses are written as scikit-learn's
+``neural_network._base`` writes them (same NumPy expressions, same dtypes: float32 data gives
+float32 results, NumPy scalars are kept so float32 losses stay float32), so a step gives the
+same bits. The only differences are ones that change no value: ``np.add.reduce(x, axis=0) / m``
+is what ``np.average(x, axis=0)`` computes without its wrapper, clipping with
+``maximum``/``minimum`` equals ``np.clip``. With sample weights the losses are scikit-learn's
+own functions.
+
+Shapes: activations ``(batch, width)``; targets ``y`` ``(batch, n_outputs)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.special import expit, xlogy
+
+Array = NDArray[Any]
+#: ``loss(y, p, sample_weight)`` -> a NumPy scalar of ``p``'s precision.
+LossFn = Callable[[Any, Array, Any], Any]
+
+
+def hidden_inplace(name: str) -> Callable[[Array], Any]:
+    """The hidden activation ``name`` applied in place to ``z`` ``(batch, width)``."""
+    if name == "tanh":
+        return lambda z: np.tanh(z, out=z)
+    if name == "relu":
+        return lambda z: np.maximum(z, 0, out=z)
+    if name == "logistic":
+        return lambda z: expit(z, out=z)
+    return lambda z: None
+
+
+def derivative_inplace(name: str) -> Callable[[Array, Array], None]:
+    """``delta *= f'(z)`` in place, from the activation's output ``z`` (scikit-learn's rules)."""
+
+    def tanh_d(z: Array, d: Array) -> None:
+        d *= 1 - z**2
+
+    def logistic_d(z: Array, d: Array) -> None:
+        d *= z
+        d *= 1 - z
+
+    def relu_d(z: Array, d: Array) -> None:
+        np.copyto(d, 0, where=z == 0)  # what ``d[z == 0] = 0`` does, without the fancy index
+
+    return {"tanh": tanh_d, "logistic": logistic_d, "relu": relu_d}.get(name, lambda z, d: None)
+
+
+def output_inplace(name: str) -> Callable[[Array], Any]:
+    """The output activation ``name`` (``softmax``, ``exp`` or a hidden one) in place."""
+    if name == "softmax":
+
+        def softmax(z: Array) -> None:
+            tmp = z - z.max(axis=1)[:, np.newaxis]
+            np.exp(tmp, out=z)
+            z /= z.sum(axis=1)[:, np.newaxis]
+
+        return softmax
+    if name == "exp":
+        return lambda z: np.exp(z, out=z)
+    return hidden_inplace(name)
+
+
+def loss_name(loss: str, out_activation: str) -> str:
+    """scikit-learn's name for the loss it computes (``binary_log_loss`` for logistic outputs)."""
+    return "binary_log_loss" if loss == "log_loss" and out_activation == "logistic" else loss
+
+
+def loss_function(loss: str, out_activation: str) -> LossFn:
+    """The batch loss scikit-learn uses (before the L2 term), with the same arithmetic."""
+    from sklearn.neural_network._base import LOSS_FUNCTIONS
+
+    name = loss_name(loss, out_activation)
+    weighted: LossFn = LOSS_FUNCTIONS[name]
+    reduce = np.add.reduce
+    fast: Callable[[Any, Array], Any]
+    if name == "squared_error":
+
+        def fast(y: Any, p: Array) -> Any:
+            return 0.5 * (reduce((y - p) ** 2, axis=0) / len(p)).mean()
+
+    elif name == "binary_log_loss":
+
+        def fast(y: Any, p: Array) -> Any:
+            eps = np.finfo(p.dtype).eps
+            p = np.minimum(np.maximum(p, eps), 1 - eps)
+            return -reduce(reduce(xlogy(y, p) + xlogy(1 - y, 1 - p), axis=0) / len(p))
+
+    elif name == "log_loss":
+
+        def fast(y: Any, p: Array) -> Any:
+            eps = np.finfo(p.dtype).eps
+            p = np.minimum(np.maximum(p, eps), 1 - eps)
+            return -reduce(reduce(xlogy(y, p), axis=0) / len(p))
+
+    else:
+        return weighted
+
+    def either(y: Any, p: Array, sample_weight: Any = None) -> Any:
+        return fast(y, p) if sample_weight is None else weighted(y, p, sample_weight)
+
+    return either

@@ -1,0 +1,93 @@
+"""scikit-learn's SGD and Adam optimizers on one flat parameter vector.
+
+Each update is scikit-learn's ``SGDOptimizer`` / ``AdamOptimizer`` update written for the
+whole vector at once: element-wise operations give the same numbers whatever the layout,
+and the scalars keep scikit-learn's types (a Python float learning rate for SGD, a NumPy
+float64 one for Adam), so float32 parameters round exactly as scikit-learn's do.
+:meth:`FlatOptimizer.to_sklearn` turns the state into scikit-learn's own optimizer object
+(velocities or moments split per layer), which ``partial_fit`` then continues from.
+
+Shapes: ``theta`` and ``grad`` ``(n_params,)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[Any]
+
+
+class FlatOptimizer:
+    """The optimizer state of one run: learning rate, and velocities or Adam moments."""
+
+    def __init__(self, cfg: Any, theta: Array) -> None:
+        self.cfg = cfg
+        self.sgd = cfg.solver == "sgd"
+        self.learning_rate: Any = float(cfg.learning_rate_init)
+        self.velocity = np.zeros_like(theta)
+        self.m1 = np.zeros_like(theta)
+        self.m2 = np.zeros_like(theta)
+        self.t = 0
+
+    def update(self, theta: Array, grad: Array) -> None:
+        """One step: ``theta += update(grad)`` in place (scikit-learn's ``update_params``)."""
+        cfg = self.cfg
+        if self.sgd:
+            lr, momentum = self.learning_rate, cfg.momentum
+            self.velocity = momentum * self.velocity - lr * grad
+            if cfg.nesterovs_momentum:
+                np.add(theta, momentum * self.velocity - lr * grad, out=theta)
+            else:
+                np.add(theta, self.velocity, out=theta)
+            return
+        b1, b2 = cfg.beta_1, cfg.beta_2
+        self.t += 1
+        self.m1 = b1 * self.m1 + (1 - b1) * grad
+        self.m2 = b2 * self.m2 + (1 - b2) * (grad**2)
+        self.learning_rate = cfg.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        np.add(theta, -self.learning_rate * self.m1 / (np.sqrt(self.m2) + cfg.epsilon), out=theta)
+
+    def iteration_ends(self, time_step: int) -> None:
+        """The end-of-epoch learning-rate update (``invscaling``)."""
+        if self.sgd and self.cfg.learning_rate == "invscaling":
+            self.learning_rate = float(self.cfg.learning_rate_init) / (time_step + 1) ** self.cfg.power_t
+
+    def trigger_stopping(self, msg: str, verbose: Any) -> bool:
+        """Stop, or (``adaptive`` SGD) divide the learning rate by 5; prints as scikit-learn does."""
+        if not (self.sgd and self.cfg.learning_rate == "adaptive"):
+            if verbose:
+                print(msg + " Stopping.")
+            return True
+        if self.learning_rate <= 1e-6:
+            if verbose:
+                print(msg + " Learning rate too small. Stopping.")
+            return True
+        self.learning_rate /= 5.0
+        if verbose:
+            print(msg + " Setting learning rate to %f" % self.learning_rate)
+        return False
+
+    def to_sklearn(self, params: list[Array], split: Any) -> Any:
+        """scikit-learn's optimizer object for ``params`` (coefs then intercepts), in this state.
+
+        ``split(flat)`` turns a flat vector into per-layer arrays shaped like ``params``.
+        """
+        from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
+
+        cfg = self.cfg
+        if self.sgd:
+            sgd = SGDOptimizer(
+                params, cfg.learning_rate_init, cfg.learning_rate, cfg.momentum, cfg.nesterovs_momentum, cfg.power_t
+            )
+            sgd.velocities = split(self.velocity)
+            sgd.learning_rate = self.learning_rate
+            return sgd
+        adam = AdamOptimizer(params, cfg.learning_rate_init, cfg.beta_1, cfg.beta_2, cfg.epsilon)
+        adam.t = self.t
+        adam.ms = split(self.m1)
+        adam.vs = split(self.m2)
+        adam.learning_rate = self.learning_rate
+        return adam
