@@ -94,7 +94,7 @@ def test_multiclass_end_to_end(tmp_path: Path) -> None:
     assert list(f.classes) == ["east", "north", "west"] and f.out_activation == "softmax"
     np.testing.assert_allclose(f.predict_proba(d.X_train), other.predict_proba(d.X_train), rtol=1e-12, atol=1e-12)
     assert f.train_score[0] == pytest.approx(other.score(d.X_train, names))
-    back = netwarp.load(netwarp.save([t, f], tmp_path / "multi.npz"))
+    back = netwarp.load(netwarp.save([t, f], tmp_path / "multi.npz"), run=0)
     assert back.n_epochs == t.n_epochs and list(back.classes) == [0, 1, 2]
 
 

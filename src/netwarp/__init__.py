@@ -4,7 +4,8 @@ The core (datasets, engine, record, trajectory, geometry) needs only NumPy and
 scikit-learn; views import the core, never the reverse.
 
 Importing ``netwarp`` is instant: every name below is imported when first used (PEP 562),
-so ``netwarp --help`` does not pay for scikit-learn, SciPy or matplotlib.
+so ``netwarp --help`` does not pay for scikit-learn, SciPy or matplotlib. The names are the
+functions themselves (``inspect.signature(netwarp.explore)`` shows their real parameters).
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ from netwarp.errors import (
 #: name -> (module, attribute or None for the module itself), imported on first use.
 _LAZY: dict[str, tuple[str, str | None]] = {
     "Dataset": ("netwarp.data.datasets", "Dataset"),
+    "animate": ("netwarp.view.animation", "animate"),
+    "explore": ("netwarp.apps.widget", "explore"),
+    "export_html": ("netwarp.apps.export", "export_html"),
+    "plot": ("netwarp.view.figures", "plot"),
+    "watch": ("netwarp.apps.widget", "watch"),
     "RunSpec": ("netwarp.core.spec", "RunSpec"),
     "Diagnostics": ("netwarp.view.diagnostics", "Diagnostics"),
     "Trajectory": ("netwarp.core.trajectory", "Trajectory"),
@@ -50,6 +56,8 @@ _SUBPACKAGES = ("adapters", "apps", "core", "data", "view")
 
 if TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
     from netwarp.apps import sweep
+    from netwarp.apps.export import export_html
+    from netwarp.apps.widget import explore, watch
     from netwarp.core.files import load, load_all, save
     from netwarp.core.record import from_estimator, record, train
     from netwarp.core.spec import RunSpec
@@ -59,7 +67,9 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
     from netwarp.data.datasets import Dataset
     from netwarp.data.files import load_file
     from netwarp.view import diagnostics, geometry
+    from netwarp.view.animation import animate
     from netwarp.view.diagnostics import Diagnostics, diagnose
+    from netwarp.view.figures import plot
 
 
 def __getattr__(name: str) -> Any:
@@ -77,41 +87,6 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
-
-
-def plot(*args: Any, **kwargs: Any) -> Any:
-    """Figure of every layer at one epoch; see :func:`netwarp.view.figures.plot`."""
-    from netwarp.view.figures import plot as _plot
-
-    return _plot(*args, **kwargs)
-
-
-def animate(*args: Any, **kwargs: Any) -> int:
-    """Write a GIF or MP4 of training or of the layer morph; see :func:`netwarp.view.animation.animate`."""
-    from netwarp.view.animation import animate as _animate
-
-    return _animate(*args, **kwargs)
-
-
-def explore(*args: Any, **kwargs: Any) -> Any:
-    """Interactive Jupyter widget of one or more runs; see :func:`netwarp.apps.widget.explore`."""
-    from netwarp.apps.widget import explore as _explore
-
-    return _explore(*args, **kwargs)
-
-
-def watch(*args: Any, **kwargs: Any) -> Any:
-    """Record an estimator while a Jupyter widget shows it learn; see :func:`netwarp.apps.widget.watch`."""
-    from netwarp.apps.widget import watch as _watch
-
-    return _watch(*args, **kwargs)
-
-
-def export_html(*args: Any, **kwargs: Any) -> Any:
-    """Write the interactive view as one self-contained HTML file; see :func:`netwarp.apps.export.export_html`."""
-    from netwarp.apps.export import export_html as _export_html
-
-    return _export_html(*args, **kwargs)
 
 
 __all__ = [

@@ -144,7 +144,8 @@ def _data_block(z: SafeNpz, j: int, width: int, name: str) -> Any:
     parts: dict[str, np.ndarray[Any, Any]] = {}
     for split in ("train", "test"):
         X = _array(z, f"data{j}.X_{split}", (None, width), _NUMBERS, "numbers")
-        y = _array(z, f"data{j}.y_{split}", (X.shape[0],), _LABELS, "numbers or strings")
+        key = f"data{j}.y_{split}"  # (n,) labels or targets; (n, k) multilabel or multi-output
+        y = _array(z, key, (X.shape[0], None) if len(z.entry(key).shape) == 2 else (X.shape[0],), _LABELS, "numbers or strings")
         if not np.isfinite(X).all():
             raise _fail(f"{where}: 'data{j}.X_{split}' holds NaN or infinite values")
         if y.dtype.kind == "f" and not np.isfinite(y).all():
@@ -190,6 +191,8 @@ def read_runs(z: SafeNpz) -> list[Trajectory]:
         params = _array(z, f"run{i}.params", (None, width), _NUMBERS, "numbers")
         n = len(params)
         curves = [_array(z, f"run{i}.{k}", (n,), _NUMBERS, "numbers") for k in ("loss", "train_score", "test_score")]
+        optional = f"run{i}.validation_score"  # written since early_stopping runs (same format version)
+        curves.append(_array(z, optional, (n,), _NUMBERS, "numbers") if optional in z.members else np.full(n, np.nan))
         classes = None
         if f"run{i}.classes" in z.members:
             classes = _array(z, f"run{i}.classes", (None,), _LABELS, "numbers or strings")
@@ -222,6 +225,7 @@ def read_runs(z: SafeNpz) -> list[Trajectory]:
                     loss=curves[0],
                     train_score=curves[1],
                     test_score=curves[2],
+                    validation_score=curves[3],
                     stop_reason=stop,
                     name=name,
                     config=config,

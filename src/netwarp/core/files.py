@@ -6,7 +6,9 @@ Layout (format ``netwarp-trajectory``, version 1), every entry a plain array:
   [{"name", "layer_sizes", "activations", "stop_reason", "config", "data"}]}`` where
   ``data`` is the index of the run's data block or null.
 - ``run{i}.params`` ``(n_epochs + 1, n_params)``, ``run{i}.loss``, ``run{i}.train_score``,
-  ``run{i}.test_score`` ``(n_epochs + 1,)``, ``run{i}.classes`` (absent for regressors).
+  ``run{i}.test_score`` ``(n_epochs + 1,)``, ``run{i}.classes`` (absent for regressors),
+  ``run{i}.validation_score`` ``(n_epochs + 1,)`` (only for runs with ``early_stopping``; a
+  reader that predates it ignores it, as it ignores every entry unknown to it).
 - ``data{j}.X_train``, ``data{j}.y_train``, ``data{j}.X_test``, ``data{j}.y_test``, shared
   by every run trained on the same data.
 
@@ -128,6 +130,8 @@ def save(runs: Trajectory | Sequence[Trajectory], path: str | Path) -> Path:
         arrays[f"run{i}.loss"] = t.loss
         arrays[f"run{i}.train_score"] = t.train_score
         arrays[f"run{i}.test_score"] = t.test_score
+        if np.isfinite(t.validation_score).any():
+            arrays[f"run{i}.validation_score"] = t.validation_score
         if t.classes is not None:
             arrays[f"run{i}.classes"] = _plain(t.classes)
     meta = {"format": FORMAT, "version": VERSION, "runs": meta_runs}
@@ -178,9 +182,21 @@ def load_all(path: str | Path, *, max_bytes: int | None = None) -> list[Trajecto
         raise TrajectoryLimitError(f"{path}: out of memory reading the file") from None
 
 
-def load(path: str | Path, run: int | str = 0) -> Trajectory:
-    """Load one run (by index or name) from a netwarp ``.npz`` file."""
+def load(path: str | Path, run: int | str | None = None) -> Trajectory:
+    """Load one run from a netwarp ``.npz`` file: its only run, or ``run`` (an index or a name).
+
+    A file of several runs needs ``run``; without it the error names them and :func:`load_all`,
+    which returns every run.
+    """
     runs = load_all(path)
+    if run is None:
+        if len(runs) == 1:
+            return runs[0]
+        names = ", ".join(f"{i}: {t.name or '?'}" for i, t in enumerate(runs))
+        raise NetwarpError(
+            f"{path} holds {len(runs)} runs ({names}): use netwarp.load_all({str(path)!r}) for all of them, "
+            f"or netwarp.load(path, run=...) for one"
+        )
     return select_run(runs, run, source=str(path))
 
 

@@ -239,8 +239,11 @@ def from_estimator(
 ) -> Trajectory:
     """A one-snapshot trajectory (epoch 0 = the fitted state) of an already fitted MLP.
 
-    Its ``forward(X)[-1]`` equals the model's output (``predict_proba`` for a classifier,
-    ``predict`` reshaped to ``(n, n_outputs)`` for a regressor, whose ``classes`` is None).
+    Takes every fitted ``MLPClassifier`` (binary, multiclass, multilabel) and ``MLPRegressor``
+    (single or multi-output, squared error or Poisson), any solver. ``predict``,
+    ``predict_proba`` and ``score`` equal the model's; ``forward(X)[-1]`` is its output layer
+    (``(n, 1)`` for a binary classifier, whose ``predict_proba`` is ``(n, 2)``; ``(n, n_outputs)``
+    otherwise).
     Any solver works (``lbfgs`` too). With ``X`` ``(n, d)`` and ``y`` (and ``X_test``,
     ``y_test``) the trajectory carries the data and its score (accuracy or R^2).
     """
@@ -248,8 +251,16 @@ def from_estimator(
         raise NetwarpError(
             f"from_estimator takes a fitted MLPClassifier or MLPRegressor, got {type(model).__name__}"
         )
-    if not hasattr(model, "coefs_"):
-        raise NetwarpError(f"{type(model).__name__} is not fitted yet; call fit first")
+    missing = [a for a in ("coefs_", "intercepts_", "out_activation_") if not hasattr(model, a)]
+    if missing:
+        raise NetwarpError(f"{type(model).__name__} is not fitted yet (no {missing[0]}); call fit first")
+    if model.activation not in ("identity", "logistic", "tanh", "relu") or model.out_activation_ not in (
+        "identity", "logistic", "softmax", "exp",
+    ):  # fmt: skip
+        raise NetwarpError(
+            f"from_estimator supports scikit-learn's activations; got activation={model.activation!r}, "
+            f"out_activation_={model.out_activation_!r}"
+        )
     sizes = [model.coefs_[0].shape[0], *(c.shape[1] for c in model.coefs_)]
     params = np.concatenate([c.ravel() for c in model.coefs_] + [b.ravel() for b in model.intercepts_])
     n_hidden = len(sizes) - 2
@@ -270,7 +281,7 @@ def from_estimator(
     if X is None or y is None:
         raise NetwarpError("give X with y (and optionally X_test with y_test), or no data")
     try:
-        Xa, ya = check_X_y(X, y, dtype=np.float64, multi_output=True)
+        Xa, ya = check_X_y(_dense(X), y, dtype=np.float64, multi_output=True)
     except ValueError as exc:
         raise NetwarpError(f"bad data: {exc}") from None
     if Xa.shape[1] != sizes[0]:

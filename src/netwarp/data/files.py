@@ -32,7 +32,9 @@ streamed and stops at the first limit passed.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,15 +164,21 @@ def load_bytes(
         raise DataFileError(f"{name}: task must be one of {', '.join(TASKS)}, got {task!r}")
     if not 0 <= test_size < 1:
         raise DataFileError(f"{name}: test_size must be in [0, 1), got {test_size}")
+    notes: list[str] = []
     if suffix in TEXT_TYPES:
-        names, X, y, label_name, where = _tables.read_text(data, name, TEXT_TYPES[suffix], label, features)
+        names, X, y, label_name, where = _tables.read_text(data, name, TEXT_TYPES[suffix], label, features, notes)
     elif suffix in PARQUET_TYPES:
         names, X, y, label_name, where = _tables.read_parquet(data, name, label, features)
     else:
         names, X, y, label_name, where = _tables.read_npz(data, name, label, features)
     _check_features(X, names, where, name)
     labels = _labels(y, name, label_name, task, where)
-    return _split(name, names, X, labels, label_name, task, scale, test_size, random_state)
+    dataset = _split(name, names, X, labels, label_name, task, scale, test_size, random_state)
+    if not notes:
+        return dataset
+    for note in notes:  # shown once, and kept with the data
+        warnings.warn(note, UserWarning, stacklevel=3)
+    return dataclasses.replace(dataset, description="; ".join(filter(None, [dataset.description, *notes])))
 
 
 # ------------------------------------------------------------------------ checks

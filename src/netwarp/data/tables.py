@@ -134,6 +134,22 @@ def _lines(data: bytes, name: str) -> Iterator[str]:
         raise
 
 
+def _delimiter(first: str, default: str) -> str:
+    """``;`` for a ``.csv`` whose first row splits into more fields on ``;`` than on ``,``, quotes
+    respected (``"a,b";c`` is two fields on ``;``, one on ``,``); otherwise ``default``."""
+    if default != ",":
+        return default
+    fields = {d: len(next(csv.reader([first], delimiter=d), [])) for d in (",", ";")}
+    return ";" if fields[";"] > fields[","] else ","
+
+
+def _index_column(names: list[str], body: list[list[str]]) -> bool:
+    """True when the first column is pandas' ``to_csv()`` index: an empty header cell over 0, 1, ..., n-1."""
+    if len(names) < 3 or names[0] != "":
+        return False
+    return all(row[0].strip() == str(i) for i, row in enumerate(body))
+
+
 def _rows(data: bytes, name: str, delimiter: str) -> tuple[list[list[str]], array.array[int]]:
     """Non-blank rows and their line numbers, refused as soon as a row, column or value limit is passed."""
     lines = _lines(data, name)
@@ -144,8 +160,7 @@ def _rows(data: bytes, name: str, delimiter: str) -> tuple[list[list[str]], arra
         skipped += 1
     else:
         raise DataFileError(f"{name}: the file holds only blank lines")
-    if delimiter == "," and "," not in first and ";" in first:
-        delimiter = ";"
+    delimiter = _delimiter(first, delimiter)
     reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
     rows: list[list[str]] = []
     numbers = array.array("q")  # line numbers, 8 bytes each (a list of ints takes 36)
@@ -169,14 +184,26 @@ def _rows(data: bytes, name: str, delimiter: str) -> tuple[list[list[str]], arra
     return rows, numbers
 
 
-def read_text(data: bytes, name: str, delimiter: str, label: str | None, features: Sequence[str] | None) -> Table:
+def read_text(
+    data: bytes, name: str, delimiter: str, label: str | None, features: Sequence[str] | None,
+    notes: list[str] | None = None,
+) -> Table:
+    """Read a CSV/TSV table; what was adjusted (a dropped pandas index column) goes to ``notes``."""
     _sniff_binary(data, name)
     rows, lines = _rows(data, name, delimiter)
     header = [cell.strip() for cell in rows[0]]
-    if _has_header(rows):
+    if _has_header(rows) or (header[0] == "" and _index_column(header, rows[1:])):
         names, body, body_lines = header, rows[1:], lines[1:]
         if not body:
             raise DataFileError(f"{name}: a header ({oneline(', '.join(names))}) but no data rows")
+        if _index_column(names, body):
+            names, body = names[1:], [row[1:] for row in body]
+            if notes is not None:
+                notes.append(f"{name}: dropped the first column (an unnamed 0, 1, 2, ... index, as pandas' to_csv writes)")
+        if "" in names:
+            raise DataFileError(
+                f"{name}, line {lines[0]}: column {names.index('') + 1} has an empty name in the header; name it"
+            )
         duplicate = next((c for i, c in enumerate(names) if c in names[:i]), None)
         if duplicate is not None:
             raise DataFileError(f"{name}, line {lines[0]}: column {duplicate!r} appears twice in the header")
