@@ -114,9 +114,12 @@ def _split(est: Any, prep: Prepared, classifier: bool) -> None:
 
     stratify = prep.Y if classifier and est.n_outputs_ == 1 else None
     arrays = [prep.X, prep.Y] + ([] if prep.sample_weight is None else [prep.sample_weight])
-    parts = train_test_split(
-        *arrays, random_state=est._random_state, test_size=est.validation_fraction, stratify=stratify
-    )
+    try:
+        parts = train_test_split(
+            *arrays, random_state=est._random_state, test_size=est.validation_fraction, stratify=stratify
+        )
+    except ValueError as exc:
+        raise sklearn_error(exc, "early_stopping: ") from None
     X_train, X_val, Y_train, Y_val = parts[:4]
     sw_train, sw_val = (parts[4], parts[5]) if prep.sample_weight is not None else (None, None)
     if X_val.shape[0] < 2:
