@@ -133,6 +133,58 @@ def initial_theta(cfg: EngineConfig, layer_units: list[int], rng: np.random.Rand
 
 
 
+class History:
+    """Parameter vectors ``(n_params,)`` kept in blocks of rows; :meth:`stack` joins them.
+
+    Blocks of about 512 KB (at most ``max_rows`` rows) keep the memory near the history itself:
+    no per-row objects, and joining costs one copy (none when one block holds every row).
+    """
+
+    def __init__(self, first: Array, max_rows: int) -> None:
+        self.rows = max(1, min(max_rows, (1 << 16) // max(1, first.size)))
+        self.blocks: list[Array] = []
+        self.filled = self.rows
+        self.append(first)
+
+    def append(self, theta: Array) -> None:
+        if self.filled == self.rows:
+            self.blocks.append(np.empty((self.rows, theta.size), dtype=theta.dtype))
+            self.filled = 0
+        self.blocks[-1][self.filled] = theta
+        self.filled += 1
+
+    def pop(self) -> None:
+        self.filled -= 1
+        if self.filled == 0 and len(self.blocks) > 1:
+            self.blocks.pop()
+            self.filled = self.rows
+
+    def __len__(self) -> int:
+        return (len(self.blocks) - 1) * self.rows + self.filled
+
+    def stack(self) -> Array:
+        """Every row kept: ``(len(self), n_params)``."""
+        last = self.blocks[-1][: self.filled]
+        if len(self.blocks) == 1:
+            return last if self.filled == self.rows else last.copy()
+        return np.concatenate([*self.blocks[:-1], last])
+
+
+def blas_threads(batch_size: int, layer_units: list[int]) -> Any:
+    """One BLAS thread while the matrix products are small (mini-batches of a small network).
+
+    Threads only cost there: OpenBLAS splits the output between threads, each element still
+    computed the same way, so the numbers do not change; on a busy machine the waiting threads
+    make a small product several times slower.
+    """
+    import contextlib
+
+    from threadpoolctl import threadpool_limits
+
+    largest = batch_size * max(a * b for a, b in pairwise(layer_units))
+    return threadpool_limits(limits=1, user_api="blas") if largest < 1 << 22 else contextlib.nullcontext()
+
+
 def train(
     X: Any,
     Y: Any,
@@ -221,7 +273,7 @@ def train(
     batch_size = min(200, n) if cfg.batch_size == "auto" else int(np.clip(cfg.batch_size, 1, n))
     starts = list(range(0, n, batch_size))
     sample_idx = np.arange(n, dtype=int)
-    history = [theta.copy()]
+    history = History(theta, int(cfg.max_iter) + 1)
     if callback is not None:
         callback(0, theta, math.nan)
     loss_curve: list[Any] = []
@@ -233,69 +285,70 @@ def train(
     t = 0
     stop_reason = f"reached max_iter={cfg.max_iter}"
     converged = False
-    try:
-        for _ in range(int(cfg.max_iter)):
-            Xe, Ye, We = X, Y, sample_weight
-            if cfg.shuffle:
-                perm = np.arange(n)
-                rng.shuffle(perm)
-                sample_idx = sample_idx[perm]
-                if not sparse:  # one gather per epoch; the batches are then views (same values)
-                    Xe, Ye = X[sample_idx], Y[sample_idx]
-                    We = None if sample_weight is None else sample_weight[sample_idx]
-            accumulated: Any = 0.0
-            for start in starts:
-                stop = min(start + batch_size, n)
-                if cfg.shuffle and sparse:
-                    idx: Any = sample_idx[start:stop]
-                else:
-                    idx = slice(start, stop)
-                accumulated += step(Xe[idx], Ye[idx], None if We is None else We[idx]) * (stop - start)
-                optimizer.update(theta, grad)
-            epoch_loss = accumulated / n
-            t += n
-            loss_curve.append(epoch_loss)
-            if cfg.verbose:
-                print("Iteration %d, loss = %.8f" % (len(loss_curve), epoch_loss))
-            if validation is not None and scores is not None:
-                score = validation(theta)
-                scores.append(score)
+    with blas_threads(batch_size, layer_units):
+        try:
+            for _ in range(int(cfg.max_iter)):
+                Xe, Ye, We = X, Y, sample_weight
+                if cfg.shuffle:
+                    perm = np.arange(n)
+                    rng.shuffle(perm)
+                    sample_idx = sample_idx[perm]
+                    if not sparse:  # one gather per epoch; the batches are then views (same values)
+                        Xe, Ye = X[sample_idx], Y[sample_idx]
+                        We = None if sample_weight is None else sample_weight[sample_idx]
+                accumulated: Any = 0.0
+                for start in starts:
+                    stop = min(start + batch_size, n)
+                    if cfg.shuffle and sparse:
+                        idx: Any = sample_idx[start:stop]
+                    else:
+                        idx = slice(start, stop)
+                    accumulated += step(Xe[idx], Ye[idx], None if We is None else We[idx]) * (stop - start)
+                    optimizer.update(theta, grad)
+                epoch_loss = accumulated / n
+                t += n
+                loss_curve.append(epoch_loss)
                 if cfg.verbose:
-                    print("Validation score: %f" % score)
-                no_improve = no_improve + 1 if score < best_score + cfg.tol else 0
-                if score > best_score:
-                    best_score = score
-                    best_theta = theta.copy()
-            else:
-                no_improve = no_improve + 1 if epoch_loss > best_loss - cfg.tol else 0
-                if epoch_loss < best_loss:
-                    best_loss = epoch_loss
-            optimizer.iteration_ends(t)
-            history.append(theta.copy())
-            if callback is not None:
-                callback(len(loss_curve), theta, epoch_loss)
-            if no_improve > cfg.n_iter_no_change:
-                what = "Validation score" if validation is not None else "Training loss"
-                msg = f"{what} did not improve more than tol=%f for %d consecutive epochs." % (
-                    cfg.tol, cfg.n_iter_no_change,
-                )  # fmt: skip
-                if optimizer.trigger_stopping(msg, cfg.verbose):
-                    stop_reason = (
-                        f"converged: {what.lower()} did not improve by tol={cfg.tol:g} "
-                        f"for {cfg.n_iter_no_change:g} consecutive epochs"
-                    )
-                    if optimizer.sgd and cfg.learning_rate == "adaptive":
-                        stop_reason += " at the smallest learning rate"
-                    converged = True
+                    print("Iteration %d, loss = %.8f" % (len(loss_curve), epoch_loss))
+                if validation is not None and scores is not None:
+                    score = validation(theta)
+                    scores.append(score)
+                    if cfg.verbose:
+                        print("Validation score: %f" % score)
+                    no_improve = no_improve + 1 if score < best_score + cfg.tol else 0
+                    if score > best_score:
+                        best_score = score
+                        best_theta = theta.copy()
+                else:
+                    no_improve = no_improve + 1 if epoch_loss > best_loss - cfg.tol else 0
+                    if epoch_loss < best_loss:
+                        best_loss = epoch_loss
+                optimizer.iteration_ends(t)
+                history.append(theta)
+                if callback is not None:
+                    callback(len(loss_curve), theta, epoch_loss)
+                if no_improve > cfg.n_iter_no_change:
+                    what = "Validation score" if validation is not None else "Training loss"
+                    msg = f"{what} did not improve more than tol=%f for %d consecutive epochs." % (
+                        cfg.tol, cfg.n_iter_no_change,
+                    )  # fmt: skip
+                    if optimizer.trigger_stopping(msg, cfg.verbose):
+                        stop_reason = (
+                            f"converged: {what.lower()} did not improve by tol={cfg.tol:g} "
+                            f"for {cfg.n_iter_no_change:g} consecutive epochs"
+                        )
+                        if optimizer.sgd and cfg.learning_rate == "adaptive":
+                            stop_reason += " at the smallest learning rate"
+                        converged = True
+                        break
+                    no_improve = 0
+                if should_stop is not None and should_stop():
+                    stop_reason = "cancelled"
                     break
-                no_improve = 0
-            if should_stop is not None and should_stop():
-                stop_reason = "cancelled"
-                break
-    except KeyboardInterrupt:
-        stop_reason = "interrupted"
-        if len(history) > len(loss_curve) + 1:
-            history.pop()
+        except KeyboardInterrupt:
+            stop_reason = "interrupted"
+            if len(history) > len(loss_curve) + 1:
+                history.pop()
 
     if not np.all(np.isfinite(theta)):
         raise NetwarpError(
@@ -303,7 +356,7 @@ def train(
         )
     return EngineResult(
         layer_units=layer_units,
-        history=np.stack(history),
+        history=history.stack(),
         loss_curve=loss_curve,
         n_iter=len(loss_curve),
         t=t,

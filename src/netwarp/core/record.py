@@ -178,12 +178,25 @@ def _dataset(X: Any, y: Any, X_test: Any, y_test: Any, name: str) -> Dataset:
 
 
 def _full_loss(traj: Trajectory, prep: Any, alpha: float, loss: str) -> float:
-    """The training loss at initialisation, over all training points, with the L2 term."""
+    """The training loss at initialisation over all training points, with the L2 term.
+
+    Computed over blocks of rows (the mean of the block means, weighted by their sizes), so
+    the memory stays that of one block whatever the number of points.
+    """
+    from netwarp.core.scoring import BLOCK_FLOATS
+
     fn = batchops.loss_function(loss, traj.out_activation)
-    value = fn(prep.Y_all, traj.forward(prep.X_all, 0)[-1], prep.sample_weight_all)
-    l2 = sum(float(np.dot(w.ravel(), w.ravel())) for w in traj.coefs(0))
-    denom = prep.X_all.shape[0] if prep.sample_weight_all is None else float(prep.sample_weight_all.sum())
-    return float(value + 0.5 * alpha * l2 / denom)
+    X, Y, w = prep.X_all, prep.Y_all, prep.sample_weight_all
+    n = X.shape[0]
+    rows = max(1, BLOCK_FLOATS // max(traj.layer_sizes))
+    total = 0.0
+    for r0 in range(0, n, rows):
+        r1 = min(n, r0 + rows)
+        part = fn(Y[r0:r1], traj.forward(X[r0:r1], 0)[-1], None if w is None else w[r0:r1])
+        total += float(part) * (r1 - r0 if w is None else float(w[r0:r1].sum()))
+    denom = n if w is None else float(w.sum())
+    l2 = sum(float(np.dot(c.ravel(), c.ravel())) for c in traj.coefs(0))
+    return float(total / denom + 0.5 * alpha * l2 / denom)
 
 
 def train(

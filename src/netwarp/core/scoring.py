@@ -35,7 +35,8 @@ def forward_block(traj: Trajectory, X: Array, epochs: NDArray[np.intp]) -> Array
     coefs, intercepts = unflatten(traj.params[epochs], list(traj.layer_sizes))
     e, (n, d) = len(epochs), X.shape
     W0 = coefs[0].transpose(1, 0, 2).reshape(d, -1)  # (d, e * fan_out)
-    a = (X @ W0).reshape(n, e, -1).transpose(1, 0, 2) + intercepts[0][:, None, :]
+    a = np.ascontiguousarray((X @ W0).reshape(n, e, -1).transpose(1, 0, 2))  # BLAS wants contiguous stacks
+    a += intercepts[0][:, None, :]
     a = act.get(traj.activations[0])(a)
     for W, b, name in zip(coefs[1:], intercepts[1:], traj.activations[1:], strict=True):
         a = act.get(name)(np.matmul(a, W) + b[:, None, :])
