@@ -106,3 +106,33 @@ def loss_function(loss: str, out_activation: str) -> LossFn:
         return fast(y, p) if sample_weight is None else weighted(y, p, sample_weight)
 
     return either
+
+
+def deferred_loss(loss: str, out_activation: str, dtype: Any) -> tuple[Callable[[Any, Array], Array], Callable[[Array], Any]]:
+    """The unweighted batch loss split in two: ``elementwise(y, p)`` over a whole epoch's outputs
+    ``(n, k)`` at once, then ``batch(values[start:stop])`` per mini-batch.
+
+    Element-wise operations give each element the same bits whatever the array they run on,
+    and a row slice of the epoch's values has the layout of the batch's own array, so
+    ``batch(elementwise(y, p)[a:b])`` is :func:`loss_function`'s value for rows ``a:b``.
+    """
+    reduce = np.add.reduce
+    name = loss_name(loss, out_activation)
+    eps = np.finfo(dtype).eps
+    hi = 1 - eps
+
+    def mean_sum(v: Array) -> Any:
+        return -reduce(reduce(v, axis=0) / len(v))
+
+    if name == "squared_error":
+        return (lambda y, p: (y - p) ** 2), (lambda v: 0.5 * (reduce(v, axis=0) / len(v)).mean())
+    if name == "binary_log_loss":
+
+        def binary(y: Any, p: Array) -> Array:
+            p = np.minimum(np.maximum(p, eps), hi)
+            return np.asarray(xlogy(y, p) + xlogy(1 - y, 1 - p))
+
+        return binary, mean_sum
+    if name == "log_loss":
+        return (lambda y, p: xlogy(y, np.minimum(np.maximum(p, eps), hi))), mean_sum
+    return (lambda y, p: xlogy(y, y / p) - y + p), (lambda v: reduce(reduce(v, axis=0) / len(v)))

@@ -17,6 +17,8 @@ Shapes: ``X`` is ``(n_samples, n_features)``; ``Y`` is ``(n_samples, n_outputs)`
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
 import warnings
 from collections.abc import Callable
@@ -170,19 +172,24 @@ class History:
         return np.concatenate([*self.blocks[:-1], last])
 
 
+@functools.cache
+def _threadpools() -> Any:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()  # inspecting the loaded libraries once: it costs ~0.4 MB each time
+
+
 def blas_threads(batch_size: int, layer_units: list[int]) -> Any:
-    """One BLAS thread while the matrix products are small (mini-batches of a small network).
+    """One BLAS thread while the matrix products are mid-sized (mini-batches of a small network).
 
     Threads only cost there: OpenBLAS splits the output between threads, each element still
     computed the same way, so the numbers do not change; on a busy machine the waiting threads
-    make a small product several times slower.
+    make a small product several times slower. Tiny products are single-threaded anyway.
     """
-    import contextlib
-
-    from threadpoolctl import threadpool_limits
-
     largest = batch_size * max(a * b for a, b in pairwise(layer_units))
-    return threadpool_limits(limits=1, user_api="blas") if largest < 1 << 22 else contextlib.nullcontext()
+    if not 1 << 12 <= largest < 1 << 22:
+        return contextlib.nullcontext()
+    return _threadpools().limit(limits=1, user_api="blas")
 
 
 def train(
@@ -227,15 +234,22 @@ def train(
     W, B = unflatten(theta, layer_units)
     GW, GB = unflatten(grad, layer_units)
     W_flat = [theta[a:b] for a, b in param_slices(layer_units)[0]]
+    n_coef = param_slices(layer_units)[0][-1][1]
+    theta_W, grad_W = theta[:n_coef], grad[:n_coef]
     hidden = batchops.hidden_inplace(cfg.activation)
     output = batchops.output_inplace(out_activation)
     derivative = batchops.derivative_inplace(cfg.activation)
     batch_loss_fn = batchops.loss_function(loss, out_activation)
+    defer = sample_weight is None and not sparse  # losses of a whole epoch at once (same numbers)
+    elementwise, batch_loss_of = batchops.deferred_loss(loss, out_activation, theta.dtype)
+    outputs: list[Array] = []
     alpha = cfg.alpha
     half_alpha = 0.5 * alpha
     reduce = np.add.reduce
 
     def step(Xb: Any, yb: Any, swb: Any) -> Any:
+        """Forward, loss and backward for one batch, gradients into ``grad`` (scikit-learn's
+        ``_backprop``). Returns the batch loss, or (deferred) its L2 term only."""
         m = Xb.shape[0] if swb is None else swb.sum()
         acts = [Xb]
         a = Xb
@@ -246,11 +260,14 @@ def train(
                 hidden(a)
             acts.append(a)
         output(a)
-        batch_loss = batch_loss_fn(yb, a, swb)
         values: Any = 0
         for s in W_flat:
             values += np.dot(s, s)
-        batch_loss += half_alpha * values / m
+        if defer:
+            outputs.append(a)
+            batch_loss = half_alpha * values / m
+        else:
+            batch_loss = batch_loss_fn(yb, a, swb) + half_alpha * values / m
         delta = a - yb
         if swb is not None:
             delta *= swb.reshape(-1, 1)
@@ -259,15 +276,25 @@ def train(
                 GW[0][...] = acts[0].T @ delta
             else:
                 np.matmul(acts[i].T, delta, out=GW[i])
-            GW[i] += alpha * W[i]
-            GW[i] /= m
-            np.divide(reduce(delta, axis=0), m, out=GB[i])
+            reduce(delta, axis=0, out=GB[i])
             if i > 0:
                 delta = delta @ W[i].T
                 derivative(acts[i], delta)
+        np.add(grad_W, alpha * theta_W, out=grad_W)  # per element: (a.T @ delta + alpha * W) / m
+        np.divide(grad, m, out=grad)
         return batch_loss
 
-    optimizer = FlatOptimizer(cfg, theta)
+    def epoch_loss_sum(Ye: Any, l2: list[Any]) -> Any:
+        """The epoch's ``sum(batch loss * batch size)`` from the kept outputs, in batch order."""
+        values = elementwise(Ye, np.concatenate(outputs) if len(outputs) > 1 else outputs[0])
+        outputs.clear()
+        total: Any = 0.0
+        for start, extra in zip(starts, l2, strict=True):
+            stop = min(start + batch_size, n)
+            total += (batch_loss_of(values[start:stop]) + extra) * (stop - start)
+        return total
+
+    optimizer = FlatOptimizer(cfg, theta, grad.dtype)
     if cfg.batch_size != "auto" and int(cfg.batch_size) > n:
         warnings.warn("Got `batch_size` less than 1 or larger than sample size. It is going to be clipped", stacklevel=3)
     batch_size = min(200, n) if cfg.batch_size == "auto" else int(np.clip(cfg.batch_size, 1, n))
@@ -297,14 +324,21 @@ def train(
                         Xe, Ye = X[sample_idx], Y[sample_idx]
                         We = None if sample_weight is None else sample_weight[sample_idx]
                 accumulated: Any = 0.0
+                l2: list[Any] = []
                 for start in starts:
                     stop = min(start + batch_size, n)
                     if cfg.shuffle and sparse:
                         idx: Any = sample_idx[start:stop]
                     else:
                         idx = slice(start, stop)
-                    accumulated += step(Xe[idx], Ye[idx], None if We is None else We[idx]) * (stop - start)
+                    batch_loss = step(Xe[idx], Ye[idx], None if We is None else We[idx])
+                    if defer:
+                        l2.append(batch_loss)
+                    else:
+                        accumulated += batch_loss * (stop - start)
                     optimizer.update(theta, grad)
+                if defer:
+                    accumulated = epoch_loss_sum(Ye, l2)
                 epoch_loss = accumulated / n
                 t += n
                 loss_curve.append(epoch_loss)

@@ -23,32 +23,52 @@ Array = NDArray[Any]
 class FlatOptimizer:
     """The optimizer state of one run: learning rate, and velocities or Adam moments."""
 
-    def __init__(self, cfg: Any, theta: Array) -> None:
+    def __init__(self, cfg: Any, theta: Array, grad_dtype: Any = None) -> None:
         self.cfg = cfg
         self.sgd = cfg.solver == "sgd"
         self.learning_rate: Any = float(cfg.learning_rate_init)
-        self.velocity = np.zeros_like(theta)
-        self.m1 = np.zeros_like(theta)
-        self.m2 = np.zeros_like(theta)
+        # scikit-learn starts from zeros of the parameters' dtype and moves to the gradients'
+        # after the first step; starting in the gradients' dtype gives the same numbers and
+        # lets every step work in place
+        dtype = theta.dtype if grad_dtype is None else grad_dtype
+        self.velocity = np.zeros(theta.shape, dtype=dtype)
+        self.m1 = np.zeros(theta.shape, dtype=dtype)
+        self.m2 = np.zeros(theta.shape, dtype=dtype)
         self.t = 0
 
     def update(self, theta: Array, grad: Array) -> None:
-        """One step: ``theta += update(grad)`` in place (scikit-learn's ``update_params``)."""
+        """One step: ``theta += update(grad)`` in place (scikit-learn's ``update_params``).
+
+        The same operations on the same operands as scikit-learn's list comprehensions
+        (``lr * grad`` computed once where scikit-learn computes it twice), in place.
+        """
         cfg = self.cfg
         if self.sgd:
-            lr, momentum = self.learning_rate, cfg.momentum
-            self.velocity = momentum * self.velocity - lr * grad
+            lr_grad = self.learning_rate * grad
+            v = self.velocity
+            v *= cfg.momentum
+            v -= lr_grad  # momentum * velocity - lr * grad
             if cfg.nesterovs_momentum:
-                np.add(theta, momentum * self.velocity - lr * grad, out=theta)
+                step = cfg.momentum * v
+                step -= lr_grad
+                np.add(theta, step, out=theta)
             else:
-                np.add(theta, self.velocity, out=theta)
+                np.add(theta, v, out=theta)
             return
         b1, b2 = cfg.beta_1, cfg.beta_2
         self.t += 1
-        self.m1 = b1 * self.m1 + (1 - b1) * grad
-        self.m2 = b2 * self.m2 + (1 - b2) * (grad**2)
+        self.m1 *= b1
+        self.m1 += (1 - b1) * grad
+        squared = grad**2
+        squared *= 1 - b2
+        self.m2 *= b2
+        self.m2 += squared
         self.learning_rate = cfg.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        np.add(theta, -self.learning_rate * self.m1 / (np.sqrt(self.m2) + cfg.epsilon), out=theta)
+        denominator = np.sqrt(self.m2)
+        denominator += cfg.epsilon
+        step = -self.learning_rate * self.m1
+        step /= denominator
+        np.add(theta, step, out=theta)
 
     def iteration_ends(self, time_step: int) -> None:
         """The end-of-epoch learning-rate update (``invscaling``)."""
