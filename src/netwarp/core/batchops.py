@@ -130,6 +130,8 @@ def deferred_loss(loss: str, out_activation: str, dtype: Any) -> tuple[Callable[
 
         def binary(y: Any, p: Array) -> Array:
             p = np.minimum(np.maximum(p, eps), hi)
+            if y.dtype == bool:  # y log p + (1 - y) log(1 - p) is one of its two terms, plus an exact 0.0
+                return np.asarray(xlogy(1.0, np.where(y, p, 1 - p)))
             return np.asarray(xlogy(y, p) + xlogy(1 - y, 1 - p))
 
         return binary, mean_sum

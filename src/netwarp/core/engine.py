@@ -179,15 +179,16 @@ def _threadpools() -> Any:
     return ThreadpoolController()  # inspecting the loaded libraries once: it costs ~0.4 MB each time
 
 
-def blas_threads(batch_size: int, layer_units: list[int]) -> Any:
+def blas_threads(batch_size: int, layer_units: list[int], upto: int = 1 << 22) -> Any:
     """One BLAS thread while the matrix products are mid-sized (mini-batches of a small network).
 
     Threads only cost there: OpenBLAS splits the output between threads, each element still
     computed the same way, so the numbers do not change; on a busy machine the waiting threads
-    make a small product several times slower. Tiny products are single-threaded anyway.
+    make a small product several times slower. Tiny products are single-threaded anyway;
+    products of ``upto`` multiply-adds and more keep every thread.
     """
     largest = batch_size * max(a * b for a, b in pairwise(layer_units))
-    if not 1 << 12 <= largest < 1 << 22:
+    if not 1 << 12 <= largest < upto:
         return contextlib.nullcontext()
     return _threadpools().limit(limits=1, user_api="blas")
 

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from netwarp.core import activations as act
-from netwarp.core.engine import unflatten
+from netwarp.core.engine import blas_threads, unflatten
 
 if TYPE_CHECKING:
     from netwarp.core.trajectory import Trajectory
@@ -68,6 +68,17 @@ def epoch_scores(traj: Trajectory, X: Array, y: Any, sample_weight: Any = None, 
     target = y.reshape(n, -1).astype(np.float64) if regression else y
     k = target.shape[1] if regression else 1
     totals = np.zeros((len(sel), k))
+    with blas_threads(rows, list(traj.layer_sizes), upto=1 << 26):
+        _accumulate(traj, X, y, target, w, sel, rows, step, totals)
+    return _finish(traj, target, w, totals, n)
+
+
+def _accumulate(
+    traj: Trajectory, X: Array, y: Any, target: Any, w: Any, sel: Any, rows: int, step: int, totals: Array
+) -> None:
+    """Add each block's correct predictions (or squared residuals) into ``totals`` ``(n_sel, k)``."""
+    n = X.shape[0]
+    regression = traj.classes is None
     for start in range(0, len(sel), step):
         block = sel[start : start + step]
         for r0 in range(0, n, rows):
@@ -82,7 +93,11 @@ def epoch_scores(traj: Trajectory, X: Array, y: Any, sample_weight: Any = None, 
                 if ok.ndim == 3:  # multilabel: a row is right when every label is
                     ok = ok.all(axis=2)
                 totals[start : start + len(block), 0] += (ok if wr is None else ok * wr[None]).sum(axis=1)
-    if not regression:
+
+
+def _finish(traj: Trajectory, target: Any, w: Any, totals: Array, n: int) -> Array:
+    """Accuracy or R^2 from the totals, with scikit-learn's rules."""
+    if traj.classes is not None:
         return np.asarray(totals[:, 0] / (n if w is None else w.sum()), dtype=np.float64)
     wt = np.ones(n) if w is None else w
     mean = np.average(target, axis=0, weights=wt)
