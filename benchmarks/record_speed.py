@@ -45,9 +45,12 @@ def cases() -> dict[str, tuple[MLPClassifier, Any, Any]]:
     never = {"n_iter_no_change": np.inf, "random_state": 1}
     return {
         "seed": (
-            MLPClassifier(hidden_layer_sizes=(2,), solver="sgd", learning_rate_init=0.02, activation="tanh",
-                          max_iter=1500, **never),  # fmt: skip
-            seed.X_train, seed.y_train,
+            MLPClassifier(
+                hidden_layer_sizes=(2,), solver="sgd", learning_rate_init=0.02, activation="tanh", max_iter=1500,
+                **never,
+            ),
+            seed.X_train,
+            seed.y_train,
         ),
         "digits": (MLPClassifier(hidden_layer_sizes=(64, 32), max_iter=200, **never), digits_X / 16, digits_y),
         "moons": (MLPClassifier(hidden_layer_sizes=(16, 16), max_iter=100, **never), moons_X, moons_y),

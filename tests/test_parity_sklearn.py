@@ -186,7 +186,7 @@ def test_hyperparameters_are_checked_by_sklearns_rules(params: dict[str, Any]) -
 
 
 def test_lbfgs_is_refused_with_a_clear_error() -> None:
-    with pytest.raises(UnsupportedParameterError, match="solver='lbfgs'.*from_estimator"):
+    with pytest.raises(UnsupportedParameterError, match=r"solver='lbfgs'.*from_estimator"):
         netwarp.record(_cls(solver="lbfgs"), Xb, yb)
 
 
@@ -207,7 +207,7 @@ def test_verbose_prints_what_fit_prints(params: dict[str, Any], capsys: pytest.C
 
 
 def test_bad_data_errors_are_sklearns_as_netwarp_errors() -> None:
-    with pytest.raises(NetwarpError, match="bad training data: .*inconsistent numbers of samples"):
+    with pytest.raises(NetwarpError, match=r"bad training data: .*inconsistent numbers of samples"):
         netwarp.record(_cls(), Xb, yb[:-1])
     with pytest.raises(ValueError, match="sample_weight"):
         netwarp.record(_cls(), Xb, yb, sample_weight=W[:10])

@@ -19,11 +19,8 @@ from netwarp.errors import DataFileError, NetwarpError
 @pytest.fixture(scope="module")
 def three_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = netwarp.data.datasets.load("interval1d", n=120)
-    runs = [
-        netwarp.train(d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test, max_iter=4, early_stop=False,
-                      activation=a, name=a, dataset_name="interval1d")  # fmt: skip
-        for a in ("tanh", "relu", "identity")
-    ]
+    kw = dict(X_test=d.X_test, y_test=d.y_test, max_iter=4, early_stop=False, dataset_name="interval1d")
+    runs = [netwarp.train(d.X_train, d.y_train, activation=a, name=a, **kw) for a in ("tanh", "relu", "identity")]
     return netwarp.save(runs, tmp_path_factory.mktemp("runs") / "three.npz")
 
 

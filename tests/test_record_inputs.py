@@ -111,7 +111,7 @@ def test_from_estimator_takes_multilabel_models(solver: str) -> None:
 def test_from_estimator_names_what_is_missing() -> None:
     model = MLPClassifier().fit(Xb, yb)
     del model.out_activation_
-    with pytest.raises(NetwarpError, match="not fitted yet .*out_activation_"):
+    with pytest.raises(NetwarpError, match=r"not fitted yet .*out_activation_"):
         netwarp.from_estimator(model)
     model = MLPRegressor(max_iter=5).fit(Xr, yr)
     model.activation = "gelu"

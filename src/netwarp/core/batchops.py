@@ -108,7 +108,9 @@ def loss_function(loss: str, out_activation: str) -> LossFn:
     return either
 
 
-def deferred_loss(loss: str, out_activation: str, dtype: Any) -> tuple[Callable[[Any, Array], Array], Callable[[Array], Any]]:
+def deferred_loss(
+    loss: str, out_activation: str, dtype: Any
+) -> tuple[Callable[[Any, Array], Array], Callable[[Array], Any]]:
     """The unweighted batch loss split in two: ``elementwise(y, p)`` over a whole epoch's outputs
     ``(n, k)`` at once, then ``batch(values[start:stop])`` per mini-batch.
 

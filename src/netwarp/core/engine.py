@@ -17,8 +17,6 @@ Shapes: ``X`` is ``(n_samples, n_features)``; ``Y`` is ``(n_samples, n_outputs)`
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import math
 import warnings
 from collections.abc import Callable
@@ -31,6 +29,7 @@ from numpy.typing import NDArray
 from sklearn.utils import check_random_state
 
 from netwarp.core import batchops
+from netwarp.core.history import History, blas_threads
 from netwarp.core.optimizers import FlatOptimizer
 from netwarp.errors import NetwarpError
 
@@ -118,7 +117,9 @@ def unflatten(theta: Array, layer_units: list[int]) -> tuple[list[Array], list[A
     return coefs, intercepts
 
 
-def initial_theta(cfg: EngineConfig, layer_units: list[int], rng: np.random.RandomState, dtype: Any = np.float64) -> Array:
+def initial_theta(
+    cfg: EngineConfig, layer_units: list[int], rng: np.random.RandomState, dtype: Any = np.float64
+) -> Array:
     """Glorot-uniform initialisation drawn in scikit-learn's order (coef, then intercept).
 
     Drawn in float64 and rounded to ``dtype`` (float32 for float32 data), as scikit-learn does.
@@ -133,64 +134,6 @@ def initial_theta(cfg: EngineConfig, layer_units: list[int], rng: np.random.Rand
     return theta
 
 
-
-
-class History:
-    """Parameter vectors ``(n_params,)`` kept in blocks of rows; :meth:`stack` joins them.
-
-    Blocks of about 512 KB (at most ``max_rows`` rows) keep the memory near the history itself:
-    no per-row objects, and joining costs one copy (none when one block holds every row).
-    """
-
-    def __init__(self, first: Array, max_rows: int) -> None:
-        self.rows = max(1, min(max_rows, (1 << 16) // max(1, first.size)))
-        self.blocks: list[Array] = []
-        self.filled = self.rows
-        self.append(first)
-
-    def append(self, theta: Array) -> None:
-        if self.filled == self.rows:
-            self.blocks.append(np.empty((self.rows, theta.size), dtype=theta.dtype))
-            self.filled = 0
-        self.blocks[-1][self.filled] = theta
-        self.filled += 1
-
-    def pop(self) -> None:
-        self.filled -= 1
-        if self.filled == 0 and len(self.blocks) > 1:
-            self.blocks.pop()
-            self.filled = self.rows
-
-    def __len__(self) -> int:
-        return (len(self.blocks) - 1) * self.rows + self.filled
-
-    def stack(self) -> Array:
-        """Every row kept: ``(len(self), n_params)``."""
-        last = self.blocks[-1][: self.filled]
-        if len(self.blocks) == 1:
-            return last if self.filled == self.rows else last.copy()
-        return np.concatenate([*self.blocks[:-1], last])
-
-
-@functools.cache
-def _threadpools() -> Any:
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()  # inspecting the loaded libraries once: it costs ~0.4 MB each time
-
-
-def blas_threads(batch_size: int, layer_units: list[int], upto: int = 1 << 22) -> Any:
-    """One BLAS thread while the matrix products are mid-sized (mini-batches of a small network).
-
-    Threads only cost there: OpenBLAS splits the output between threads, each element still
-    computed the same way, so the numbers do not change; on a busy machine the waiting threads
-    make a small product several times slower. Tiny products are single-threaded anyway;
-    products of ``upto`` multiply-adds and more keep every thread.
-    """
-    largest = batch_size * max(a * b for a, b in pairwise(layer_units))
-    if not 1 << 12 <= largest < upto:
-        return contextlib.nullcontext()
-    return _threadpools().limit(limits=1, user_api="blas")
 
 
 def train(
@@ -297,7 +240,9 @@ def train(
 
     optimizer = FlatOptimizer(cfg, theta, grad.dtype)
     if cfg.batch_size != "auto" and int(cfg.batch_size) > n:
-        warnings.warn("Got `batch_size` less than 1 or larger than sample size. It is going to be clipped", stacklevel=3)
+        warnings.warn(
+            "Got `batch_size` less than 1 or larger than sample size. It is going to be clipped", stacklevel=3
+        )
     batch_size = min(200, n) if cfg.batch_size == "auto" else int(np.clip(cfg.batch_size, 1, n))
     starts = list(range(0, n, batch_size))
     sample_idx = np.arange(n, dtype=int)
@@ -344,12 +289,12 @@ def train(
                 t += n
                 loss_curve.append(epoch_loss)
                 if cfg.verbose:
-                    print("Iteration %d, loss = %.8f" % (len(loss_curve), epoch_loss))
+                    print("Iteration %d, loss = %.8f" % (len(loss_curve), epoch_loss))  # noqa: UP031
                 if validation is not None and scores is not None:
                     score = validation(theta)
                     scores.append(score)
                     if cfg.verbose:
-                        print("Validation score: %f" % score)
+                        print("Validation score: %f" % score)  # noqa: UP031
                     no_improve = no_improve + 1 if score < best_score + cfg.tol else 0
                     if score > best_score:
                         best_score = score
@@ -364,9 +309,9 @@ def train(
                     callback(len(loss_curve), theta, epoch_loss)
                 if no_improve > cfg.n_iter_no_change:
                     what = "Validation score" if validation is not None else "Training loss"
-                    msg = f"{what} did not improve more than tol=%f for %d consecutive epochs." % (
-                        cfg.tol, cfg.n_iter_no_change,
-                    )  # fmt: skip
+                    # fit's words, formatted as fit formats them
+                    rule = f"tol={cfg.tol:f} for {cfg.n_iter_no_change:.0f} consecutive epochs."
+                    msg = f"{what} did not improve more than {rule}"
                     if optimizer.trigger_stopping(msg, cfg.verbose):
                         stop_reason = (
                             f"converged: {what.lower()} did not improve by tol={cfg.tol:g} "

@@ -145,7 +145,8 @@ def _data_block(z: SafeNpz, j: int, width: int, name: str) -> Any:
     for split in ("train", "test"):
         X = _array(z, f"data{j}.X_{split}", (None, width), _NUMBERS, "numbers")
         key = f"data{j}.y_{split}"  # (n,) labels or targets; (n, k) multilabel or multi-output
-        y = _array(z, key, (X.shape[0], None) if len(z.entry(key).shape) == 2 else (X.shape[0],), _LABELS, "numbers or strings")
+        shape = (X.shape[0], None) if len(z.entry(key).shape) == 2 else (X.shape[0],)
+        y = _array(z, key, shape, _LABELS, "numbers or strings")
         if not np.isfinite(X).all():
             raise _fail(f"{where}: 'data{j}.X_{split}' holds NaN or infinite values")
         if y.dtype.kind == "f" and not np.isfinite(y).all():

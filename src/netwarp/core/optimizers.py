@@ -87,7 +87,7 @@ class FlatOptimizer:
             return True
         self.learning_rate /= 5.0
         if verbose:
-            print(msg + " Setting learning rate to %f" % self.learning_rate)
+            print(msg + " Setting learning rate to %f" % self.learning_rate)  # noqa: UP031 (fit's words)
         return False
 
     def to_sklearn(self, params: list[Array], split: Any) -> Any:

@@ -13,16 +13,17 @@ Shapes: ``X`` ``(n, d)``; ``y`` ``(n,)`` labels, ``(n, k)`` indicators (multilab
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from netwarp.core import activations as act
-from netwarp.core.engine import blas_threads, unflatten
+from netwarp.core.engine import unflatten
+from netwarp.core.history import blas_threads
 
-if TYPE_CHECKING:
-    from netwarp.core.trajectory import Trajectory
+#: A :class:`netwarp.core.trajectory.Trajectory` (not imported: the trajectory imports this module).
+Trajectory = Any
 
 Array = NDArray[np.float64]
 

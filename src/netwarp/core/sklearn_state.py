@@ -42,7 +42,7 @@ def check_estimator(est: Any) -> list[int]:
     sizes = est.hidden_layer_sizes
     sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
     if np.any(np.array(sizes) <= 0):
-        raise sklearn_error(ValueError("hidden_layer_sizes must be > 0, got %s." % sizes))
+        raise sklearn_error(ValueError(f"hidden_layer_sizes must be > 0, got {sizes}."))
     if est.solver not in ("sgd", "adam"):
         raise UnsupportedParameterError(
             f"solver={est.solver!r} is not supported by netwarp.record (it has no epochs to record); "

@@ -256,7 +256,7 @@ class Trajectory:
             X = X.reshape(-1, 1)
         if X.ndim != 2 or X.shape[1] != self.layer_sizes[0]:
             raise NetwarpError(f"X must have shape (n, {self.layer_sizes[0]}), got {X.shape}")
-        return X
+        return np.asarray(X, dtype=np.float64)
 
     def __repr__(self) -> str:
         data = "" if self.data is None or not self.data.name else f", data={self.data.name!r}"

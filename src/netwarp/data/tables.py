@@ -199,7 +199,9 @@ def read_text(
         if _index_column(names, body):
             names, body = names[1:], [row[1:] for row in body]
             if notes is not None:
-                notes.append(f"{name}: dropped the first column (an unnamed 0, 1, 2, ... index, as pandas' to_csv writes)")
+                notes.append(
+                    f"{name}: dropped the first column (an unnamed 0, 1, 2, ... index, as pandas' to_csv writes)"
+                )
         if "" in names:
             raise DataFileError(
                 f"{name}, line {lines[0]}: column {names.index('') + 1} has an empty name in the header; name it"
