@@ -246,6 +246,7 @@ def train(
     batch_size = min(200, n) if cfg.batch_size == "auto" else int(np.clip(cfg.batch_size, 1, n))
     starts = list(range(0, n, batch_size))
     sample_idx = np.arange(n, dtype=int)
+    Xbuf, Ybuf = (None, None) if sparse or not cfg.shuffle else (np.empty_like(X), np.empty_like(Y))
     history = History(theta, int(cfg.max_iter) + 1)
     if callback is not None:
         callback(0, theta, math.nan)
@@ -266,8 +267,10 @@ def train(
                     perm = np.arange(n)
                     rng.shuffle(perm)
                     sample_idx = sample_idx[perm]
-                    if not sparse:  # one gather per epoch; the batches are then views (same values)
-                        Xe, Ye = X[sample_idx], Y[sample_idx]
+                    if not sparse:  # one gather per epoch into kept buffers; the batches are views
+                        # (mode="clip": the indices are valid, and "raise" would copy through a temporary)
+                        Xe = np.take(X, sample_idx, axis=0, out=Xbuf, mode="clip")
+                        Ye = np.take(Y, sample_idx, axis=0, out=Ybuf, mode="clip")
                         We = None if sample_weight is None else sample_weight[sample_idx]
                 accumulated: Any = 0.0
                 l2: list[Any] = []

@@ -35,39 +35,44 @@ class FlatOptimizer:
         self.m1 = np.zeros(theta.shape, dtype=dtype)
         self.m2 = np.zeros(theta.shape, dtype=dtype)
         self.t = 0
+        self._buffer = np.empty(theta.shape, dtype=dtype)  # scratch: no allocation per step
+        # Adam's step ``-lr * m`` has a NumPy float64 factor, so it is float64 whatever the dtype
+        self._step = np.empty(theta.shape, dtype=np.result_type(np.float64, dtype))
 
     def update(self, theta: Array, grad: Array) -> None:
         """One step: ``theta += update(grad)`` in place (scikit-learn's ``update_params``).
 
-        The same operations on the same operands as scikit-learn's list comprehensions
-        (``lr * grad`` computed once where scikit-learn computes it twice), in place.
+        The same operations on the same operands as scikit-learn's list comprehensions, in
+        place into kept buffers (``lr * grad`` computed once where scikit-learn computes it twice).
         """
-        cfg = self.cfg
+        cfg, buf, step = self.cfg, self._buffer, self._step
         if self.sgd:
-            lr_grad = self.learning_rate * grad
+            np.multiply(grad, self.learning_rate, out=buf)  # lr * grad
             v = self.velocity
             v *= cfg.momentum
-            v -= lr_grad  # momentum * velocity - lr * grad
+            v -= buf  # momentum * velocity - lr * grad
             if cfg.nesterovs_momentum:
-                step = cfg.momentum * v
-                step -= lr_grad
-                np.add(theta, step, out=theta)
+                nesterov = step if step.dtype == v.dtype else np.empty_like(v)
+                np.multiply(v, cfg.momentum, out=nesterov)
+                nesterov -= buf
+                np.add(theta, nesterov, out=theta)
             else:
                 np.add(theta, v, out=theta)
             return
         b1, b2 = cfg.beta_1, cfg.beta_2
         self.t += 1
         self.m1 *= b1
-        self.m1 += (1 - b1) * grad
-        squared = grad**2
-        squared *= 1 - b2
+        np.multiply(grad, 1 - b1, out=buf)
+        self.m1 += buf  # beta_1 * m + (1 - beta_1) * grad
+        np.square(grad, out=buf)  # what grad**2 computes
+        buf *= 1 - b2
         self.m2 *= b2
-        self.m2 += squared
+        self.m2 += buf  # beta_2 * v + (1 - beta_2) * grad**2
         self.learning_rate = cfg.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        denominator = np.sqrt(self.m2)
-        denominator += cfg.epsilon
-        step = -self.learning_rate * self.m1
-        step /= denominator
+        np.sqrt(self.m2, out=buf)
+        buf += cfg.epsilon
+        np.multiply(self.m1, -self.learning_rate, out=step)
+        step /= buf  # -lr * m / (sqrt(v) + epsilon)
         np.add(theta, step, out=theta)
 
     def iteration_ends(self, time_step: int) -> None:
