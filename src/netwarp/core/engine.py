@@ -1,15 +1,18 @@
 """A lean NumPy training loop that follows scikit-learn's stochastic MLP solvers step for step.
 
 It initialises, shuffles, batches, back-propagates and updates exactly as
-``sklearn.neural_network.MLPClassifier.fit`` does for ``solver="sgd"`` and
-``solver="adam"``, so its parameters equal scikit-learn's (to rounding), and it stops at
-the same epoch by the same ``tol`` / ``n_iter_no_change`` rule. Unlike ``fit`` it keeps the
-parameters after *every* epoch.
+``MLPClassifier.fit`` / ``MLPRegressor.fit`` do for ``solver="sgd"`` and ``"adam"`` (float32
+or float64, dense or sparse ``X``, sample weights, a validation score for early stopping),
+so its parameters equal scikit-learn's bit for bit, and it stops at the same epoch by the
+same ``tol`` / ``n_iter_no_change`` rule. Unlike ``fit`` it keeps the parameters after
+*every* epoch.
 
-Speed comes from keeping every weight matrix and bias vector as a view into one flat
-parameter vector ``theta`` (and the gradients into one flat ``grad``), so the optimizer
-updates everything with a few whole-vector operations. Element-wise operations give the
-same numbers whatever the memory layout, so this changes no result.
+Speed comes from doing the same arithmetic with fewer NumPy calls, none of which changes a
+number: every weight matrix and bias vector is a view into one flat parameter vector
+``theta`` (the gradients into one flat ``grad``), so the L2 term, the division by the batch
+size and the optimizer run over whole vectors, in place; each epoch's rows are gathered once
+and its batch losses computed in one element-wise pass (:func:`batchops.deferred_loss`);
+mid-sized matrix products run on one BLAS thread (:func:`history.blas_threads`).
 
 Shapes: ``X`` is ``(n_samples, n_features)``; ``Y`` is ``(n_samples, n_outputs)``;
 ``EngineResult.history`` is ``(n_epochs + 1, n_params)`` with row 0 the initialisation.
