@@ -11,6 +11,7 @@ bit, then continues both with ``partial_fit`` (or ``warm_start``) and compares a
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -141,9 +142,11 @@ def test_float32_is_trained_in_float32() -> None:
     np.testing.assert_array_equal(traj.coefs()[0], ref.coefs_[0])
 
 
-def test_early_stopping_scores_every_epoch_and_keeps_the_best() -> None:
+def test_early_stopping_scores_every_epoch_and_keeps_the_best(tmp_path: Path) -> None:
     est = _cls(early_stopping=True, max_iter=200)
     traj = netwarp.record(est, Xc, yc)
+    back = netwarp.load(netwarp.save(traj, tmp_path / "early.npz"))
+    np.testing.assert_array_equal(back.validation_score, traj.validation_score)
     assert np.isnan(traj.validation_score[0])
     np.testing.assert_array_equal(traj.validation_score[1:], est.validation_scores_)
     best = int(np.argmax(est.validation_scores_)) + 1

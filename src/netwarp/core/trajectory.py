@@ -71,11 +71,11 @@ class Trajectory:
     loss: Array = field(default_factory=lambda: np.empty(0))
     train_score: Array = field(default_factory=lambda: np.empty(0))
     test_score: Array = field(default_factory=lambda: np.empty(0))
-    validation_score: Array = field(default_factory=lambda: np.empty(0))
     stop_reason: str = ""
     name: str = ""
     config: dict[str, Any] = field(default_factory=dict)
     data: Dataset | None = None
+    validation_score: Array = field(default_factory=lambda: np.empty(0))  # last: positional order kept
 
     def __post_init__(self) -> None:
         self.layer_sizes = tuple(int(s) for s in self.layer_sizes)
