@@ -19,6 +19,10 @@ import * as tour from './tour.js';
 import { chartSeek, drawChart, drawHead } from './charts.js';
 import { createControls } from './controls.js';
 import { drawDiag } from './diag.js';
+import { attachBoundary, drawBoundary } from './boundary.js';
+import { flagPanel, deadOf } from './dead.js';
+import { drawDiagram, makeDiagram } from './diagram.js';
+import { exposeEdits } from './edit.js';
 import { hasWide, touring } from './display.js';
 import { drawHover } from './hover.js';
 import { drawMorph } from './morph.js';
@@ -81,6 +85,9 @@ function createView(mdl, el) {
     panels: {},
     diag: {},
     charts: {},
+    diagram: {},
+    boundary: {},
+    dead: {},
     /** The colour point i is drawn in ('#rrggbb'). */
     color: (i) => (V.P.target ? colors.VIRIDIS : colors.PALETTE)[V.P.color[i]],
     get state() {
@@ -97,6 +104,7 @@ function createView(mdl, el) {
     }),
   };
   Object.assign(V, { hook, update, schedule, togglePlay, toggleMorph, toggleTour });
+  exposeEdits(V);
 
   // ------------------------------------------------------------------ layout
   const controls = createControls(V);
@@ -114,6 +122,8 @@ function createView(mdl, el) {
     hook.panels = {};
     hook.diag = {};
     hook.charts = {};
+    hook.diagram = {};
+    hook.boundary = {};
   }
 
   function makeRow(r) {
@@ -122,12 +132,14 @@ function createView(mdl, el) {
     const panels = [];
     for (let l = 0; l <= run.nLayers; l++) panels.push(makePanel(V, r, 'layer', l));
     panels.push(makePanel(V, r, 'morph', null));
+    panels.forEach((p) => attachBoundary(V, p));
+    const diagram = makeDiagram(V, r);
     const chart = h('canvas', { class: 'nw-chart', 'aria-label': `${V.P.words.training} curves ${run.name}` });
     const chartFig = h('figure', { class: 'nw-panel' }, h('figcaption', { text: V.P.words.training }), chart);
     chart.addEventListener('pointerdown', (ev) => chartSeek(V, ev, chart, run));
     chart.addEventListener('pointermove', (ev) => ev.buttons & 1 && chartSeek(V, ev, chart, run));
-    const body = h('div', { class: 'nw-panels' }, ...panels.map((p) => p.fig), chartFig);
-    return { r, el: h('div', { class: 'nw-row' }, head, body), head, panels, chart, chartSig: '', headSig: '' };
+    const body = h('div', { class: 'nw-panels' }, diagram && diagram.fig, ...panels.map((p) => p.fig), chartFig);
+    return { r, el: h('div', { class: 'nw-row' }, head, body), head, panels, diagram, chart, chartSig: '', headSig: '' };
   }
 
   // -------------------------------------------------------------------- render
@@ -135,12 +147,16 @@ function createView(mdl, el) {
     for (const row of V.rows) {
       const e = Math.min(V.state.epoch, V.P.runs[row.r].n_epochs);
       const c = compute(V, row.r, e);
+      const dead = deadOf(V, row.r, c);
       for (const p of row.panels) {
         if (p.kind === 'layer') {
           drawLayer(V, p, c, e);
           drawDiag(V, p, e);
+          flagPanel(V, p, dead);
         } else drawMorph(V, p, c, e);
+        drawBoundary(V, p, c, e);
       }
+      drawDiagram(V, row.diagram, c, e);
       drawChart(V, row, e);
       drawHead(V, row, e);
     }

@@ -44,6 +44,9 @@ WORDS: dict[str, Any] = {
         "train": "train",
         "test": "test",
         "separability": "separability",
+        "readout": "linear read-out (test)",
+        "test_accuracy": "test accuracy",
+        "dead": "dead",
         "stretch": "stretch",
     },
     "split": ["train", "test", "other"],
@@ -78,7 +81,7 @@ def stage(k: int) -> str:
 
 
 def metric(name: str) -> str:
-    """A metric's label: loss, accuracy, r2, train, test, separability, stretch."""
+    """A metric's label: loss, accuracy, r2, train, test, separability, readout, test_accuracy, stretch, dead."""
     return str(WORDS["metrics"][name])
 
 
