@@ -183,23 +183,29 @@ def concat(parts: list[Diagnostics]) -> Diagnostics:
 def format_summary(summary: dict[str, Any]) -> list[str]:
     """Human-readable lines for :meth:`Diagnostics.summary` (used by ``netwarp info``): per layer its
     kind, det W, linear read-out on held-out points (the output's is the test accuracy) and
-    stretch; the training-set separability the essay's claims use follows in brackets."""
+    stretch, with the training-set separability the essay's claims use in brackets; without
+    test points, the separability alone."""
     from netwarp.view.readout import percent
 
-    first = summary["first_readout_layer"]
+    held_out = summary.get("input_readout") is not None
+    first = summary["first_readout_layer" if held_out else "first_separable_layer"]
     where = "never" if first is None else ("already in the input" if first == 0 else f"from layer {first} on")
-    lines = [
-        f"diagnostics at epoch {summary['epoch']}: a linear read-out reaches {summary['threshold']:.0%} of "
-        f"the test points {where}; input {percent(summary['input_readout'])} "
-        f"(separability {percent(summary['input_separability'])})"
-    ]
+    if held_out:
+        head = (f"a linear read-out reaches {summary['threshold']:.0%} of the test points {where}; input "
+                f"{percent(summary['input_readout'])} (separability {percent(summary['input_separability'])})")
+    else:
+        head = (f"classes linearly separable (>= {summary['threshold']:.0%}) {where}; "
+                f"input {percent(summary['input_separability'])}")
+    lines = [f"diagnostics at epoch {summary['epoch']}: {head}"]
     last = len(summary["layers"])
     for s in summary["layers"]:
         det = "" if s["det"] is None else f", det {s['det']:.3g}"
-        what = "test accuracy" if s["layer"] == last else "linear read-out (test)"
+        sep = f"separability {percent(s['separability'])}"
+        if held_out:
+            what = "test accuracy" if s["layer"] == last else "linear read-out (test)"
+            sep = f"{what} {percent(s['readout'])} ({sep})"
         lines.append(
-            f"  layer {s['layer']} ({s['map']}): {s['kind']}{det}; {what} {percent(s['readout'])} "
-            f"(separability {percent(s['separability'])}), "
+            f"  layer {s['layer']} ({s['map']}): {s['kind']}{det}; {sep}, "
             f"stretch max {s['stretch']:.3g} (median {s['stretch_median']:.3g})"
         )
     return lines

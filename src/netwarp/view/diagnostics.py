@@ -297,6 +297,8 @@ def _first(measure: Array, threshold: float) -> NDArray[np.int64]:
     return first
 
 
-def to_payload(traj: Trajectory, X: Any = None, y: Any = None, *, max_epochs: int = 50) -> dict[str, Any]:
+def to_payload(
+    traj: Trajectory, X: Any = None, y: Any = None, *, max_epochs: int = 50, split: Any = None
+) -> dict[str, Any]:
     """JSON-able per-layer, per-epoch diagnostics for the JS view; see :meth:`Diagnostics.to_dict`."""
-    return diagnose(traj, X, y, max_epochs=max_epochs).to_dict()
+    return diagnose(traj, X, y, max_epochs=max_epochs, split=split).to_dict()

@@ -94,3 +94,24 @@ def percent(v: float | None) -> str:
     if p >= 100:
         return "100 %"
     return f"{min(p, 99.99):.2f} %" if p >= 99.5 else f"{p:.1f} %"
+
+
+def dead_note(traj: Any, X_train: Any, epoch: int | None = None) -> str | None:
+    """A sentence naming the dead hidden units of ``traj`` at ``epoch`` (default: the last) on the
+    training points ``X_train`` ``(n, d)``, and whether they were dead at epoch 0 too; None if none."""
+    last = traj.epoch_index(epoch)
+    now = dead_units(traj.forward(X_train, last))
+    if not any(d.any() for d in now):
+        return None
+    then = dead_units(traj.forward(X_train, 0))
+    parts = []
+    for ell, (d, d0) in enumerate(zip(now, then, strict=True), start=1):
+        units = np.flatnonzero(d)
+        if not units.size:
+            continue
+        names = ", ".join(f"unit {u + 1}" for u in units)
+        since = " from epoch 0" if all(d0[u] for u in units) else ""
+        alive = len(d) - units.size
+        parts.append(f"hidden layer {ell}: {names} dead{since} (zero on every training point, so no "
+                     f"gradient reaches {'it' if units.size == 1 else 'them'}); {alive} of {len(d)} units work")  # fmt: skip
+    return f"{traj.name or 'run'}: " + "; ".join(parts)
