@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,9 @@ def coords(w: Watched, pid: str) -> list[float]:
     return list(w.hook(f"Array.from(h.panels['{pid}'].coords)"))
 
 
-def test_diagram_draws_units_and_weights_with_names(watched: Watched, demo_html: Path, demo_runs: list[Trajectory]) -> None:
+def test_diagram_draws_units_and_weights_with_names(
+    watched: Watched, demo_html: Path, demo_runs: list[Trajectory]
+) -> None:
     watched.open(demo_html)
     fig = watched.page.locator('[data-panel="r0-net"]')
     names = [g.get_attribute("aria-label") for g in fig.locator('[role="slider"]').all()]
@@ -54,7 +57,8 @@ def test_diagram_draws_units_and_weights_with_names(watched: Watched, demo_html:
     mags = [abs(W[0][0, 0]), abs(W[0][0, 1]), abs(W[1][0, 0]), abs(W[1][1, 0])]
     assert widths.index(max(widths)) == mags.index(max(mags))
     # a thumbnail per unit, painted from the parameters
-    painted = watched.page.evaluate("""() => [...document.querySelectorAll('[data-panel="r0-net"] button.nw-unit canvas')]
+    painted = watched.page.evaluate("""() => [
+        ...document.querySelectorAll('[data-panel="r0-net"] button.nw-unit canvas')]
         .map((c) => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
                       let n = 0; for (let i = 3; i < d.length; i += 4) n += d[i] > 0; return n; })""")
     assert len(painted) == 4 and min(painted) > 0
@@ -89,7 +93,7 @@ def test_keyboard_edit_deforms_the_hidden_layer(watched: Watched, demo_html: Pat
     x = watched.page.evaluate("() => window.__netwarp.panels['r0-l0'].coords[0]")
     h1 = watched.hook("h.panels['r0-l1'].coords[0]")
     b = watched.hook("h.getParam(0, 0, -1, 0)")
-    assert h1 == pytest.approx(__import__("math").tanh(x * (w0 + 0.1) + b))  # recomputed from the edit
+    assert h1 == pytest.approx(math.tanh(x * (w0 + 0.1) + b))  # recomputed from the edit
     watched.page.keyboard.press("Shift+ArrowDown")
     watched.settle()
     assert watched.hook("h.getParam(0, 0, 0, 0)") == pytest.approx(w0 - 0.9)

@@ -56,8 +56,8 @@ def linear_readout(H_train: Array, y_train: NDArray[Any], H_test: Array, y_test:
 def decide(out: Array) -> NDArray[np.int64]:
     """Class index per row of a classifier's output ``(n, k)``: ``out > 0.5`` for one unit, else argmax."""
     if out.shape[1] == 1:
-        return (out[:, 0] > 0.5).astype(np.int64)
-    return np.argmax(out, axis=1).astype(np.int64)
+        return np.asarray(out[:, 0] > 0.5, dtype=np.int64)
+    return np.asarray(np.argmax(out, axis=1), dtype=np.int64)
 
 
 def readouts(values: list[Array], codes: NDArray[Any], split: NDArray[Any]) -> Array:
@@ -112,6 +112,7 @@ def dead_note(traj: Any, X_train: Any, epoch: int | None = None) -> str | None:
         names = ", ".join(f"unit {u + 1}" for u in units)
         since = " from epoch 0" if all(d0[u] for u in units) else ""
         alive = len(d) - units.size
+        them = "it" if units.size == 1 else "them"
         parts.append(f"hidden layer {ell}: {names} dead{since} (zero on every training point, so no "
-                     f"gradient reaches {'it' if units.size == 1 else 'them'}); {alive} of {len(d)} units work")  # fmt: skip
+                     f"gradient reaches {them}); {alive} of {len(d)} units work")  # fmt: skip
     return f"{traj.name or 'run'}: " + "; ".join(parts)
