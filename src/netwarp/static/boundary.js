@@ -15,7 +15,7 @@ import { display, morphDisplay } from './display.js';
 import { PANEL_H, PANEL_W, PLOT } from './util.js';
 
 export const INK = '#c0143c';
-const FIELD_N = 64; // cells per side of a panel's boundary field
+const FIELD_N = 48; // cells per side of a panel's boundary field
 const INPUT_N = 96; // cells per side of the input plane's boundary contour
 
 /** The margin of the class decision at each of m rows of the output `out` (m x K): > 0 on
@@ -54,23 +54,30 @@ export function contour(f, gw, gh, x0, dx, y0, dy, out = []) {
 }
 
 /** The boundary over a k-D box (k = 1 or 2) of layer l's space: 1-D, the crossing points
- * [x...]; 2-D, segments. The rest of the network from layer l decides. */
-function boundaryIn(run, wb, l, box, k, n) {
+ * [x...]; 2-D, segments. The rest of the network from layer l decides. `memo` (an object
+ * kept by the caller) holds the sample grid and buffers between calls. */
+function boundaryIn(run, wb, l, box, k, n, memo = {}) {
   const gw = k === 1 ? 4 * n : n + 1;
   const gh = k === 1 ? 1 : n + 1;
-  const pts = new Float64Array(gw * gh * k);
+  const m = gw * gh;
   const dx = (box[0][1] - box[0][0]) / (gw - 1);
   const dy = k === 2 ? (box[1][1] - box[1][0]) / (gh - 1) : 0;
-  for (let j = 0; j < gh; j++) {
-    for (let i = 0; i < gw; i++) {
-      pts[(j * gw + i) * k] = box[0][0] + i * dx;
-      if (k === 2) pts[(j * gw + i) * k + 1] = box[1][0] + j * dy;
+  const key = `${l}|${k}|${n}|${box.flat().join(',')}`;
+  if (memo.key !== key) {
+    memo.key = key;
+    memo.pts = new Float64Array(m * k);
+    memo.f = new Float64Array(m);
+    memo.pool = new Map();
+    for (let j = 0; j < gh; j++) {
+      for (let i = 0; i < gw; i++) {
+        memo.pts[(j * gw + i) * k] = box[0][0] + i * dx;
+        if (k === 2) memo.pts[(j * gw + i) * k + 1] = box[1][0] + j * dy;
+      }
     }
   }
-  const m = gw * gh;
-  const out = nn.forwardFrom(l, pts, m, run.layer_sizes, run.activations, wb);
+  const out = nn.forwardFrom(l, memo.pts, m, run.layer_sizes, run.activations, wb, memo.pool);
   const K = run.layer_sizes[run.nLayers];
-  const f = new Float64Array(m);
+  const { f } = memo;
   const res = [];
   for (let c = 0; c < (K === 1 ? 1 : K); c++) {
     margin(out, m, K, c, f);
@@ -90,7 +97,8 @@ function carried(V, r, c) {
   c.bKey = key;
   c.boundary = null;
   if (!run.is_classifier || P.d > 2) return null;
-  const raw = boundaryIn(run, c.wb, 0, P.spec.data.domain, P.d, P.d === 1 ? 100 : INPUT_N);
+  c.bMemo ||= {};
+  const raw = boundaryIn(run, c.wb, 0, P.spec.data.domain, P.d, P.d === 1 ? 100 : INPUT_N, c.bMemo);
   const m = P.d === 1 ? raw.length : raw.length / 2;
   if (!m) {
     c.boundary = { kind: P.d === 1 ? 'points' : 'segments', m: 0, values: [] };
@@ -261,12 +269,13 @@ export function drawBoundary(V, p, c, e) {
     if (p.kind === 'layer' && !d.how && k <= 2) {
       // the whole boundary over this layer's plane (its line in the last hidden layer)
       const box = k === 1 ? [info.bounds[0]] : info.bounds;
-      const res = boundaryIn(run, c.wb, p.layer, box, k, FIELD_N);
+      p.bMemo ||= {};
+      const res = boundaryIn(run, c.wb, p.layer, box, k, FIELD_N, p.bMemo);
       ctx.globalAlpha = 0.9;
       if (k === 2) {
         const xs = res.filter((_, i) => i % 2 === 0).map((x) => p.frame.ox + p.frame.sx * x);
         const ys = res.filter((_, i) => i % 2 === 1).map((y) => p.frame.oy + p.frame.sy * y);
-        strokeSegments(ctx, xs, ys, xs.length, 1.5, [6, 4]);
+        strokeSegments(ctx, xs, ys, xs.length, 1.5);
         got.line = xs.length / 2;
       } else {
         const xs = res.map((x) => p.frame.ox + p.frame.sx * x);

@@ -196,14 +196,18 @@ function wire(V, dg, root) {
   });
 }
 
-/** Every unit's value over the input line or plane at the computed epoch: per layer (m x width). */
-function thumbValues(V, r, wb) {
+/** Every unit's value over the input line or plane at the computed epoch: per layer (m x width)
+ * (buffers kept on the diagram `dg`). */
+function thumbValues(V, dg, wb) {
   const { P } = V;
-  const run = P.runs[r];
+  const run = P.runs[dg.r];
   const dom = P.spec.data.domain;
   if (P.d > 2) return null;
   const m = P.d === 1 ? 4 * T : T * T;
+  dg.pool ||= new Map();
+  if (dg.thumbX) return { m, values: nn.forward(dg.thumbX, m, run.layer_sizes, run.activations, wb, { pool: dg.pool }).values };
   const x = new Float64Array(m * P.d);
+  dg.thumbX = x;
   for (let i = 0; i < m; i++) {
     if (P.d === 1) x[i] = dom[0][0] + ((i + 0.5) / m) * (dom[0][1] - dom[0][0]);
     else {
@@ -211,7 +215,7 @@ function thumbValues(V, r, wb) {
       x[2 * i + 1] = dom[1][1] - ((Math.floor(i / T) + 0.5) / T) * (dom[1][1] - dom[1][0]);
     }
   }
-  return { m, values: nn.forward(x, m, run.layer_sizes, run.activations, wb).values };
+  return { m, values: nn.forward(x, m, run.layer_sizes, run.activations, wb, { pool: dg.pool }).values };
 }
 
 function paintThumb(V, node, vals, m, width, center, scale, dead) {
@@ -278,7 +282,7 @@ export function drawDiagram(V, dg, c, e) {
   for (const what of dg.edges) setHandle(what, c.wb.W[what.l][what.i * sizes[what.l + 1] + what.j]);
   for (const what of dg.biases) setHandle(what, c.wb.b[what.l][what.j], 3 + 3 * Math.min(1, Math.abs(c.wb.b[what.l][what.j]) / Math.max(1, maxAbs)));
   const dead = deadOf(V, dg.r, c);
-  const th = thumbValues(V, dg.r, c.wb);
+  const th = thumbValues(V, dg, c.wb);
   for (let l = 0; l <= run.nLayers; l++) {
     const width = sizes[l];
     const K = sizes[run.nLayers];
