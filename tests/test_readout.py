@@ -98,3 +98,16 @@ def test_demo_relu_has_a_unit_dead_from_epoch_0(seed_runs: dict[str, Trajectory]
 )  # fmt: skip
 def test_percent_tells_close_results_apart(v: float | None, text: str) -> None:
     assert ro.percent(v) == text
+
+
+def test_figure_titles_show_the_readout_of_the_runs_own_points(seed_runs: dict[str, Trajectory]) -> None:
+    import matplotlib.pyplot as plt
+
+    from netwarp.view.figures import plot
+
+    t = seed_runs["tanh"]
+    fig = plot(t, epoch=0, diagnostics=True)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert f"test accuracy {ro.percent(t.test_score[0])}" in titles[-1]
+    assert "read-out 9" in titles[1] and "separable" not in "".join(titles)
+    plt.close(fig)
