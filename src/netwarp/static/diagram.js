@@ -13,7 +13,6 @@ import { deadOf } from './dead.js';
 import { fmtv, h } from './util.js';
 import { paramIndex, restoreParams, setParam } from './edit.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const POS = [0, 114, 178]; // #0072B2, positive values and weights
 const NEG = [230, 159, 0]; // #E69F00, negative
 const T = 24; // thumbnail samples per side (2-D input), 4 T along a 1-D input
@@ -29,8 +28,15 @@ export function unitName(run, l, j) {
   return `h${l}.${j + 1}`;
 }
 
+/** The SVG namespace, as the HTML parser gives it to an <svg> element (the page names no URL). */
+let svgNS = null;
 const svg = (tag, attrs = {}) => {
-  const e = document.createElementNS(SVG, tag);
+  if (!svgNS) {
+    const t = document.createElement('template');
+    t.innerHTML = '<svg></svg>';
+    svgNS = t.content.firstChild.namespaceURI;
+  }
+  const e = document.createElementNS(svgNS, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   return e;
 };
