@@ -168,10 +168,20 @@ def test_dead_relu_unit_is_flagged(watched: Watched, demo_html: Path) -> None:
     assert watched.errors == []
 
 
-def test_diagram_fits_a_phone(browser: Any, demo_html: Path) -> None:
+def test_diagram_fits_a_phone(browser: Any, demo_html: Path, tmp_path: Path) -> None:
+    import warnings
+
+    import netwarp
+
+    d = netwarp.data.datasets.load("blobs", n=200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = netwarp.train(d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test, hidden=(4, 4, 4), max_iter=3)
+    deep = export_html([t], tmp_path / "deep.html")  # 2-4-4-4-3: five columns of units
     page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.goto(demo_html.as_uri())
-    page.wait_for_function("() => window.__netwarp && window.__netwarp.frame > 0")
-    right = page.evaluate("() => document.querySelector('[data-panel=\"r0-net\"]').getBoundingClientRect().right")
-    assert right <= 390
+    for path in (demo_html, deep):
+        page.goto(path.as_uri())
+        page.wait_for_function("() => window.__netwarp && window.__netwarp.frame > 0")
+        right = page.evaluate("() => document.querySelector('[data-panel=\"r0-net\"]').getBoundingClientRect().right")
+        assert 200 < right <= 390
     page.close()

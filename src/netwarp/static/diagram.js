@@ -16,6 +16,8 @@ import { paramIndex, restoreParams, setParam } from './edit.js';
 const POS = [0, 114, 178]; // #0072B2, positive values and weights
 const NEG = [230, 159, 0]; // #E69F00, negative
 const T = 24; // thumbnail samples per side (2-D input), 4 T along a 1-D input
+/** The widest a diagram gets (px): it fits a phone's width with the view's padding. */
+const WIDEST = 340;
 /** Diagrams are drawn for layers up to this wide. */
 export const MAX_WIDTH = 32;
 /** The step of one arrow key press on a weight (Shift: ten). */
@@ -57,7 +59,7 @@ export function makeDiagram(V, r) {
   const S = maxW <= 3 ? 44 : maxW <= 4 ? 36 : maxW <= 8 ? 26 : maxW <= 12 ? 18 : 12;
   const gap = S <= 18 ? 5 : 12;
   const H = Math.max(224, maxW * (S + gap) + 16);
-  const W = Math.max(236, (L + 1) * (S + 60));
+  const W = Math.max(236, Math.min(WIDEST, (L + 1) * (S + 60)));
   const at = (l, j) => [10 + S / 2 + (l * (W - 20 - S)) / L, H / 2 + (j - (sizes[l] - 1) / 2) * (S + gap)];
   const root = svg('svg', { width: W, height: H, class: 'nw-netsvg', role: 'group', 'aria-label': `network of ${run.name}` });
   const box = h('div', { class: 'nw-net', style: `width:${W}px;height:${H}px` }, root);
