@@ -185,3 +185,15 @@ def test_diagram_fits_a_phone(browser: Any, demo_html: Path, tmp_path: Path) -> 
         right = page.evaluate("() => document.querySelector('[data-panel=\"r0-net\"]').getBoundingClientRect().right")
         assert 200 < right <= 390
     page.close()
+
+
+def test_epoch_0_readouts_tell_the_story(watched: Watched, demo_html: Path, demo_runs: list[Trajectory]) -> None:
+    """tanh at initialisation: the hidden layer already separates the classes for a linear
+    read-out, the output layer (test accuracy 1/3) has yet to learn to read it; the panels say so."""
+    watched.open(demo_html, "e=0")
+    out = watched.page.locator('[data-panel="r0-l2"] .nw-diag').inner_text()
+    assert "test accuracy 33.1 %" in out and "a read-out of hidden layer 1 gets 99.67 %" in out
+    assert demo_runs[0].test_score[0] == pytest.approx(0.331, abs=5e-4)
+    hidden = watched.page.locator('[data-panel="r0-l1"] .nw-diag').inner_text()
+    assert "linear read-out (test) 99.67 %" in hidden and "★" in hidden
+    assert watched.errors == []

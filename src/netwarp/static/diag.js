@@ -6,7 +6,7 @@
 // representation a linear read-out classifies (threshold, 99 %) is marked. The readout shows
 // the sampled epoch nearest the current one.
 
-import { fmtv } from './util.js';
+import { fmtv, layerName } from './util.js';
 
 /** Index of the sampled epoch nearest `e` (the earlier on a tie, as Diagnostics.index). */
 export function nearestSample(epochs, e) {
@@ -57,6 +57,14 @@ export function drawDiag(V, p, e) {
   if (d.stretch != null) parts.push(`${V.P.words.metrics.stretch} ${fmtv(d.stretch)}`);
   if (parts.length) lines.push(parts.join(' · '));
   if (d.first && !last) lines.push(p.layer === 0 ? '★ a linear read-out of the input classifies the test points' : '★ first layer a linear read-out classifies');
+  if (last && d.readout != null) {
+    // a representation the output could read better than it does: it has yet to learn to
+    const ro = dg.readout ? dg.readout.slice(0, run.nLayers).map((row) => row[j] ?? -1) : [];
+    const best = ro.indexOf(Math.max(...ro));
+    if (best >= 0 && ro[best] - d.readout >= 0.05) {
+      lines.push(`a read-out of ${layerName(V.P.words, run, best)} gets ${pct(ro[best])}: the output layer has yet to learn it`);
+    }
+  }
   p.diagEl.textContent = lines.join('\n');
   p.diagEl.title = `diagnostics at epoch ${d.epoch} (the nearest sampled epoch)`;
   p.fig.classList.toggle('nw-firstsep', d.first);
