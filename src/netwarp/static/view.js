@@ -22,8 +22,9 @@ import { drawDiag } from './diag.js';
 import { hasWide, touring } from './display.js';
 import { drawHover } from './hover.js';
 import { drawMorph } from './morph.js';
+import { createResizer, tools } from './layout.js';
 import { compute, drawLayer, makePanel } from './panels.js';
-import { h } from './util.js';
+import { PANEL_H, PANEL_W, h } from './util.js';
 
 const MODEL_WRITE_MS = 80;
 /** Grand Tour time per second while the tour plays (about a quarter radian a second). */
@@ -97,12 +98,15 @@ function createView(mdl, el) {
     }),
   };
   Object.assign(V, { hook, update, schedule, togglePlay, toggleMorph, toggleTour });
+  const resizer = createResizer(V);
+  V.resized = () => resizer.fitAll();
 
   // ------------------------------------------------------------------ layout
   const controls = createControls(V);
   const rowsEl = h('div', { class: 'nw-rows' });
   V.tip = h('div', { class: 'nw-tip', role: 'status', hidden: true });
-  V.root = h('div', { class: 'netwarp', tabindex: '0' }, ...controls.bars, rowsEl, V.tip);
+  V.root = h('div', { class: 'netwarp', tabindex: '0', role: 'group',
+    'aria-label': 'netwarp view (arrow keys step through epochs, space plays)' }, ...controls.bars, rowsEl, V.tip);
   el.append(V.root);
 
   function buildRows() {
@@ -111,6 +115,8 @@ function createView(mdl, el) {
     const shown = V.state.compare ? V.P.runs.map((_, i) => i) : [V.state.run];
     V.rows = shown.map((r) => makeRow(r));
     rowsEl.replaceChildren(...V.rows.map((row) => row.el));
+    rowsEl.classList.toggle('nw-compare', V.rows.length > 1); // side by side where there is room
+    resizer.observe(V.rows);
     hook.panels = {};
     hook.diag = {};
     hook.charts = {};
@@ -123,11 +129,16 @@ function createView(mdl, el) {
     for (let l = 0; l <= run.nLayers; l++) panels.push(makePanel(V, r, 'layer', l));
     panels.push(makePanel(V, r, 'morph', null));
     const chart = h('canvas', { class: 'nw-chart', 'aria-label': `${V.P.words.training} curves ${run.name}` });
-    const chartFig = h('figure', { class: 'nw-panel' }, h('figcaption', { text: V.P.words.training }), chart);
+    const chartBox = h('div', { class: 'nw-stack' }, chart);
+    const chartCap = h('figcaption', {}, h('span', { class: 'nw-cap', text: V.P.words.training }));
+    const chartFig = h('figure', { class: 'nw-panel nw-training' }, chartCap, chartBox);
+    const many = V.P.runs.length > 1 ? ` (${run.name})` : '';
+    tools(chartFig, chartCap, `${V.P.words.training}${many}`, () => V.resized());
     chart.addEventListener('pointerdown', (ev) => chartSeek(V, ev, chart, run));
     chart.addEventListener('pointermove', (ev) => ev.buttons & 1 && chartSeek(V, ev, chart, run));
     const body = h('div', { class: 'nw-panels' }, ...panels.map((p) => p.fig), chartFig);
-    return { r, el: h('div', { class: 'nw-row' }, head, body), head, panels, chart, chartSig: '', headSig: '' };
+    const chartT = { canvas: null, W: PANEL_W, H: PANEL_H }; // the chart draws itself at this size
+    return { r, el: h('div', { class: 'nw-row' }, head, body), head, panels, chart, chartBox, chartT, chartSig: '', headSig: '' };
   }
 
   // -------------------------------------------------------------------- render
@@ -147,6 +158,7 @@ function createView(mdl, el) {
     drawHover(V);
     hook.frame += 1;
     waiters.splice(0).forEach((res) => res(hook.frame));
+    el.dispatchEvent(new CustomEvent('netwarp:frame', { detail: hook })); // hosts follow what is shown
   }
 
   function schedule() {
@@ -323,6 +335,7 @@ function createView(mdl, el) {
   return () => {
     disposed = true;
     cancelAnimationFrame(raf);
+    resizer.stop();
     clearTimeout(traitTimer);
     flushTraits();
     for (const [name, cb] of traitHandlers) mdl.off(name, cb);
