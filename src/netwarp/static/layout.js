@@ -119,6 +119,7 @@ export function tools(fig, caption, name, onChange) {
   fig.addEventListener('fullscreenchange', onChange);
   caption.append(h('span', { class: 'nw-tools' }, big, full));
   fig.classList.add('nw-tooled');
+  if (!fig.hasAttribute('aria-label')) fig.setAttribute('aria-label', name);
   return { big, full };
 }
 

@@ -20,6 +20,7 @@ import { chartSeek, drawChart, drawHead } from './charts.js';
 import { createControls } from './controls.js';
 import { drawDiag } from './diag.js';
 import { hasWide, touring } from './display.js';
+import { helpControls, helpPanels } from './help.js';
 import { drawHover } from './hover.js';
 import { drawMorph } from './morph.js';
 import { createResizer, tools } from './layout.js';
@@ -103,6 +104,7 @@ function createView(mdl, el) {
 
   // ------------------------------------------------------------------ layout
   const controls = createControls(V);
+  helpControls(V, controls.els, controls.bars);
   const rowsEl = h('div', { class: 'nw-rows' });
   V.tip = h('div', { class: 'nw-tip', role: 'status', hidden: true });
   V.root = h('div', { class: 'netwarp', tabindex: '0', role: 'group',
@@ -138,7 +140,9 @@ function createView(mdl, el) {
     chart.addEventListener('pointermove', (ev) => ev.buttons & 1 && chartSeek(V, ev, chart, run));
     const body = h('div', { class: 'nw-panels' }, ...panels.map((p) => p.fig), chartFig);
     const chartT = { canvas: null, W: PANEL_W, H: PANEL_H }; // the chart draws itself at this size
-    return { r, el: h('div', { class: 'nw-row' }, head, body), head, panels, chart, chartBox, chartT, chartSig: '', headSig: '' };
+    const row = { r, el: h('div', { class: 'nw-row' }, head, body), head, panels, chart, chartBox, chartT, chartSig: '', headSig: '' };
+    helpPanels(V, row);
+    return row;
   }
 
   // -------------------------------------------------------------------- render
