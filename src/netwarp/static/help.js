@@ -94,16 +94,17 @@ export function helpControls(V, els, bars) {
 
 /** "?" buttons for a row's panels: the diagnostics under a layer, the projection, the chart. */
 export function helpPanels(V, row) {
+  const many = V.P.runs.length > 1 ? ` (${V.P.runs[row.r].name})` : '';
   for (const p of row.panels) {
     const cap = p.fig.querySelector('figcaption');
     const what = p.kind === 'morph' ? ['morph'] : p.layer === 0 ? ['input'] : [p.layer === V.P.runs[p.r].nLayers ? 'output' : 'hidden_layer', 'activation'];
     if (p.sel) titled(V, p.sel, 'projection');
     const keys = p.sel ? [...what, 'pca', 'grand_tour'] : what;
     const named = p.kind === 'morph' ? V.P.words.morph : layerName(V.P.words, V.P.runs[p.r], p.layer);
-    const b = helpButton(V, named, ...keys);
+    const b = helpButton(V, `${named}${many}`, ...keys);
     if (b && cap) cap.querySelector('.nw-tools')?.prepend(b);
     if (p.diagEl) {
-      const d = helpButton(V, 'the numbers under this panel', 'homeomorphism', 'determinant', 'separability', 'stretch');
+      const d = helpButton(V, `the numbers under ${named}${many}`, 'homeomorphism', 'determinant', 'separability', 'stretch');
       if (d) {
         const line = h('div', { class: 'nw-diagrow' });
         p.diagEl.replaceWith(line);
@@ -112,6 +113,6 @@ export function helpPanels(V, row) {
     }
   }
   const chartCap = row.chartBox.parentElement.querySelector('figcaption .nw-tools');
-  const c = helpButton(V, 'training curves', 'loss', 'accuracy', 'train_test');
+  const c = helpButton(V, `training curves${many}`, 'loss', 'accuracy', 'train_test');
   if (c && chartCap) chartCap.prepend(c);
 }

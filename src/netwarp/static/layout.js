@@ -89,7 +89,7 @@ export function tools(fig, caption, name, onChange) {
   const setBig = (on) => {
     fig.classList.toggle('nw-big', on);
     big.setAttribute('aria-pressed', String(on));
-    big.setAttribute('aria-label', on ? `Shrink ${name}` : `Enlarge ${name}`);
+    big.title = on ? `Back to the usual size (Escape)` : `Enlarge ${name} (Escape returns)`;
     onChange();
   };
   big.addEventListener('click', () => setBig(!fig.classList.contains('nw-big')));
