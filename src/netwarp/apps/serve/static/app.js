@@ -4,6 +4,7 @@
 
 import { body, buildForm, fromQuery, readForm, recommended, setTable, syncUrl, writeForm } from './config.js';
 import { ACTIVE, followView, showHeader } from './header.js';
+import { applyHelp } from './help.js';
 import { renderRuns as drawRuns } from './runs.js';
 
 const $ = (id) => document.getElementById(id);
@@ -326,6 +327,7 @@ async function start() {
   try {
     const [table] = await Promise.all([api('/api/spec').then((r) => r.json()), loadDatasets()]);
     setTable(table);
+    applyHelp(table.help || {});
   } catch (e) {
     say(`cannot reach the server: ${e.message}`, 'error');
     return;
