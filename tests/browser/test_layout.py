@@ -126,7 +126,7 @@ def test_keyboard(watched: Watched, demo_html: Path) -> None:
     seen: list[str] = []
     for _ in range(80):  # tab through the page: every stop shows where the focus is
         page.keyboard.press("Tab")
-        label = page.evaluate("() => document.activeElement.getAttribute('aria-label') || document.activeElement.tagName")
+        label = page.evaluate("() => document.activeElement.getAttribute('aria-label') || document.activeElement.id")
         assert focus_ring(page), f"no visible focus on {label}"
         seen.append(label)
         if label == "epoch":
@@ -186,7 +186,7 @@ def test_phone_has_no_sideways_overflow_and_keeps_the_controls(browser: Any, dem
     page.evaluate("() => window.scrollTo(0, document.scrollingElement.scrollHeight)")
     page.wait_for_function("() => window.scrollY > 1000")
     box = page.locator('input[aria-label="epoch"]').bounding_box()
-    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
     page.locator('input[aria-label="epoch"]').fill("10")  # still usable down there
     page.wait_for_function("() => window.__netwarp.state.epoch === 10")
     context.close()
@@ -194,11 +194,13 @@ def test_phone_has_no_sideways_overflow_and_keeps_the_controls(browser: Any, dem
 
 @pytest.mark.slow
 def test_essay_page_on_a_phone(browser: Any, tmp_path: Path) -> None:
-    assert main(["essay", "--out", str(tmp_path), "--step", "curves", "--step", "disk", "--jobs", "1", "--no-open"]) == 0
+    args = ["essay", "--out", str(tmp_path), "--step", "curves", "--step", "disk", "--jobs", "1", "--no-open"]
+    assert main(args) == 0
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.goto((tmp_path / "netwarp-essay.html").as_uri())
-    page.wait_for_function("() => (window.__netwarpViews || []).length === 2 && window.__netwarpViews.every((h) => h.frame > 0)")
+    page.wait_for_function("() => (window.__netwarpViews || []).length === 2"
+                           " && window.__netwarpViews.every((h) => h.frame > 0)")  # fmt: skip
     width, view = overflow(page)
     snap = page.locator("body").aria_snapshot()
     context.close()

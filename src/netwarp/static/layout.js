@@ -48,7 +48,6 @@ export function fit(V, t, box) {
   return true;
 }
 
-const SVG = 'http://www.w3.org/2000/svg';
 /** Icon paths (16 x 16): arrows out of a box (enlarge), a framed screen (full screen). */
 const ICONS = {
   big: 'M9 2h5v5M14 2l-5 5M7 14H2V9M2 14l5-5',
@@ -57,18 +56,10 @@ const ICONS = {
 
 /** A small stroked icon (decorative: the button carries the name). */
 function icon(d) {
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('viewBox', '0 0 16 16');
-  svg.setAttribute('width', '12');
-  svg.setAttribute('height', '12');
-  svg.setAttribute('aria-hidden', 'true');
-  const path = document.createElementNS(SVG, 'path');
-  path.setAttribute('d', d);
-  path.setAttribute('fill', 'none');
-  path.setAttribute('stroke', 'currentColor');
-  path.setAttribute('stroke-width', '1.6');
-  svg.append(path);
-  return svg;
+  const span = h('span', { class: 'nw-icon', 'aria-hidden': 'true' });
+  // static markup (the HTML parser puts <svg> in its namespace; no URL in the page)
+  span.innerHTML = `<svg viewBox="0 0 16 16" width="12" height="12"><path d="${d}" fill="none" stroke="currentColor" stroke-width="1.6"/></svg>`;
+  return span;
 }
 
 /** Exit the browser's full screen (if a panel holds it) and the overlay fallback. */
