@@ -118,6 +118,8 @@ def test_every_control_has_a_name(watched: Watched, demo_html: Path) -> None:
     names = [page.get_by_role(r, name=n, exact=True).count() for r, n in
              (("button", "play"), ("slider", "epoch"), ("slider", "morph"), ("combobox", "run"))]  # fmt: skip
     assert names == [1, 1, 1, 1]
+    rows = page.eval_on_selector_all(".nw-row", "els => els.map((e) => e.getBoundingClientRect().toJSON())")
+    assert len(rows) == 3 and len({round(r["y"]) for r in rows}) == 1  # side by side on a desktop
 
 
 def test_keyboard(watched: Watched, demo_html: Path) -> None:
@@ -183,6 +185,8 @@ def test_phone_has_no_sideways_overflow_and_keeps_the_controls(browser: Any, dem
     page.evaluate("() => window.__netwarp.nextFrame()")
     width, view = overflow(page)
     assert width <= view, f"the page is {width} px wide in a {view} px viewport"
+    rows = page.eval_on_selector_all(".nw-row", "els => els.map((e) => e.getBoundingClientRect().toJSON())")
+    assert len({round(r["x"]) for r in rows}) == 1 and rows[0]["y"] < rows[1]["y"] < rows[2]["y"]  # stacked
     page.evaluate("() => window.scrollTo(0, document.scrollingElement.scrollHeight)")
     page.wait_for_function("() => window.scrollY > 1000")
     box = page.locator('input[aria-label="epoch"]').bounding_box()

@@ -130,7 +130,8 @@ export function paint(V, p, { coords, k, bounds, names, gcoords = null, regions 
   screenArrays(V, p, n);
   ctx.clearRect(0, 0, p.W, p.H);
   const mask = P.masks[state.points];
-  const radius = Math.max(1, Math.round((n > 5000 ? 1 : 2) * dpr));
+  const grow = Math.min(2.5, Math.max(1, Math.min(p.W, p.H) / 300)); // bigger dots in a bigger panel
+  const radius = Math.max(1, Math.round((n > 5000 ? 1 : 2) * dpr * grow));
   p.k = k;
   const lines = P.grid && P.grid.lines;
   const m = P.grid ? P.grid.lines * P.grid.samples : 0;
