@@ -10,7 +10,9 @@
 // recomputed here from the parameters (nn.js) and drawn from plain arrays (draw.js). The view's
 // shared object `V` ({P, state, rows, cache, hook, update...}) is handed to the modules
 // that build and draw its parts: controls.js, panels.js, morph.js, charts.js, diag.js,
-// hover.js (display.js says how each layer is shown).
+// hover.js (display.js says how each layer is shown), layout.js (panel sizes, enlarge, full
+// screen) and help.js (the explanations). After each drawn frame the element gets a
+// 'netwarp:frame' event (detail: the hook below), so a host can follow what is shown.
 
 import * as colors from './colors.js';
 import * as model from './model.js';

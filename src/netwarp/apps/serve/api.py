@@ -150,8 +150,8 @@ def run_spec_of(cfg: RunConfig) -> RunSpec:
         raise HTTPException(422, str(exc)) from None
 
 
-@router.get("/spec", summary="The run settings: defaults, bounds, caps, choices, help, and each dataset's "
-            "recommended settings (the page's form is built from it)")  # fmt: skip
+@router.get("/spec", summary="The run settings: defaults, bounds, caps, choices, help, each dataset's "
+            "recommended settings (the page's form is built from it), and the pages' explanations (help)")  # fmt: skip
 def run_settings() -> dict[str, Any]:
     return {**spec_table(), "help": HELP}  # the explanations the view shows too, for the page's "?" buttons
 
