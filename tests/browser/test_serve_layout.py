@@ -63,6 +63,12 @@ def test_header_follows_the_view_and_compare_names_every_run(server: str, watche
     rows = page.eval_on_selector_all("#view .nw-row", "els => els.map((e) => e.getBoundingClientRect().toJSON())")
     assert len(rows) == 2 and abs(rows[0]["y"] - rows[1]["y"]) < 2 and rows[1]["x"] >= rows[0]["x"] + rows[0]["width"]
 
+    # Unticking the view's own "side by side" shows one run: so does the header.
+    page.locator("#view input[aria-label=compare]").uncheck()
+    page.wait_for_function("(name) => document.getElementById('run-title').textContent === name", arg=pair[0])
+    page.locator("#view input[aria-label=compare]").check()
+    page.wait_for_function("(n) => document.getElementById('run-title').textContent.includes(' vs ')", arg=pair[1])
+
     # No caption is cut: every caption and run name shows its whole text.
     cut = page.evaluate("""() => [...document.querySelectorAll('.nw-cap, .run-name, #run-title, figcaption')]
         .filter((e) => e.scrollWidth > e.clientWidth + 1 || getComputedStyle(e).textOverflow === 'ellipsis')

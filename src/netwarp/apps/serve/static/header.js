@@ -23,15 +23,26 @@ function viewHook(app, runs) {
   return app.view && hook && app.view.id === runs.map((r) => r.id).join() ? hook : null;
 }
 
-/** Epoch, loss and accuracy: from the view where it shows the runs, else from their status. */
-function showNumbers(app, runs) {
+/**
+ * What the view draws: the runs with their indices in its scene, and its hook (null while a
+ * placeholder stands in). A comparison whose view shows one run (its "side by side" box
+ * unticked) shows that run only.
+ */
+function drawn(app) {
+  const runs = shownRuns(app);
   const hook = viewHook(app, runs);
+  if (hook && runs.length > 1 && !hook.state.compare) return { runs: [runs[hook.state.run]], index: [hook.state.run], hook };
+  return { runs, index: runs.map((_, i) => i), hook };
+}
+
+/** Epoch, loss and accuracy: from the view where it shows the runs, else from their status. */
+function showNumbers({ runs, index, hook }) {
   const many = runs.length > 1;
   const tag = (run, text) => (many ? `${run.name}: ${text}` : text);
   const loss = [];
   const acc = [];
   runs.forEach((run, i) => {
-    const c = hook && hook.charts[i];
+    const c = hook && hook.charts[index[i]];
     const [l, tr, te] = c ? [c.loss, c.train, c.test] : [run.loss, run.train_score, run.test_score];
     loss.push(tag(run, fmt(Number.isFinite(l) ? l : null, 4)));
     acc.push(tag(run, tr === null || tr === undefined ? '–' : `${fmt(tr)} / ${fmt(te)}`));
@@ -46,7 +57,8 @@ function showNumbers(app, runs) {
 
 /** The whole header for what is shown (call on any status change or selection). */
 export function showHeader(app) {
-  const runs = shownRuns(app);
+  const shown = drawn(app);
+  const { runs } = shown;
   if (!runs.length) return;
   const run = runs.find((r) => r.id === app.selected) || runs[0];
   $('run-title').textContent = runs.map((r) => r.name).join('  vs  ');
@@ -63,19 +75,18 @@ export function showHeader(app) {
   $('pause').disabled = !active;
   $('cancel').disabled = !active;
   $('pause').textContent = run.paused ? 'Resume' : 'Pause';
-  showNumbers(app, runs);
+  showNumbers(shown);
 }
 
 /** Keep the header's numbers on what the view draws, frame by frame. */
 export function followView(app) {
   let last = '';
   $('view').addEventListener('netwarp:frame', () => {
-    const runs = shownRuns(app);
-    const hook = viewHook(app, runs);
+    const { runs, hook } = drawn(app);
     if (!hook) return;
     const sig = `${hook.state.epoch}|${runs.map((r) => `${r.id}:${r.epoch}`).join()}|${JSON.stringify(hook.charts)}`;
     if (sig === last) return;
     last = sig;
-    showNumbers(app, runs);
+    showHeader(app);
   });
 }
