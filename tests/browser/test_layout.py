@@ -207,6 +207,12 @@ def test_essay_page_on_a_phone(browser: Any, tmp_path: Path) -> None:
                            " && window.__netwarpViews.every((h) => h.frame > 0)")  # fmt: skip
     width, view = overflow(page)
     snap = page.locator("body").aria_snapshot()
+    # scrolled down into a view's panels, its epoch bar is still on screen
+    top = page.evaluate("() => { const r = document.querySelector('.host .nw-rows').getBoundingClientRect();"
+                        " window.scrollBy(0, r.top + 600); return window.scrollY; }")  # fmt: skip
+    page.wait_for_function("(y) => window.scrollY >= y", arg=top)
+    box = page.locator('.host input[aria-label="epoch"]').first.bounding_box()
     context.close()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
     assert width <= view, f"the essay is {width} px wide in a {view} px viewport"
     assert not unnamed(snap), unnamed(snap)

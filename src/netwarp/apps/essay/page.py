@@ -40,7 +40,7 @@ h1{font-size:30px;line-height:1.2;margin:10px 0 14px}
 h2{font-size:23px;margin:44px 0 4px;padding-top:10px;border-top:1px solid #ddd}
 p{max-width:760px}
 .claim{font-style:italic;color:#444;margin:2px 0 10px}
-.host{background:#fff;border:1px solid #e2e2e2;border-radius:6px;margin:12px 0 8px;overflow-x:auto}
+.host{background:#fff;border:1px solid #e2e2e2;border-radius:6px;margin:12px 0 8px}
 .live{font:12px/1.4 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;color:#333;
  background:#f1f5f8;border-radius:4px;padding:6px 8px;margin:4px 0 10px;max-width:1100px}
 ul.findings{list-style:none;padding:0;max-width:900px}
