@@ -115,8 +115,9 @@ export function tools(fig, caption, name, onChange) {
 }
 
 /**
- * Watch the boxes of every panel and chart of the view's rows: a box that changes size
- * resizes its canvases and redraws. Returns {observe(rows), fitAll(), stop()}.
+ * Watch the boxes of every panel and chart of the view's rows (and each row's `fits`, any
+ * other figure drawn on a canvas: {box, canvas, W, H}): a box that changes size resizes its
+ * canvases and redraws. Returns {observe(rows), fitAll(), stop()}.
  */
 export function createResizer(V) {
   const targets = new Map(); // box element -> target
@@ -136,6 +137,7 @@ export function createResizer(V) {
       for (const row of rows) {
         for (const p of row.panels) targets.set(p.box, p);
         targets.set(row.chartBox, row.chartT);
+        for (const t of row.fits || []) targets.set(t.box, t); // other figures: {box, canvas?, W, H, ...}
       }
       fitAll();
       if (ro) for (const box of targets.keys()) ro.observe(box);
