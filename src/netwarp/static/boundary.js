@@ -12,7 +12,7 @@
 import * as draw from './draw.js';
 import * as nn from './nn.js';
 import { display, morphDisplay } from './display.js';
-import { PANEL_H, PANEL_W, PLOT } from './util.js';
+import { plotRect } from './layout.js';
 
 export const INK = '#c0143c';
 const FIELD_N = 48; // cells per side of a panel's boundary field
@@ -115,8 +115,18 @@ export function attachBoundary(V, p) {
   const cv = document.createElement('canvas');
   cv.className = 'nw-bdry';
   cv.setAttribute('aria-hidden', 'true');
-  p.bctx = draw.sizeCanvas(cv, PANEL_W, PANEL_H, V.dpr);
+  p.bcanvas = cv;
+  p.bsize = '';
   p.overlay.before(cv);
+  p.bkey = '';
+}
+
+/** Keep the boundary canvas the size of the panel's (layout.js resizes those). */
+function sizeToPanel(p) {
+  const size = `${p.W}x${p.H}@${p.dpr}`;
+  if (p.bsize === size) return;
+  p.bsize = size;
+  p.bctx = draw.sizeCanvas(p.bcanvas, p.W, p.H, p.dpr);
   p.bkey = '';
 }
 
@@ -245,13 +255,14 @@ function drawAxis(V, p, d, info) {
 
 /** Draw panel p's boundary layer for the computed epoch `c` (epoch e) when what it shows changed. */
 export function drawBoundary(V, p, c, e) {
-  if (!p.bctx) return;
+  if (!p.bcanvas) return;
+  sizeToPanel(p);
   const hl = V.highlight;
   const key = [e, V.editVersion || 0, p.sig, V.state.boundary, hl ? `${hl.r}.${hl.layer}.${hl.unit}` : ''].join('|');
   if (p.bkey === key) return;
   p.bkey = key;
   const ctx = p.bctx;
-  ctx.clearRect(0, 0, PANEL_W, PANEL_H);
+  ctx.clearRect(0, 0, p.W, p.H);
   const info = V.hook.panels[p.id];
   const run = V.P.runs[p.r];
   const got = { carried: 0, plane: 0, line: 0, axis: false };
@@ -260,6 +271,7 @@ export function drawBoundary(V, p, c, e) {
   const k = info.k;
   ctx.save();
   if (k !== 3) {
+    const PLOT = plotRect(p.W, p.H);
     ctx.beginPath();
     ctx.rect(PLOT.x, PLOT.y, PLOT.w, PLOT.h);
     ctx.clip();

@@ -61,8 +61,10 @@ export function makeDiagram(V, r) {
   const H = Math.max(224, maxW * (S + gap) + 16);
   const W = Math.max(236, Math.min(WIDEST, (L + 1) * (S + 60)));
   const at = (l, j) => [10 + S / 2 + (l * (W - 20 - S)) / L, H / 2 + (j - (sizes[l] - 1) / 2) * (S + gap)];
-  const root = svg('svg', { width: W, height: H, class: 'nw-netsvg', role: 'group', 'aria-label': `network of ${run.name}` });
-  const box = h('div', { class: 'nw-net', style: `width:${W}px;height:${H}px` }, root);
+  // drawn in a W x H frame that scales with its grid cell (positions in percent, a viewBox)
+  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'nw-netsvg', role: 'group', 'aria-label': `network of ${run.name}` });
+  const box = h('div', { class: 'nw-net', style: `aspect-ratio:${W} / ${H};max-width:${Math.round(1.5 * W)}px` }, root);
+  const pc = (v, of) => `${((100 * v) / of).toFixed(3)}%`;
   const dg = { r, S, edges: [], biases: [], nodes: [], key: '', box };
   const handle = (g, what) => {
     g.setAttribute('tabindex', '0');
@@ -97,7 +99,7 @@ export function makeDiagram(V, r) {
       const name = unitName(run, l, j);
       const btn = h('button', {
         type: 'button', class: 'nw-unit', 'aria-pressed': 'false', title: name,
-        style: `left:${x - S / 2}px;top:${y - S / 2}px;width:${S}px;height:${S}px`,
+        style: `left:${pc(x - S / 2, W)};top:${pc(y - S / 2, H)};width:${pc(S, W)};height:${pc(S, H)}`,
         onclick: () => {
           const hl = V.highlight;
           const same = hl && hl.r === r && hl.layer === l && hl.unit === j;
@@ -123,7 +125,7 @@ export function makeDiagram(V, r) {
   dg.note = h('div', { class: 'nw-netnote', role: 'status' });
   dg.cap = h('span', { class: 'nw-cap', text: 'network · drag to edit' });
   dg.restore = restore;
-  dg.fig = h('figure', { class: 'nw-panel nw-diagram', 'data-panel': `r${r}-net` },
+  dg.fig = h('figure', { class: `nw-panel nw-diagram${L >= 3 ? ' nw-wide' : ''}`, 'data-panel': `r${r}-net` },
     h('figcaption', {}, dg.cap, restore), box, dg.note);
   wire(V, dg, root);
   return dg;
