@@ -93,10 +93,9 @@ HELP: dict[str, str] = {
     "train_test": "Training points teach the network; test points are held out to check it generalises.",
     "separability": "Separability: the accuracy of the best straight line (plane) that splits the classes in "
                     "this layer's space; ★ marks the first layer where they come apart.",
-    "readout": "Linear read-out (test): a logistic regression fitted on this layer's values at the training "
-               "points, scored on the held-out test points: how well a straight line (plane) reading this layer "
-               "classifies points it never saw; ★ marks the first layer where it reaches 99 %. The output's "
-               "figure is the network's own test accuracy.",
+    "readout": "Linear read-out (test): a logistic regression fitted on this layer's training points and "
+               "scored on the held-out test points; ★ marks the first layer where it reaches 99 %. The "
+               "output's figure is the network's own test accuracy.",
     "boundary": "The decision boundary: where the predicted class changes, drawn in the input and carried "
                 "through every layer and the morph; in the last hidden layer it is the straight line (plane) "
                 "w·h + b = 0 of the output layer's weights.",
