@@ -8,12 +8,20 @@ import * as nn from './nn.js';
 import { rowOf } from './model.js';
 import { h } from './util.js';
 
+/** Whether activation `name` is zero on a whole half-line (so a unit can die): relu, leaky_relu:0. */
+export const canDie = (name) => name === 'relu' || /^leaky_relu:0*(\.0*)?$/.test(name);
+
 /** Per hidden layer l (1..L-1) the dead units' indices, from layer values (n x width_l each)
- * over the points with `mask[i] === 1` (every point when null). */
-export function deadUnits(values, sizes, n, mask) {
+ * over the points with `mask[i] === 1` (every point when null); layers whose activation
+ * cannot die (`activations`, when given) are not scanned. */
+export function deadUnits(values, sizes, n, mask, activations = null) {
   const out = [];
   for (let l = 1; l + 1 < sizes.length; l++) {
     const w = sizes[l];
+    if (activations && !canDie(activations[l - 1])) {
+      out.push([]);
+      continue;
+    }
     const v = values[l];
     const alive = new Uint8Array(w);
     for (let i = 0; i < n; i++) {
@@ -36,12 +44,12 @@ export function deadOf(V, r, c) {
   const { P } = V;
   const run = P.runs[r];
   const mask = P.split.some((s) => s === 0) ? P.masks.train : null;
-  const layers = deadUnits(c.values, run.layer_sizes, P.n, mask);
+  const layers = deadUnits(c.values, run.layer_sizes, P.n, mask, run.activations);
   let since0 = layers.map(() => []);
   if (layers.some((d) => d.length)) {
     const wb0 = nn.paramsAt(run.layer_sizes, run.params, rowOf(run, 0));
     const v0 = nn.forward(P.X, P.n, run.layer_sizes, run.activations, wb0).values;
-    const at0 = deadUnits(v0, run.layer_sizes, P.n, mask);
+    const at0 = deadUnits(v0, run.layer_sizes, P.n, mask, run.activations);
     since0 = layers.map((d, i) => d.filter((u) => at0[i].includes(u)));
   }
   c.deadKey = key;
