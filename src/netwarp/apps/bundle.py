@@ -35,6 +35,32 @@ def _read(name: str) -> str:
         raise NetwarpError(f"netwarp's view files are missing ({path}): reinstall netwarp") from exc
 
 
+def strip_comments(source: str) -> str:
+    """``source`` without its whole-line comments (``// ...`` lines and ``/* ... */`` blocks that
+    start a line and end one): the shipped pages carry the code, the files keep the prose. The
+    static modules hold no multi-line string, so a line that starts a comment is one."""
+    out: list[str] = []
+    in_block = False
+    for line in source.split("\n"):
+        t = line.strip()
+        if in_block:
+            in_block = "*/" not in t
+            if not in_block and not t.endswith("*/"):
+                raise NetwarpError("bundler: code after a comment block on the same line")
+            continue
+        if t.startswith("//"):
+            continue
+        if t.startswith("/*"):
+            end = t.find("*/", 2)
+            if end < 0:
+                in_block = True
+                continue
+            if end == len(t) - 2:
+                continue
+        out.append(line)
+    return "\n".join(out)
+
+
 def _var(module: str) -> str:
     return "__nw_" + re.sub(r"\W", "_", module.removesuffix(".js"))
 
@@ -78,7 +104,7 @@ def bundle_js() -> str:
             raise NetwarpError(f"bundler: import cycle {' -> '.join((*stack, name))}")
         if name in seen:
             return
-        code, deps = _link(_read(name))
+        code, deps = _link(strip_comments(_read(name)))
         for dep in deps:
             visit(dep, (*stack, name))
         seen.add(name)

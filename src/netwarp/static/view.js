@@ -10,7 +10,9 @@
 // recomputed here from the parameters (nn.js) and drawn from plain arrays (draw.js). The view's
 // shared object `V` ({P, state, rows, cache, hook, update...}) is handed to the modules
 // that build and draw its parts: controls.js, panels.js, morph.js, charts.js, diag.js,
-// hover.js (display.js says how each layer is shown).
+// hover.js (display.js says how each layer is shown), layout.js (panel sizes, enlarge, full
+// screen) and help.js (the explanations). After each drawn frame the element gets a
+// 'netwarp:frame' event (detail: the hook below), so a host can follow what is shown.
 
 import * as colors from './colors.js';
 import * as model from './model.js';
@@ -19,11 +21,17 @@ import * as tour from './tour.js';
 import { chartSeek, drawChart, drawHead } from './charts.js';
 import { createControls } from './controls.js';
 import { drawDiag } from './diag.js';
+import { attachBoundary, drawBoundary } from './boundary.js';
+import { flagPanel, deadOf } from './dead.js';
+import { drawDiagram, makeDiagram } from './diagram.js';
+import { exposeEdits } from './edit.js';
 import { hasWide, touring } from './display.js';
+import { helpControls, helpPanels } from './help.js';
 import { drawHover } from './hover.js';
 import { drawMorph } from './morph.js';
+import { createResizer, tools } from './layout.js';
 import { compute, drawLayer, makePanel } from './panels.js';
-import { h } from './util.js';
+import { PANEL_H, PANEL_W, h } from './util.js';
 
 const MODEL_WRITE_MS = 80;
 /** Grand Tour time per second while the tour plays (about a quarter radian a second). */
@@ -81,6 +89,9 @@ function createView(mdl, el) {
     panels: {},
     diag: {},
     charts: {},
+    diagram: {},
+    boundary: {},
+    dead: {},
     /** The colour point i is drawn in ('#rrggbb'). */
     color: (i) => (V.P.target ? colors.VIRIDIS : colors.PALETTE)[V.P.color[i]],
     get state() {
@@ -97,12 +108,17 @@ function createView(mdl, el) {
     }),
   };
   Object.assign(V, { hook, update, schedule, togglePlay, toggleMorph, toggleTour });
+  exposeEdits(V);
+  const resizer = createResizer(V);
+  V.resized = () => resizer.fitAll();
 
   // ------------------------------------------------------------------ layout
   const controls = createControls(V);
+  helpControls(V, controls.els, controls.bars);
   const rowsEl = h('div', { class: 'nw-rows' });
   V.tip = h('div', { class: 'nw-tip', role: 'status', hidden: true });
-  V.root = h('div', { class: 'netwarp', tabindex: '0' }, ...controls.bars, rowsEl, V.tip);
+  V.root = h('div', { class: 'netwarp', tabindex: '0', role: 'group',
+    'aria-label': 'netwarp view (arrow keys step through epochs, space plays)' }, ...controls.bars, rowsEl, V.tip);
   el.append(V.root);
 
   function buildRows() {
@@ -111,9 +127,13 @@ function createView(mdl, el) {
     const shown = V.state.compare ? V.P.runs.map((_, i) => i) : [V.state.run];
     V.rows = shown.map((r) => makeRow(r));
     rowsEl.replaceChildren(...V.rows.map((row) => row.el));
+    rowsEl.classList.toggle('nw-compare', V.rows.length > 1); // side by side where there is room
+    resizer.observe(V.rows);
     hook.panels = {};
     hook.diag = {};
     hook.charts = {};
+    hook.diagram = {};
+    hook.boundary = {};
   }
 
   function makeRow(r) {
@@ -122,12 +142,21 @@ function createView(mdl, el) {
     const panels = [];
     for (let l = 0; l <= run.nLayers; l++) panels.push(makePanel(V, r, 'layer', l));
     panels.push(makePanel(V, r, 'morph', null));
+    panels.forEach((p) => attachBoundary(V, p));
+    const diagram = makeDiagram(V, r);
     const chart = h('canvas', { class: 'nw-chart', 'aria-label': `${V.P.words.training} curves ${run.name}` });
-    const chartFig = h('figure', { class: 'nw-panel' }, h('figcaption', { text: V.P.words.training }), chart);
+    const chartBox = h('div', { class: 'nw-stack' }, chart);
+    const chartCap = h('figcaption', {}, h('span', { class: 'nw-cap', text: V.P.words.training }));
+    const chartFig = h('figure', { class: 'nw-panel nw-training' }, chartCap, chartBox);
+    const many = V.P.runs.length > 1 ? ` (${run.name})` : '';
+    tools(chartFig, chartCap, `${V.P.words.training}${many}`, () => V.resized());
     chart.addEventListener('pointerdown', (ev) => chartSeek(V, ev, chart, run));
     chart.addEventListener('pointermove', (ev) => ev.buttons & 1 && chartSeek(V, ev, chart, run));
-    const body = h('div', { class: 'nw-panels' }, ...panels.map((p) => p.fig), chartFig);
-    return { r, el: h('div', { class: 'nw-row' }, head, body), head, panels, chart, chartSig: '', headSig: '' };
+    const body = h('div', { class: 'nw-panels' }, diagram && diagram.fig, ...panels.map((p) => p.fig), chartFig);
+    const chartT = { canvas: null, W: PANEL_W, H: PANEL_H }; // the chart draws itself at this size
+    const row = { r, el: h('div', { class: 'nw-row' }, head, body), head, panels, diagram, chart, chartBox, chartT, chartSig: '', headSig: '' };
+    helpPanels(V, row);
+    return row;
   }
 
   // -------------------------------------------------------------------- render
@@ -135,18 +164,23 @@ function createView(mdl, el) {
     for (const row of V.rows) {
       const e = Math.min(V.state.epoch, V.P.runs[row.r].n_epochs);
       const c = compute(V, row.r, e);
+      const dead = deadOf(V, row.r, c);
       for (const p of row.panels) {
         if (p.kind === 'layer') {
           drawLayer(V, p, c, e);
           drawDiag(V, p, e);
+          flagPanel(V, p, dead);
         } else drawMorph(V, p, c, e);
+        drawBoundary(V, p, c, e);
       }
+      drawDiagram(V, row.diagram, c, e);
       drawChart(V, row, e);
       drawHead(V, row, e);
     }
     drawHover(V);
     hook.frame += 1;
     waiters.splice(0).forEach((res) => res(hook.frame));
+    el.dispatchEvent(new CustomEvent('netwarp:frame', { detail: hook })); // hosts follow what is shown
   }
 
   function schedule() {
@@ -323,6 +357,7 @@ function createView(mdl, el) {
   return () => {
     disposed = true;
     cancelAnimationFrame(raf);
+    resizer.stop();
     clearTimeout(traitTimer);
     flushTraits();
     for (const [name, cb] of traitHandlers) mdl.off(name, cb);
