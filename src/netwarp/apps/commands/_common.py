@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,10 +65,18 @@ def check_output(path: str | Path, suffixes: Sequence[str]) -> Path:
     return path
 
 
-def pick_run(runs: list[Trajectory], run: str | None, source: str) -> Trajectory:
+def pick_run(runs: list[Trajectory], run: str | None, source: str, verb: str = "using", alt: str = "") -> Trajectory:
+    """The run ``--run`` names; without it the first, saying so on stderr when there are several."""
     from netwarp.core.files import select_run
 
-    return runs[0] if run is None else select_run(runs, run, source)
+    if run is not None:
+        return select_run(runs, run, source)
+    if len(runs) > 1:
+        print(
+            f"{source} holds {len(runs)} runs; {verb} run 0 ({runs[0].name or '?'}); choose another with --run{alt}",
+            file=sys.stderr,
+        )
+    return runs[0]
 
 
 def save_figure(fig: Any, path: Path, dpi: float | None = None) -> Path:

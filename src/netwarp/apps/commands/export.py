@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from netwarp.apps.commands._common import (
     add_run_arg,
@@ -67,13 +66,7 @@ def run(args: argparse.Namespace) -> int:
         export_html(runs, out, title=f"netwarp: {args.file}")
         print(f"saved {out} ({len(runs)} run(s))")
         return 0
-    traj = pick_run(runs, args.run, args.file)
-    if args.run is None and len(runs) > 1:  # a figure or an animation shows one run: say which
-        print(
-            f"{args.file} holds {len(runs)} runs; exporting run 0 ({traj.name or '?'}); "
-            "choose another with --run, or export .html for all of them",
-            file=sys.stderr,
-        )
+    traj = pick_run(runs, args.run, args.file, "exporting", " (or export .html for all of them)")
     figsize = None if size is None else (size[0] / args.dpi, size[1] / args.dpi)
     if suffix in FIGURES:
         from netwarp.view.figures import plot
