@@ -112,24 +112,26 @@ def loss_function(loss: str, out_activation: str) -> LossFn:
 
 def deferred_loss(
     loss: str, out_activation: str, dtype: Any
-) -> tuple[Callable[[Any, Array], Array], Callable[[Array], Any]]:
+) -> tuple[Callable[[Any, Array], Array], Callable[[Array], Array]]:
     """The unweighted batch loss split in two: ``elementwise(y, p)`` over a whole epoch's outputs
-    ``(n, k)`` at once, then ``batch(values[start:stop])`` per mini-batch.
+    ``(n, k)`` at once, then ``batches(values)`` for equal batches ``(n_batches, batch, k)``,
+    giving each batch's loss ``(n_batches,)``.
 
     Element-wise operations give each element the same bits whatever the array they run on,
-    and a row slice of the epoch's values has the layout of the batch's own array, so
-    ``batch(elementwise(y, p)[a:b])`` is :func:`loss_function`'s value for rows ``a:b``.
+    and NumPy sums each batch's rows in the same order whether the batch stands alone or is
+    one of a stack, so ``batches(elementwise(y, p)[a:b][None])[0]`` is :func:`loss_function`'s
+    value for rows ``a:b`` (the parity tests compare every loss curve with ``fit``'s).
     """
     reduce = np.add.reduce
     name = loss_name(loss, out_activation)
     eps = np.finfo(dtype).eps
     hi = 1 - eps
 
-    def mean_sum(v: Array) -> Any:
-        return -reduce(reduce(v, axis=0) / len(v))
+    def means(v: Array) -> Array:  # per batch and output: the mean over the batch's rows
+        return np.asarray(reduce(v, axis=1) / v.shape[1])
 
     if name == "squared_error":
-        return (lambda y, p: (y - p) ** 2), (lambda v: 0.5 * (reduce(v, axis=0) / len(v)).mean())
+        return (lambda y, p: (y - p) ** 2), (lambda v: 0.5 * means(v).mean(axis=1))
     if name == "binary_log_loss":
 
         def binary(y: Any, p: Array) -> Array:
@@ -138,7 +140,7 @@ def deferred_loss(
                 return np.asarray(xlogy(1.0, np.where(y, p, 1 - p)))
             return np.asarray(xlogy(y, p) + xlogy(1 - y, 1 - p))
 
-        return binary, mean_sum
+        return binary, (lambda v: -reduce(means(v), axis=1))
     if name == "log_loss":
-        return (lambda y, p: xlogy(y, np.minimum(np.maximum(p, eps), hi))), mean_sum
-    return (lambda y, p: xlogy(y, y / p) - y + p), (lambda v: reduce(reduce(v, axis=0) / len(v)))
+        return (lambda y, p: xlogy(y, np.minimum(np.maximum(p, eps), hi))), (lambda v: -reduce(means(v), axis=1))
+    return (lambda y, p: xlogy(y, y / p) - y + p), (lambda v: reduce(means(v), axis=1))

@@ -188,7 +188,7 @@ def train(
     derivative = batchops.derivative_inplace(cfg.activation)
     batch_loss_fn = batchops.loss_function(loss, out_activation)
     defer = sample_weight is None and not sparse  # losses of a whole epoch at once (same numbers)
-    elementwise, batch_loss_of = batchops.deferred_loss(loss, out_activation, theta.dtype)
+    elementwise, batch_losses = batchops.deferred_loss(loss, out_activation, theta.dtype)
     outputs: list[Array] = []
     alpha = cfg.alpha
     half_alpha = 0.5 * alpha
@@ -235,10 +235,13 @@ def train(
         """The epoch's ``sum(batch loss * batch size)`` from the kept outputs, in batch order."""
         values = elementwise(Ye, np.concatenate(outputs) if len(outputs) > 1 else outputs[0])
         outputs.clear()
+        full = n // batch_size
+        losses = list(batch_losses(values[: full * batch_size].reshape(full, batch_size, -1))) if full else []
+        if n % batch_size:
+            losses.append(batch_losses(values[full * batch_size :][None])[0])
         total: Any = 0.0
-        for start, extra in zip(starts, l2, strict=True):
-            stop = min(start + batch_size, n)
-            total += (batch_loss_of(values[start:stop]) + extra) * (stop - start)
+        for start, loss_b, extra in zip(starts, losses, l2, strict=True):
+            total += (loss_b + extra) * (min(start + batch_size, n) - start)
         return total
 
     optimizer = FlatOptimizer(cfg, theta, grad.dtype)
