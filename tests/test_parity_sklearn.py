@@ -60,6 +60,8 @@ CASES: dict[str, tuple[Any, Any, Any, dict[str, Any]]] = {
     "poisson": (_reg(loss="poisson"), Xr, np.exp(Yr[:, 0]), {}),
     "sample-weight": (_cls(), Xc, yc, {"sample_weight": W}),
     "sample-weight-float32": (_cls(solver="sgd"), Xc.astype(np.float32), yc, {"sample_weight": W.astype(np.float32)}),
+    "float32-data-float64-weights-sgd": (_cls(solver="sgd"), Xc.astype(np.float32), yc, {"sample_weight": W}),
+    "float32-data-float64-weights-adam": (_cls(), Xc.astype(np.float32), yc, {"sample_weight": W}),
     "sample-weight-regressor": (_reg(), Xr, Yr, {"sample_weight": W}),
     "early-stopping": (_cls(early_stopping=True, max_iter=200), Xc, yc, {}),
     "early-stopping-string-labels": (_cls(early_stopping=True, max_iter=200), Xb, np.array(["a", "b"])[yb], {}),

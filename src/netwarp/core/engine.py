@@ -33,7 +33,7 @@ from sklearn.utils import check_random_state
 
 from netwarp.core import batchops
 from netwarp.core.history import History, blas_threads
-from netwarp.core.optimizers import FlatOptimizer
+from netwarp.core.optimizers import FlatOptimizer, PairedOptimizer
 from netwarp.errors import NetwarpError
 
 Array = NDArray[np.float64]
@@ -83,7 +83,7 @@ class EngineResult:
     no_improvement_count: int
     learning_rate: float
     converged: bool
-    optimizer: FlatOptimizer
+    optimizer: FlatOptimizer | PairedOptimizer
     validation_scores: list[float] | None = None
     best_validation_score: float | None = None
     best_theta: Array | None = None
@@ -180,9 +180,16 @@ def train(
     grad = np.empty(theta.shape, dtype=np.result_type(theta.dtype, Y.dtype))
     W, B = unflatten(theta, layer_units)
     GW, GB = unflatten(grad, layer_units)
-    W_flat = [theta[a:b] for a, b in param_slices(layer_units)[0]]
-    n_coef = param_slices(layer_units)[0][-1][1]
+    coef_slices, intercept_slices = param_slices(layer_units)
+    W_flat = [theta[a:b] for a, b in coef_slices]
+    n_coef = coef_slices[-1][1]
     theta_W, grad_W = theta[:n_coef], grad[:n_coef]
+    # float32 data with float64 sample weights: scikit-learn's intercept gradients are float64
+    b_dtype = grad.dtype if sample_weight is None else np.result_type(grad.dtype, sample_weight.dtype)
+    mixed = b_dtype != grad.dtype
+    grad_B = np.empty(theta.size - n_coef, dtype=b_dtype)
+    if mixed:
+        GB = [grad_B[a - n_coef : b - n_coef] for a, b in intercept_slices]
     hidden = batchops.hidden_inplace(cfg.activation)
     output = batchops.output_inplace(out_activation)
     derivative = batchops.derivative_inplace(cfg.activation)
@@ -223,12 +230,15 @@ def train(
                 GW[0][...] = acts[0].T @ delta
             else:
                 np.matmul(acts[i].T, delta, out=GW[i])
-            reduce(delta, axis=0, out=GB[i])
+            if mixed:
+                np.divide(reduce(delta, axis=0), m, out=GB[i])
+            else:
+                reduce(delta, axis=0, out=GB[i])
             if i > 0:
                 delta = delta @ W[i].T
                 derivative(acts[i], delta)
         np.add(grad_W, alpha * theta_W, out=grad_W)  # per element: (a.T @ delta + alpha * W) / m
-        np.divide(grad, m, out=grad)
+        np.divide(grad_W if mixed else grad, m, out=grad_W if mixed else grad)
         return batch_loss
 
     def epoch_loss_sum(Ye: Any, l2: list[Any]) -> Any:
@@ -244,7 +254,10 @@ def train(
             total += (loss_b + extra) * (min(start + batch_size, n) - start)
         return total
 
-    optimizer = FlatOptimizer(cfg, theta, grad.dtype)
+    optimizer: Any = FlatOptimizer(cfg, theta, grad.dtype)
+    if mixed:
+        shapes = list(pairwise(layer_units))
+        optimizer = PairedOptimizer(cfg, theta, n_coef, grad.dtype, grad_B, shapes, layer_units[1:])
     if cfg.batch_size != "auto" and int(cfg.batch_size) > n:
         warnings.warn(
             "Got `batch_size` less than 1 or larger than sample size. It is going to be clipped", stacklevel=3

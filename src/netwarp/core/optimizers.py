@@ -116,3 +116,63 @@ class FlatOptimizer:
         adam.vs = split(self.m2)
         adam.learning_rate = self.learning_rate
         return adam
+
+
+class PairedOptimizer:
+    """Coefficients and intercepts stepped by two :class:`FlatOptimizer`, for gradients of two dtypes.
+
+    scikit-learn divides the intercept gradients by the sum of the sample weights, a NumPy
+    scalar: float32 data with float64 weights gives float32 coefficient gradients and float64
+    intercept gradients, each updated in its own precision. ``theta`` ``(n_params,)`` holds the
+    ``n_coef`` coefficients first; ``grad_b`` ``(n_params - n_coef,)`` is the intercepts' gradient.
+    ``coef_shapes`` and ``intercept_sizes`` lay the parts out per layer.
+    """
+
+    def __init__(
+        self, cfg: Any, theta: Array, n_coef: int, dtype: Any, grad_b: Array,
+        coef_shapes: list[tuple[int, int]], intercept_sizes: list[int],
+    ) -> None:  # fmt: skip
+        self.w = FlatOptimizer(cfg, theta[:n_coef], dtype)
+        self.b = FlatOptimizer(cfg, theta[n_coef:], grad_b.dtype)
+        self.n_coef, self.grad_b = n_coef, grad_b
+        self.coef_shapes, self.intercept_sizes = coef_shapes, intercept_sizes
+        self.sgd = self.w.sgd
+
+    @property
+    def learning_rate(self) -> Any:
+        return self.w.learning_rate
+
+    def update(self, theta: Array, grad: Array) -> None:
+        """One step of each part: ``grad``'s coefficients and the kept intercept gradient."""
+        self.w.update(theta[: self.n_coef], grad[: self.n_coef])
+        self.b.update(theta[self.n_coef :], self.grad_b)
+
+    def iteration_ends(self, time_step: int) -> None:
+        self.w.iteration_ends(time_step)
+        self.b.iteration_ends(time_step)
+
+    def trigger_stopping(self, msg: str, verbose: Any) -> bool:
+        stop = self.w.trigger_stopping(msg, verbose)
+        self.b.learning_rate = self.w.learning_rate
+        return stop
+
+    def _parts(self, w: Array, b: Array) -> list[Array]:
+        out, pos = [], 0
+        for fan_in, fan_out in self.coef_shapes:
+            out.append(w[pos : pos + fan_in * fan_out].reshape(fan_in, fan_out).copy())
+            pos += fan_in * fan_out
+        pos = 0
+        for size in self.intercept_sizes:
+            out.append(b[pos : pos + size].copy())
+            pos += size
+        return out
+
+    def to_sklearn(self, params: list[Array], split: Any) -> Any:
+        """scikit-learn's optimizer object, each layer's state in its own precision."""
+        sk = self.w.to_sklearn(params, lambda flat: [])
+        if self.sgd:
+            sk.velocities = self._parts(self.w.velocity, self.b.velocity)
+        else:
+            sk.ms = self._parts(self.w.m1, self.b.m1)
+            sk.vs = self._parts(self.w.m2, self.b.m2)
+        return sk
