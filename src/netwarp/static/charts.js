@@ -2,6 +2,7 @@
 // and the row's heading.
 
 import * as draw from './draw.js';
+import { sourceWord } from './recorded.js';
 import { CHART, PANEL_H, PANEL_W, fmtv, h } from './util.js';
 
 const INK = '#444';
@@ -144,7 +145,9 @@ export function drawHead(V, row, e) {
   const note = e < V.state.epoch ? ` (training stopped at epoch ${run.n_epochs})` : '';
   row.head.replaceChildren(
     h('b', { text: run.name }),
-    ` · ${run.layer_sizes.join('–')} · ${run.activations.join(', ')} · epoch ${e}${note}`,
+    ` · ${run.layer_sizes.join('–')} · ${run.recorded ? run.layer_names.slice(1).join(', ') : run.activations.join(', ')}`,
+    h('span', { class: 'nw-source', text: ` · ${sourceWord(V.P, run)}` }),
+    ` · epoch ${e}${note}`,
     run.stop_reason ? h('span', { class: 'nw-stop', text: ` · stopped: ${run.stop_reason}` }) : '',
   );
 }

@@ -121,7 +121,7 @@ function createView(mdl, el) {
     const head = h('div', { class: 'nw-rowhead' });
     const panels = [];
     for (let l = 0; l <= run.nLayers; l++) panels.push(makePanel(V, r, 'layer', l));
-    panels.push(makePanel(V, r, 'morph', null));
+    if (!run.recorded) panels.push(makePanel(V, r, 'morph', null)); // recorded activations have no stages
     const chart = h('canvas', { class: 'nw-chart', 'aria-label': `${V.P.words.training} curves ${run.name}` });
     const chartFig = h('figure', { class: 'nw-panel' }, h('figcaption', { text: V.P.words.training }), chart);
     chart.addEventListener('pointerdown', (ev) => chartSeek(V, ev, chart, run));

@@ -47,6 +47,8 @@ WORDS: dict[str, Any] = {
         "stretch": "stretch",
     },
     "split": ["train", "test", "other"],
+    # where a run's layers come from: recomputed from its parameters, or recorded (netwarp.view.recorded)
+    "sources": {"computed": "computed from parameters", "recorded": "recorded activations"},
 }
 
 
