@@ -382,8 +382,8 @@ class Scene:
         data: dict[str, Any] = {
             "n": int(n), "d": int(d), "X": self.X,
             "y": self.labels.astype(np.uint8 if len(self.classes) <= 256 else np.int32),
-            "classes": self.classes, "split": self.split, "split_names": list(WORDS["split"]),
-            "domain": scene_data.finite_box(geometry.domain(self.X)), "jitter": self.jitter, "jitter_range": [-3.0, 3.0],
+            "classes": self.classes, "split": self.split, "split_names": list(WORDS["split"]), "jitter": self.jitter,
+            "domain": scene_data.finite_box(geometry.domain(self.X)), "jitter_range": [-3.0, 3.0],
         }  # fmt: skip
         if self.targets is not None:
             data["target"] = self.targets
