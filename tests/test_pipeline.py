@@ -72,7 +72,7 @@ def test_from_estimator_takes_a_fitted_pipeline_with_pca(digits: tuple) -> None:
 def test_non_affine_steps_and_other_ends_are_refused(digits: tuple) -> None:
     Xtr, _, ytr, _ = digits
     poly = Pipeline([("poly", PolynomialFeatures(2)), ("mlp", MLPClassifier((4,), max_iter=2))])
-    with pytest.raises(NetwarpError, match="'poly' .*not an affine map"):
+    with pytest.raises(NetwarpError, match=r"'poly' .*not an affine map"):
         netwarp.record(poly, Xtr[:, :3], ytr)
     with pytest.raises(NetwarpError, match="ends in an MLPClassifier or MLPRegressor, not StandardScaler"):
         netwarp.record(Pipeline([("s", StandardScaler())]), Xtr, ytr)

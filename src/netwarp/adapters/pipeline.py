@@ -18,6 +18,7 @@ steps (``pipeline``) and how many first layers they are (``fixed_layers``).
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -82,10 +83,9 @@ def _row(pre: list[tuple[Array, Array]], mlp: Any, d: int, theta: Array) -> Arra
     """One flat MLP parameter row ``(n_params,)`` composed with the fixed layers ``pre``."""
     hidden = list(np.atleast_1d(mlp.hidden_layer_sizes))
     widths = [d, *hidden]
-    inner = sum(a * b for a, b in zip(widths, widths[1:], strict=False)) + sum(hidden)
+    inner = sum(a * b for a, b in itertools.pairwise(widths)) + sum(hidden)
     k = (len(theta) - inner) // (widths[-1] + 1)  # the output width, from the row's length
-    act = ("identity",) * (len(widths) - 1) + ("identity",)
-    return compose(pre, Trajectory((*widths, k), act, theta[None]), []).params[0]
+    return np.asarray(compose(pre, Trajectory((*widths, k), ("identity",) * len(widths), theta[None]), []).params[0])
 
 
 def _names(pipe: Pipeline) -> list[str]:
