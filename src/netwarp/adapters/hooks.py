@@ -35,15 +35,13 @@ decision regions, for any point.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
 from numpy.typing import NDArray
 
+from netwarp.adapters.sampled import SampledRecorder
 from netwarp.core import recording as rc
-from netwarp.data.datasets import Dataset
 from netwarp.errors import NetwarpError
 
 try:
@@ -54,30 +52,15 @@ except ImportError as exc:  # pragma: no cover - exercised only without torch
 
 #: Layers to record: module names or modules, or a mapping of the names to show to them.
 Layers = Sequence[str | nn.Module] | Mapping[str, str | nn.Module]
-OUTPUTS = {"softmax": lambda t: torch.softmax(t, dim=-1), "sigmoid": torch.sigmoid}
 
 
-def _numpy(values: Any) -> NDArray[Any]:
-    if isinstance(values, torch.Tensor):
-        values = values.detach().cpu().numpy()
-    return np.asarray(values)
-
-
-def sample_index(n: int, sample: int, seed: int = 0) -> NDArray[np.intp]:
-    """Indices of the points recorded: the first ``sample`` of a seeded permutation, sorted."""
-    if sample < 1:
-        raise NetwarpError(f"sample must be at least 1, got {sample}")
-    if sample >= n:
-        return np.arange(n)
-    return np.sort(np.random.default_rng(seed).permutation(n)[:sample])
-
-
-class ActivationRecorder:
+class ActivationRecorder(SampledRecorder):
     """Snapshots of named layers' activations on a fixed sample (see the module docstring).
 
     ``X`` ``(n, ...)`` (tensor or array, the model's input shape) and ``y`` ``(n,)`` labels are
     the points; ``X_test``/``y_test`` add test points to the sample (split the same way).
-    ``classes`` default to the labels found in ``y``.
+    ``classes`` default to the labels found in ``y``. :meth:`snapshot`, :meth:`step` and
+    :meth:`recording` are :class:`~netwarp.adapters.sampled.SampledRecorder`'s.
     """
 
     def __init__(
@@ -99,45 +82,10 @@ class ActivationRecorder:
     ) -> None:
         if not isinstance(model, nn.Module):
             raise NetwarpError(f"ActivationRecorder records a torch nn.Module, got {type(model).__name__}")
-        if output is not None and output not in OUTPUTS:
-            raise NetwarpError(f"output must be one of {', '.join(OUTPUTS)} or None, got {output!r}")
-        if project is not None and project < 1:
-            raise NetwarpError(f"project must be a positive number of dimensions, got {project}")
-        if every < 1:
-            raise NetwarpError(f"every must be at least 1, got {every}")
-        self.model, self.output, self.project, self.every = model, output, project, int(every)
-        self.name = name or "torch (recorded)"
+        self.model = model
         self.modules, self.names = self._resolve(model, layers)
-        if output is not None:
-            self.names[-1] = output
-        parts = [(X, y, "X")] + ([] if X_test is None else [(X_test, y_test, "X_test")])
-        if (X_test is None) != (y_test is None):
-            raise NetwarpError("give X_test with y_test, or neither")
-        inputs, labels, counts = [], [], []
-        for i, (Xp, yp, what) in enumerate(parts):
-            xa, ya = _numpy(Xp), _numpy(yp).reshape(-1)
-            if xa.ndim < 2 or len(xa) != len(ya) or not len(xa):
-                raise NetwarpError(f"{what} must be (n, ...) with one label per row; got {xa.shape}, {ya.shape}")
-            share = max(1, round(sample * len(xa) / sum(len(_numpy(p[0])) for p in parts)))
-            idx = sample_index(len(xa), share, seed + i)
-            inputs.append(xa[idx])
-            labels.append(ya[idx])
-            counts.append(len(idx))
-        self.inputs = np.concatenate(inputs)
-        flat = self.inputs.reshape(len(self.inputs), -1).astype(np.float64)
-        if not np.all(np.isfinite(flat)):
-            raise NetwarpError("X holds NaN or infinite values")
-        if flat.shape[1] > rc.MAX_WIDTH:  # the input panel is shown through the same projection rule
-            rc.check_budget("input", flat.shape[1], len(flat), 1, 0, project)
-            assert project is not None
-            flat = flat @ rc.projection(flat.shape[1], project, len(self.modules)).astype(np.float64)
-        ys = [lab.astype(np.int64) if lab.dtype.kind == "f" and np.all(lab == np.round(lab)) else lab for lab in labels]
-        self.data = Dataset("", flat[: counts[0]], ys[0], flat[counts[0] :], ys[1] if len(ys) > 1 else ys[0][:0])
-        self.classes = np.asarray(classes) if classes is not None else np.unique(np.concatenate(ys))
-        self.maps: list[NDArray[np.float32] | None] | None = None
-        self._values: list[list[NDArray[np.float32]]] = [[] for _ in self.modules]
-        self._loss: list[float] = []
-        self._calls = 0
+        super().__init__(X, y, X_test, y_test, sample=sample, output=output, project=project, every=every,
+                         classes=classes, name=name or "torch (recorded)", seed=seed)  # fmt: skip
 
     @staticmethod
     def _resolve(model: nn.Module, layers: Layers) -> tuple[list[nn.Module], list[str]]:
@@ -163,10 +111,7 @@ class ActivationRecorder:
                 raise NetwarpError(f"layers holds a {type(layer).__name__}; give module names or modules")
         return modules, [str(s) for s in shown] if shown is not None else names
 
-    def __len__(self) -> int:
-        return len(self._loss)
-
-    def _run(self) -> list[NDArray[np.float32]]:
+    def outputs(self) -> list[NDArray[Any]]:
         """One forward pass of the sample with hooks: each layer's output ``(n_sample, width)``."""
         outs: dict[int, Any] = {}
 
@@ -197,58 +142,11 @@ class ActivationRecorder:
         missing = [self.names[j] for j in range(len(self.modules)) if j not in outs]
         if missing:
             raise NetwarpError(f"layer(s) {', '.join(map(repr, missing))} did not run in the model's forward pass")
-        n = len(self.inputs)
-        result = []
-        for j in range(len(self.modules)):
-            t = outs[j]
-            if self.output is not None and j == len(self.modules) - 1:
-                t = OUTPUTS[self.output](t.reshape(n, -1))
-            result.append(t.reshape(n, -1).to("cpu", torch.float32).numpy())
-        return result
+        return [outs[j].to("cpu", torch.float32).numpy() for j in range(len(self.modules))]
 
-    def snapshot(self, loss: float | None = None) -> int:
-        """Record every named layer now (once before training, then after each epoch);
-        ``loss`` is your loss for the epoch. Returns the snapshot's index."""
-        values = self._run()
-        if self.maps is None:
-            self.maps = [rc.projection(v.shape[1], self.project, j) if self.project and v.shape[1] > self.project
-                         else None for j, v in enumerate(values)]  # fmt: skip
-        n = len(self.inputs)
-        values = [v if m is None else v @ m for v, m in zip(values, self.maps, strict=True)]
-        per = sum(v.shape[1] for v in values)
-        for name, v in zip(self.names, values, strict=True):
-            rc.check_budget(name, v.shape[1], n, len(self) + 1, n * per * (len(self) + 1), self.project)
-        for j, v in enumerate(values):
-            if not np.all(np.isfinite(v)):
-                raise NetwarpError(f"snapshot {len(self)}: layer {self.names[j]!r} holds NaN or infinity")
-            self._values[j].append(v)
-        self._loss.append(math.nan if loss is None else float(loss))
-        return len(self) - 1
-
-    def step(self, loss: float | None = None) -> int | None:
-        """Call after each optimizer step: snapshots every ``every``-th call (returns its index)."""
-        self._calls += 1
-        return self.snapshot(loss) if self._calls % self.every == 0 else None
-
-    def recording(self, *, name: str | None = None, dataset_name: str = "") -> rc.Recording:
+    def recording(self, *, name: str | None = None, dataset_name: str = "", config: dict[str, Any] | None = None
+                  ) -> rc.Recording:  # fmt: skip
         """The :class:`~netwarp.core.recording.Recording` of every snapshot so far."""
-        if not self._loss:
-            raise NetwarpError("no snapshots yet: call rec.snapshot() before training and after each epoch")
-        assert self.maps is not None
-        d = self.data
-        data = Dataset(dataset_name, d.X_train, d.y_train, d.X_test, d.y_test)
-        projected = {nm: m.shape[1] for nm, m in zip(self.names, self.maps, strict=True) if m is not None}
-        config = {"source": "torch hooks", "model": " ".join(repr(self.model).split())[:500], "layers": self.names,
-                  "output": self.output, "every": self.every, "projected": projected}  # fmt: skip
-        classes = self.classes if len(self.classes) >= 2 else None
-        rec = rc.Recording((1, 1), ("identity",), np.zeros((len(self), 0)), classes=classes,
-                           loss=np.array(self._loss), name=name or self.name, config=config, data=data,
-                           layer_names=tuple(self.names), values=[np.stack(v) for v in self._values])  # fmt: skip
-        last = rec.values[-1]
-        if classes is not None and last.shape[2] == len(classes):  # the last layer is the output: score it
-            pred = np.asarray(classes)[np.argmax(last, axis=2)]
-            n_train = len(d.y_train)
-            rec.train_score = (pred[:, :n_train] == d.y_train[None]).mean(axis=1)
-            if len(d.y_test):
-                rec.test_score = (pred[:, n_train:] == d.y_test[None]).mean(axis=1)
-        return rec
+        model = " ".join(repr(self.model).split())[:500]
+        return super().recording(name=name, dataset_name=dataset_name,
+                                 config={"source": "torch hooks", "model": model, **(config or {})})  # fmt: skip
