@@ -19,6 +19,7 @@ steps (``pipeline``) and how many first layers they are (``fixed_layers``).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -98,11 +99,10 @@ def _transform(pre: list[tuple[str, Any]], X: Any) -> Any:
     return X
 
 
-def record(pipe: Pipeline, X: Any, y: Any, X_test: Any = None, y_test: Any = None, **kwargs: Any) -> Trajectory:
-    """Fit ``pipe``'s preprocessing, record its MLP (see :func:`netwarp.core.record.record`) and
-    show both: the returned trajectory takes raw ``X`` ``(n, d)``. ``pipe`` ends fitted as by ``fit``."""
-    from netwarp.core.record import record as record_mlp
-
+def record(record_mlp: Callable[..., Trajectory], pipe: Pipeline, X: Any, y: Any, X_test: Any = None,
+           y_test: Any = None, **kwargs: Any) -> Trajectory:  # fmt: skip
+    """Fit ``pipe``'s preprocessing, record its MLP with ``record_mlp`` (:func:`netwarp.core.record.record`)
+    and show both: the returned trajectory takes raw ``X`` ``(n, d)``. ``pipe`` ends fitted as by ``fit``."""
     pre, mlp = _split(pipe)
     Xa = check_array(X, dtype=np.float64)
     Xt, maps = Xa, []
@@ -123,11 +123,10 @@ def record(pipe: Pipeline, X: Any, y: Any, X_test: Any = None, y_test: Any = Non
     return out
 
 
-def from_fitted(pipe: Pipeline, X: Any = None, y: Any = None, X_test: Any = None, y_test: Any = None,
-                **kwargs: Any) -> Trajectory:  # fmt: skip
-    """A one-snapshot trajectory of a fitted pipeline (see :func:`netwarp.core.record.from_estimator`)."""
-    from netwarp.core.record import _dataset, from_estimator
-
+def from_fitted(from_estimator: Callable[..., Trajectory], pipe: Pipeline, X: Any = None, y: Any = None,
+                X_test: Any = None, y_test: Any = None, **kwargs: Any) -> Trajectory:  # fmt: skip
+    """A one-snapshot trajectory of a fitted pipeline; ``from_estimator`` is
+    :func:`netwarp.core.record.from_estimator`, which then scores it on the data given."""
     pre, mlp = _split(pipe)
     mlp_traj = from_estimator(mlp, name=kwargs.get("name", ""))
     if not hasattr(pre[0][1] if pre else mlp, "n_features_in_"):
@@ -143,8 +142,12 @@ def from_fitted(pipe: Pipeline, X: Any = None, y: Any = None, X_test: Any = None
         return out
     if X is None or y is None:
         raise NetwarpError("give X with y (and optionally X_test with y_test), or no data")
-    out.data = _dataset(check_array(X, dtype=np.float64), np.asarray(y), X_test, y_test, kwargs.get("dataset_name", ""))
+    if (X_test is None) != (y_test is None):
+        raise NetwarpError("give both X_test and y_test, or neither")
+    Xt = np.empty((0, d)) if X_test is None else check_array(X_test, dtype=np.float64)
+    yt = np.asarray(y)[:0] if y_test is None else np.asarray(y_test)
+    out.data = Dataset(kwargs.get("dataset_name", ""), check_array(X, dtype=np.float64), np.asarray(y), Xt, yt)
     out.train_score = out.scores(out.data.X_train, out.data.y_train)
-    if len(out.data.y_test):
-        out.test_score = out.scores(out.data.X_test, out.data.y_test)
+    if len(yt):
+        out.test_score = out.scores(Xt, yt)
     return out

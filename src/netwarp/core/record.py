@@ -104,8 +104,8 @@ def record(
     if isinstance(estimator, Pipeline):
         from netwarp.adapters import pipeline
 
-        return pipeline.record(estimator, X, y, X_test, y_test, name=name, dataset_name=dataset_name, progress=progress,
-                               should_stop=should_stop, on_epoch=on_epoch, score=score)  # fmt: skip
+        return pipeline.record(record, estimator, X, y, X_test, y_test, name=name, dataset_name=dataset_name,
+                               progress=progress, should_stop=should_stop, on_epoch=on_epoch, score=score)  # fmt: skip
     if not isinstance(estimator, MLPClassifier | MLPRegressor):
         raise NetwarpError(
             "netwarp.record takes an sklearn.neural_network.MLPClassifier or MLPRegressor, "
@@ -298,7 +298,7 @@ def from_estimator(
     if isinstance(model, Pipeline):
         from netwarp.adapters import pipeline
 
-        return pipeline.from_fitted(model, X, y, X_test, y_test, name=name, dataset_name=dataset_name)
+        return pipeline.from_fitted(from_estimator, model, X, y, X_test, y_test, name=name, dataset_name=dataset_name)
     if not isinstance(model, MLPClassifier | MLPRegressor):
         raise NetwarpError(
             f"from_estimator takes a fitted MLPClassifier or MLPRegressor, got {type(model).__name__}"
