@@ -144,6 +144,7 @@ class SampledRecorder:
         classes = self.classes if len(self.classes) >= 2 else None
         rec = rc.Recording((1, 1), ("identity",), np.zeros((len(self), 0)), classes=classes,
                            loss=np.array(self._loss), name=name or self.name, config=config, data=data,
+                           stop_reason=f"{len(self)} snapshots recorded",
                            layer_names=tuple(self.names), values=[np.stack(v) for v in self._values])  # fmt: skip
         last = rec.values[-1]
         if classes is not None and last.shape[2] == len(classes):  # the last layer is the output: score it
