@@ -130,3 +130,19 @@ def test_bad_layers_and_arguments_get_one_line(digits: tuple) -> None:
     rec = ActivationRecorder(model, {"hidden": "6"}, X, y, sample=10, every=3)
     assert [rec.step() for _ in range(6)] == [None, None, 0, None, None, 1]
     assert rec.recording().layer_names == ("hidden",)
+
+
+def test_a_layer_the_forward_pass_skips_is_named(digits: tuple) -> None:
+    X, y = digits
+    class Spare(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = nn.Linear(64, 10)
+            self.spare = nn.Linear(3, 3)  # a module the forward pass never calls
+
+        def forward(self, x: Any) -> Any:
+            return self.fc(x.flatten(1))
+
+    rec = ActivationRecorder(Spare(), ["fc", "spare"], X, y, sample=20)
+    with pytest.raises(NetwarpError, match="'spare' did not run"):
+        rec.snapshot()

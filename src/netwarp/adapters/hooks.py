@@ -50,6 +50,8 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised only without torch
     raise ImportError("netwarp.adapters.hooks needs PyTorch: pip install 'netwarp[torch]'") from exc
 
+#: Points per forward pass while recording (bounds the memory a snapshot takes).
+BATCH = 256
 #: Layers to record: module names or modules, or a mapping of the names to show to them.
 Layers = Sequence[str | nn.Module] | Mapping[str, str | nn.Module]
 
@@ -112,8 +114,9 @@ class ActivationRecorder(SampledRecorder):
         return modules, [str(s) for s in shown] if shown is not None else names
 
     def outputs(self) -> list[NDArray[Any]]:
-        """One forward pass of the sample with hooks: each layer's output ``(n_sample, width)``."""
-        outs: dict[int, Any] = {}
+        """Forward passes of the sample (in batches of :data:`BATCH`) with hooks: each layer's
+        output ``(n_sample, ...)``."""
+        outs: dict[int, list[Any]] = {j: [] for j in range(len(self.modules))}
 
         def keep(j: int) -> Any:
             def hook(_m: nn.Module, _inp: Any, out: Any) -> None:
@@ -121,7 +124,7 @@ class ActivationRecorder(SampledRecorder):
                     out = next((o for o in out if isinstance(o, torch.Tensor)), None)
                 if not isinstance(out, torch.Tensor):
                     raise NetwarpError(f"layer {self.names[j]!r} does not output a tensor")
-                outs[j] = out.detach()
+                outs[j].append(out.detach().to("cpu", torch.float32))
 
             return hook
 
@@ -134,15 +137,16 @@ class ActivationRecorder(SampledRecorder):
             if param is not None:
                 x = x.to(device=param.device, dtype=param.dtype if x.is_floating_point() else x.dtype)
             with torch.no_grad():
-                self.model(x)
+                for start in range(0, len(x), BATCH):
+                    self.model(x[start : start + BATCH])
         finally:
             self.model.train(was)
             for h in handles:
                 h.remove()
-        missing = [self.names[j] for j in range(len(self.modules)) if j not in outs]
+        missing = [self.names[j] for j, got in outs.items() if len(got) != -(-len(x) // BATCH)]
         if missing:
-            raise NetwarpError(f"layer(s) {', '.join(map(repr, missing))} did not run in the model's forward pass")
-        return [outs[j].to("cpu", torch.float32).numpy() for j in range(len(self.modules))]
+            raise NetwarpError(f"layer(s) {', '.join(map(repr, missing))} did not run once per forward pass")
+        return [torch.cat(outs[j]).numpy() for j in range(len(self.modules))]
 
     def recording(self, *, name: str | None = None, dataset_name: str = "", config: dict[str, Any] | None = None
                   ) -> rc.Recording:  # fmt: skip
