@@ -17,6 +17,8 @@ from sklearn.preprocessing import MinMaxScaler, PolynomialFeatures, StandardScal
 
 import netwarp
 from netwarp.errors import NetwarpError
+from netwarp.view import envelope
+from netwarp.view.scene import Scene
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +44,9 @@ def test_record_a_pipeline_equals_fit_and_shows_the_raw_input(digits: tuple, tmp
         assert np.array_equal(a, b)  # the MLP inside ends identical to Pipeline.fit
     assert traj.layer_sizes == (64, 64, 12, 10) and traj.activations == ("identity", "relu", "softmax")
     assert traj.config["fixed_layers"] == 1 and traj.config["pipeline"][0] == "scale: StandardScaler"
+    assert traj.config["layer_names"] == ["", "scale", "", ""]  # the view names the step's panel
+    _, spec = envelope.decode(envelope.encode(Scene.from_trajectories(traj)))
+    assert spec["runs"][0]["layer_names"] == ["", "scale", "", ""] and "recorded" not in spec["runs"][0]
     # the first layer is the scaler, fixed at every epoch, and the input is the raw data
     W0 = traj.weights(0)
     assert np.array_equal(W0[0], W0[-1]) and traj.data is not None and np.array_equal(traj.data.X_train, Xtr)
@@ -53,7 +58,7 @@ def test_record_a_pipeline_equals_fit_and_shows_the_raw_input(digits: tuple, tmp
     netwarp.save(traj, tmp_path / "p.npz")
     back = netwarp.load(tmp_path / "p.npz")
     assert np.array_equal(back.params, traj.params)
-    assert netwarp.plot(back).axes and netwarp.export_html(back, tmp_path / "p.html").stat().st_size > 10_000
+    assert netwarp.plot(back).axes[1].get_title().startswith("scale (64 identity)") and netwarp.export_html(back, tmp_path / "p.html").stat().st_size > 10_000
 
 
 def test_from_estimator_takes_a_fitted_pipeline_with_pca(digits: tuple) -> None:

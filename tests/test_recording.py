@@ -71,13 +71,13 @@ def test_the_envelope_carries_recorded_layers_only_for_recordings(tmp_path: Path
     rec = recording()
     _, spec = envelope.decode(envelope.encode(Scene.from_trajectories(rec)))
     run = spec["runs"][0]
-    assert run["layer_names"] == ["input", "hidden", "softmax"] and run["recorded"][0] is None
+    assert run["layer_names"] == ["", "hidden", "softmax"] and run["recorded"][0] is None
     assert np.array_equal(run["recorded"][1], rec.values[0].ravel()) and run["n_params"] == 0
     assert len(run["projections"]) == 3 and run["projections"][1] is not None  # 6 wide: a PCA
     d = netwarp.data.datasets.load("blobs")
     traj = netwarp.train(d.X_train, d.y_train, hidden=(3,), max_iter=3)
     _, plain = envelope.decode(envelope.encode(Scene.from_trajectories(traj)))
-    assert "recorded" not in plain["runs"][0]
+    assert "recorded" not in plain["runs"][0] and "layer_names" not in plain["runs"][0]
     with pytest.raises(NetwarpError, match="own 30 sample points"):
         Scene.from_trajectories(rec, rec.data.X[:10], rec.data.y[:10])  # type: ignore[union-attr]
 

@@ -74,7 +74,9 @@ def compose(pre: list[tuple[Array, Array]], mlp: Trajectory, names: list[str]) -
     params = np.concatenate([*fixed_w, *(W.reshape(n, -1) for W in Ws), *fixed_b, *(b.reshape(n, -1) for b in bs)],
                             axis=1)  # fmt: skip
     sizes = (pre[0][0].shape[0] if pre else mlp.layer_sizes[0], *(b.size for _, b in pre), *mlp.layer_sizes[1:])
-    config = {**mlp.config, "pipeline": names, "fixed_layers": len(pre)}
+    steps = [n.split(":")[0] for n in names[: len(pre)]]  # the fixed layers are named by their steps
+    config = {**mlp.config, "pipeline": names, "fixed_layers": len(pre),
+              "layer_names": ["", *steps, *[""] * mlp.n_layers]}  # fmt: skip
     return Trajectory(sizes, ("identity",) * len(pre) + mlp.activations, params, classes=mlp.classes,
                       loss=mlp.loss, train_score=mlp.train_score, test_score=mlp.test_score,
                       stop_reason=mlp.stop_reason, name=mlp.name, config=config)  # fmt: skip

@@ -89,6 +89,7 @@ class Recording(Trajectory):
             raise NetwarpError(f"a recording needs the data of its {m} sample points")
         self.layer_sizes = (self.data.n_features, *(int(v.shape[2]) for v in self.values))
         self.activations = ("recorded",) * len(self.values)
+        self.config = {**self.config, "layer_names": ["", *self.layer_names]}  # views' panel names ("": their word)
         self.params = np.zeros((n, 0))
         for attr in ("loss", "train_score", "test_score"):
             arr = np.asarray(getattr(self, attr), dtype=np.float64)

@@ -198,7 +198,9 @@ class LayerFigure:
     def _panel_title(self, layer: int) -> str:
         t = self.traj
         W = vocabulary.WORDS
-        name = vocabulary.layer_name(layer, t.n_layers)
+        names = t.config.get("layer_names") or []  # the run's own names ("" = the word for it)
+        name = str(names[layer]) if len(names) == len(t.layer_sizes) and names[layer] else None
+        name = name or vocabulary.layer_name(layer, t.n_layers)
         if layer == 0:
             return f"{name} ({t.layer_sizes[0]}-D)"
         if layer == t.n_layers:

@@ -7,7 +7,8 @@ on those snapshots (:class:`~netwarp.view.bounds.RunBounds`, the parameter runs'
 boxes stay empty, as a recording has no stages to walk). The envelope then carries, for these
 runs only, each layer's values ``(n_stored, n_points * width_l)`` float32 under ``recorded``
 (null for the input, which is the scene's points), and the renderer shows them as they are,
-labelled "recorded activations" where other runs say "computed from parameters".
+labelled "recorded activations" where other runs say "computed from parameters"; its layers
+are named as recorded (``config["layer_names"]``).
 """
 
 from __future__ import annotations
@@ -58,13 +59,14 @@ def refit(R: _Run, X: np.ndarray[Any, Any], budget: int) -> int:
 
 
 def tree(R: _Run, stored: np.ndarray[Any, Any] | None) -> dict[str, Any]:
-    """What the envelope carries of a recorded run besides a parameter run's fields."""
-    rec = source(R)
-    rows = slice(0, R.n) if stored is None else stored
-    return {
-        "recorded": [None, *(np.ascontiguousarray(v[rows]).reshape(-1) for v in rec.values)],
-        "layer_names": ["input", *rec.layer_names],
-    }
+    """What the envelope carries of a run besides its parameters and view data: the layers' own
+    names where the run gives them ("" = the view's word), and a recorded run's values."""
+    m = R.meta
+    out: dict[str, Any] = {"layer_names": list(m.layer_names)} if len(m.layer_names) == len(m.layer_sizes) else {}
+    if R.recorded:
+        rows = slice(0, R.n) if stored is None else stored
+        out["recorded"] = [None, *(np.ascontiguousarray(v[rows]).reshape(-1) for v in source(R).values)]
+    return out
 
 
 def floats_per_row(R: _Run) -> int:

@@ -52,14 +52,15 @@ BOUNDS_POINTS = 10_000
 
 @dataclass(frozen=True)
 class RunMeta:
-    """What a scene knows of a run before its epochs: widths, activations, classes, name, and the
-    :class:`~netwarp.core.recording.Recording` of a run of recorded activations (``source``)."""
+    """What a scene knows of a run before its epochs: widths, activations, classes, name, the Recording
+    of a run of recorded activations (``source``), its own layer names ("" = the view's word)."""
 
     layer_sizes: tuple[int, ...]
     activations: tuple[str, ...]
     classes: tuple[str, ...] | None = None
     name: str = ""
     source: Any = field(default=None, compare=False, repr=False)
+    layer_names: tuple[str, ...] = ()
 
     @property
     def is_classifier(self) -> bool:
@@ -73,7 +74,7 @@ class RunMeta:
     def from_trajectory(cls, traj: Trajectory) -> RunMeta:
         classes = None if traj.classes is None else tuple(str(c) for c in traj.classes)
         return cls(tuple(traj.layer_sizes), tuple(traj.activations), classes, traj.name or f"run {traj.activation}",
-                   traj if traj.recorded else None)
+                   traj if traj.recorded else None, tuple(map(str, traj.config.get("layer_names") or ())))
 
 
 @dataclass
@@ -360,8 +361,7 @@ class Scene:
         m = R.meta
         stored = None if max_rows is None else sampling.stored_epochs(R.n - 1, max_rows)
         extra = {} if stored is None else {"epochs": stored.astype(np.int32)}
-        if R.recorded:
-            extra.update(recorded.tree(R, stored))
+        extra.update(recorded.tree(R, stored))  # the run's own layer names; a recording's values
         return {
             "name": m.name, "layer_sizes": list(m.layer_sizes), "activations": list(m.activations),
             "n_epochs": R.n - 1, "n_params": R.P, "stop_reason": R.stop_reason, "is_classifier": m.is_classifier,
