@@ -58,7 +58,8 @@ def test_record_a_pipeline_equals_fit_and_shows_the_raw_input(digits: tuple, tmp
     netwarp.save(traj, tmp_path / "p.npz")
     back = netwarp.load(tmp_path / "p.npz")
     assert np.array_equal(back.params, traj.params)
-    assert netwarp.plot(back).axes[1].get_title().startswith("scale (64 identity)") and netwarp.export_html(back, tmp_path / "p.html").stat().st_size > 10_000
+    assert netwarp.plot(back).axes[1].get_title().startswith("scale (64 identity)")
+    assert netwarp.export_html(back, tmp_path / "p.html").stat().st_size > 10_000
 
 
 def test_from_estimator_takes_a_fitted_pipeline_with_pca(digits: tuple) -> None:
