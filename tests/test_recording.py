@@ -111,3 +111,19 @@ def test_a_damaged_recording_is_refused_with_one_line(tmp_path: Path, change: An
         netwarp.load(bad)
     assert "\n" not in str(info.value)
     assert zipfile.is_zipfile(bad)
+
+
+def test_class_moments_are_when_each_class_is_first_mostly_right() -> None:
+    from netwarp.core.recording import class_moments
+    from netwarp.view.recorded import marks
+
+    rec = recording(n_snap=5)
+    assert rec.data is not None
+    y = rec.data.y
+    out = np.full((5, 30, 3), 0.1, dtype=np.float32)
+    out[:, :, 0] = 0.8  # everyone says class 0 ...
+    out[3:, y == 2, 2] = 0.9  # ... class 2 is right from snapshot 3; class 1 never is
+    rec.values[1] = out
+    assert class_moments(rec) == [{"epoch": 0, "label": "0"}, {"epoch": 3, "label": "2"}]
+    given = [{"epoch": 3, "label": "2"}, {"epoch": 99, "label": "x"}, {"epoch": True, "label": "y"}, 7]
+    assert marks(given, 4) == [{"epoch": 3, "label": "2"}]  # a file's config is checked before it is shown

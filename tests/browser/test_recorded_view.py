@@ -55,6 +55,10 @@ def test_the_digits_cnn_view_opens_tours_and_scrubs(watched: Any, cnn_html: Path
     watched.hook("h.set({tour: 1.5, proj: {'0.1': 'pca3'}})")
     watched.settle()
     assert watched.hook("h.panels['r0-l1'].k") == 3 and watched.errors == []
+    # the moments each digit separates are marked on the training chart, as the recording measured them
+    marks = watched.hook("h.charts[0].marks")
+    assert marks == run.config["marks"] and len(marks) == 10
+    assert [m["epoch"] for m in marks] == sorted(m["epoch"] for m in marks)
 
 
 def test_a_recording_beside_a_parameter_run_labels_both(watched: Any, tmp_path: Path) -> None:

@@ -146,6 +146,7 @@ class SampledRecorder:
                            loss=np.array(self._loss), name=name or self.name, config=config, data=data,
                            stop_reason=f"{len(self)} snapshots recorded",
                            layer_names=tuple(self.names), values=[np.stack(v) for v in self._values])  # fmt: skip
+        rec.config["marks"] = rc.class_moments(rec)  # when each class separates, for the views
         last = rec.values[-1]
         if classes is not None and last.shape[2] == len(classes):  # the last layer is the output: score it
             pred = np.asarray(classes)[np.argmax(last, axis=2)]

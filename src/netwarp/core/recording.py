@@ -154,3 +154,20 @@ class Recording(Trajectory):
         out["recorded_layers"] = list(self.layer_names)
         out["sample_points"] = int(self.values[0].shape[1])
         return out
+
+
+def class_moments(rec: Recording, share: float = 0.9) -> list[dict[str, Any]]:
+    """When each class separates: per class, the first snapshot at which ``share`` of its sample
+    points are classified right by the last recorded layer (its argmax; the layer must be the
+    output, one unit per class), as ``{"epoch", "label"}``, in order of epoch; classes that never
+    get there are left out. Views mark these moments on the training chart."""
+    if rec.classes is None or rec.data is None or rec.layer_sizes[-1] != len(rec.classes):
+        return []
+    right = np.asarray(rec.classes)[np.argmax(rec.values[-1], axis=2)] == np.asarray(rec.data.y)[None]
+    out = []
+    for c in rec.classes:
+        mine = np.asarray(rec.data.y) == c
+        reached = np.flatnonzero(right[:, mine].mean(axis=1) >= share) if mine.any() else np.empty(0)
+        if len(reached):
+            out.append({"epoch": int(reached[0]), "label": str(c)})
+    return sorted(out, key=lambda m: m["epoch"])

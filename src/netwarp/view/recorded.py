@@ -66,7 +66,18 @@ def tree(R: _Run, stored: np.ndarray[Any, Any] | None) -> dict[str, Any]:
     if R.recorded:
         rows = slice(0, R.n) if stored is None else stored
         out["recorded"] = [None, *(np.ascontiguousarray(v[rows]).reshape(-1) for v in source(R).values)]
+        out["marks"] = marks(source(R).config.get("marks"), R.n - 1)
     return out
+
+
+def marks(given: Any, n_epochs: int) -> list[dict[str, Any]]:
+    """The well-formed moments of ``config["marks"]`` (``{"epoch", "label"}`` within the run; a file's
+    config is anyone's JSON), at most 64."""
+    if not isinstance(given, list):
+        return []
+    ok = [m for m in given if isinstance(m, dict) and isinstance(m.get("epoch"), int) and not isinstance(
+        m.get("epoch"), bool) and 0 <= m["epoch"] <= n_epochs and isinstance(m.get("label"), str)]  # fmt: skip
+    return [{"epoch": m["epoch"], "label": m["label"][:40]} for m in ok[:64]]
 
 
 def floats_per_row(R: _Run) -> int:
