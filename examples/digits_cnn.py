@@ -92,7 +92,7 @@ def main() -> None:
     netwarp.export_html(run, out / "digits-cnn.html", view=view)
     moments = ", ".join(f"{m['label']}: {m['epoch']}" for m in run.config["marks"])
     print(f"test accuracy {run.test_score[-1]:.3f} after {EPOCHS} epochs; "
-          f"epoch at which each digit is first 90 % right (marked on the view's training chart): {moments}")  # fmt: skip
+          f"epoch at which each digit is first 90 % right (marked on the training chart): {moments}")  # fmt: skip
     print(f"wrote {out / 'digits-cnn.npz'}, {out / 'digits-cnn.png'} and {out / 'digits-cnn.html'}")
 
 
