@@ -1,6 +1,8 @@
 """Trajectory files: versioned ``.npz`` archives, no pickle, written atomically.
 
-Layout (format ``netwarp-trajectory``, version 1), every entry a plain array:
+Layout (format ``netwarp-trajectory``, version 1; version 2 adds runs of recorded activations,
+:mod:`netwarp.core.recording_file`, and is written only by files that hold one), every entry a
+plain array:
 
 - ``__netwarp__``: a 0-d unicode array holding JSON: ``{"format", "version", "runs":
   [{"name", "layer_sizes", "activations", "stop_reason", "config", "data"}]}`` where
