@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
+pytestmark = pytest.mark.slow  # training CNNs takes tens of seconds
 from sklearn.datasets import load_digits  # noqa: E402
 from torch import nn  # noqa: E402
 

@@ -11,6 +11,7 @@ import pytest
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 keras = pytest.importorskip("keras")
+pytestmark = pytest.mark.slow  # training with Keras' torch backend takes tens of seconds
 from sklearn.datasets import load_digits  # noqa: E402
 
 import netwarp  # noqa: E402
