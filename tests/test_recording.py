@@ -127,3 +127,16 @@ def test_class_moments_are_when_each_class_is_first_mostly_right() -> None:
     assert class_moments(rec) == [{"epoch": 0, "label": "0"}, {"epoch": 3, "label": "2"}]
     given = [{"epoch": 3, "label": "2"}, {"epoch": 99, "label": "x"}, {"epoch": True, "label": "y"}, 7]
     assert marks(given, 4) == [{"epoch": 3, "label": "2"}]  # a file's config is checked before it is shown
+
+
+def test_a_recording_of_2d_points_plots_without_grid_or_regions(tmp_path: Path) -> None:
+    d = netwarp.data.datasets.load("two_curves")
+    traj = netwarp.train(d.X_train, d.y_train, X_test=d.X_test, y_test=d.y_test, hidden=(4,), max_iter=10)
+    assert traj.data is not None
+    vals = traj.forward_epochs(traj.data.X)
+    rec = Recording((1, 1), ("identity",), np.zeros((traj.n_epochs + 1, 0)), classes=traj.classes, data=traj.data,
+                    layer_names=("hidden", "output"), values=[v.astype(np.float32) for v in vals[1:]])  # fmt: skip
+    fig = netwarp.plot(rec, epoch=5)
+    assert [ax.get_title().split(" (")[0] for ax in fig.axes] == ["input", "hidden", "output"]
+    assert not fig.axes[0].images and not fig.axes[0].lines  # no decision regions, no deformed grid
+    assert netwarp.plot(traj, epoch=5).axes[0].images  # the parameter run has them
