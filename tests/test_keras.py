@@ -92,6 +92,9 @@ def test_what_cannot_be_recorded_by_parameters_says_so(digits: tuple) -> None:
     model.compile(optimizer=keras.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy")
     with pytest.raises(NetwarpError, match=r"'conv': Conv2D is not a Dense layer.*layers=\[layer names\]"):
         model.fit(X.reshape(-1, 8, 8, 1), y, epochs=1, verbose=0, callbacks=[Recorder(X, y)])
+    named = Recorder(X.reshape(-1, 8, 8, 1), y, layers=["nope"], sample=20)
+    with pytest.raises(NetwarpError, match=r"no layer named 'nope' .*conv"):
+        model.fit(X.reshape(-1, 8, 8, 1), y, epochs=1, verbose=0, callbacks=[named])
     with pytest.raises(NetwarpError, match="needs the points"):
         Recorder(layers=["conv"])
     with pytest.raises(NetwarpError, match=r"use rec\.recording"):

@@ -95,11 +95,15 @@ class _Activations(SampledRecorder):
 
     def outputs(self) -> list[NDArray[Any]]:
         if self._probe is None:
+            known = [layer.name for layer in self.model.layers]
+            missing = [n for n in self.layer_ids if n not in known]
+            if missing:
+                raise NetwarpError(f"the model has no layer named {missing[0]!r} (layers: {', '.join(known)[:300]})")
             try:
                 outs = [self.model.get_layer(n).output for n in self.layer_ids]
-            except ValueError as exc:
-                raise NetwarpError(f"the model has no such layer: {exc}") from None
-            self._probe = keras.Model(inputs=self.model.inputs, outputs=outs)
+                self._probe = keras.Model(inputs=self.model.inputs, outputs=outs)
+            except (AttributeError, ValueError, TypeError) as exc:  # e.g. a subclassed model has no graph
+                raise NetwarpError(f"cannot read the outputs of layers {self.layer_ids} of this model: {exc}") from None
         got = self._probe(self.inputs, training=False)
         got = got if isinstance(got, list | tuple) else [got]
         return [np.asarray(keras.ops.convert_to_numpy(g)) for g in got]
