@@ -83,6 +83,7 @@ def train_digits(specs: tuple[RunSpec, ...]) -> list[tuple[RunSpec, Trajectory, 
     out = []
     for spec in specs:
         traj = train(d.X_train, d.y_train, spec, X_test=d.X_test, y_test=d.y_test, dataset_name="digits")
+        traj.config["spec"]["dataset"] = None  # not a built-in dataset: the data is traj.data ("digits")
         out.append((spec, traj, diagnose(traj)))
     return out
 
