@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.pipeline import Pipeline
 from sklearn.utils import check_X_y
 
 from netwarp.core import batchops, engine, sklearn_state
@@ -40,7 +41,7 @@ _CONFIG_KEYS = (
 
 
 def record(
-    estimator: MLPClassifier | MLPRegressor,
+    estimator: MLPClassifier | MLPRegressor | Pipeline,
     X: Any,
     y: Any,
     X_test: Any = None,
@@ -76,8 +77,16 @@ def record(
     mini-batch loss, so a live view can follow training. ``X_test``/``y_test`` add test
     scores per epoch. Scores are computed when first read (exactly, in one vectorised pass
     over the epochs); ``score=False`` leaves them NaN (for a caller that scored the epochs as
-    they came).
+    they came). A ``Pipeline`` of affine preprocessing ending in an MLP is recorded
+    with the preprocessing as its first layers (:mod:`netwarp.adapters.pipeline`).
     """
+    if isinstance(estimator, Pipeline):
+        from netwarp.adapters import pipeline
+
+        weights = {} if sample_weight is None else {"sample_weight": sample_weight}  # to the MLP step
+        return pipeline.record(record, estimator, X, y, X_test, y_test, name=name, dataset_name=dataset_name,
+                               progress=progress, should_stop=should_stop, on_epoch=on_epoch, score=score,
+                               **weights)  # fmt: skip
     if not isinstance(estimator, MLPClassifier | MLPRegressor):
         raise NetwarpError(
             "netwarp.record takes an sklearn.neural_network.MLPClassifier or MLPRegressor, "
@@ -241,7 +250,7 @@ def train(
 
 
 def from_estimator(
-    model: MLPClassifier | MLPRegressor,
+    model: MLPClassifier | MLPRegressor | Pipeline,
     X: Any = None,
     y: Any = None,
     X_test: Any = None,
@@ -258,8 +267,14 @@ def from_estimator(
     (``(n, 1)`` for a binary classifier, whose ``predict_proba`` is ``(n, 2)``; ``(n, n_outputs)``
     otherwise).
     Any solver works (``lbfgs`` too). With ``X`` ``(n, d)`` and ``y`` (and ``X_test``,
-    ``y_test``) the trajectory carries the data and its score (accuracy or R^2).
+    ``y_test``) the trajectory carries the data and its score (accuracy or R^2). A fitted
+    ``Pipeline`` of affine preprocessing ending in an MLP shows the preprocessing as its first
+    layers (:mod:`netwarp.adapters.pipeline`).
     """
+    if isinstance(model, Pipeline):
+        from netwarp.adapters import pipeline
+
+        return pipeline.from_fitted(from_estimator, model, X, y, X_test, y_test, name=name, dataset_name=dataset_name)
     if not isinstance(model, MLPClassifier | MLPRegressor):
         raise NetwarpError(
             f"from_estimator takes a fitted MLPClassifier or MLPRegressor, got {type(model).__name__}"

@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 from netwarp.core.engine import n_params
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
-from netwarp.view import geometry, sampling, scene_data, tour
+from netwarp.view import geometry, recorded, sampling, scene_data, tour
 from netwarp.view.bounds import RunBounds
 from netwarp.view.diagnosis import Diagnostics, concat
 from netwarp.view.vocabulary import WORDS
@@ -52,12 +52,15 @@ BOUNDS_POINTS = 10_000
 
 @dataclass(frozen=True)
 class RunMeta:
-    """What a scene knows of a run before its epochs: widths, activations, classes, name."""
+    """What a scene knows of a run before its epochs: widths, activations, classes, name, the Recording
+    of a run of recorded activations (``source``), its own layer names ("" = the view's word)."""
 
     layer_sizes: tuple[int, ...]
     activations: tuple[str, ...]
     classes: tuple[str, ...] | None = None
     name: str = ""
+    source: Any = field(default=None, compare=False, repr=False)
+    layer_names: tuple[str, ...] = ()
 
     @property
     def is_classifier(self) -> bool:
@@ -70,7 +73,8 @@ class RunMeta:
     @classmethod
     def from_trajectory(cls, traj: Trajectory) -> RunMeta:
         classes = None if traj.classes is None else tuple(str(c) for c in traj.classes)
-        return cls(tuple(traj.layer_sizes), tuple(traj.activations), classes, traj.name or f"run {traj.activation}")
+        return cls(tuple(traj.layer_sizes), tuple(traj.activations), classes, traj.name or f"run {traj.activation}",
+                   traj if traj.recorded else None, tuple(map(str, traj.config.get("layer_names") or ())))
 
 
 @dataclass
@@ -108,7 +112,8 @@ class _Run:
 
     def __init__(self, meta: RunMeta, n_points: int) -> None:
         self.meta = meta
-        self.P = n_params(list(meta.layer_sizes))
+        self.recorded = meta.source is not None
+        self.P = 0 if self.recorded else n_params(list(meta.layer_sizes))
         self.params = np.empty((16, self.P))
         self.curves = np.empty((3, 16))  # loss, train, test
         self.n = 0
@@ -238,6 +243,10 @@ class Scene:
             R.stop_reason = stop_reason
         if not k:
             return Delta(run, e0, e0, rows, metrics[0], metrics[1], metrics[2], R.stop_reason)
+        if R.recorded:  # recorded activations: their own projections and boxes (netwarp.view.recorded)
+            self.work["bounds_epochs"] += recorded.refit(R, self.X, BOUNDS_EPOCHS)
+            out = {**R.boxes.to_json(self._prob_output(R)), "projections": self._projections(R)}
+            return Delta(run, e0, R.n, rows, metrics[0], metrics[1], metrics[2], R.stop_reason, True, out)
         n_epochs = R.n - 1
         refit = R.wide and (R.fitted == 0 or R.n >= 2 * R.fitted)
         if refit:
@@ -352,6 +361,7 @@ class Scene:
         m = R.meta
         stored = None if max_rows is None else sampling.stored_epochs(R.n - 1, max_rows)
         extra = {} if stored is None else {"epochs": stored.astype(np.int32)}
+        extra.update(recorded.tree(R, stored))  # the run's own layer names; a recording's values
         return {
             "name": m.name, "layer_sizes": list(m.layer_sizes), "activations": list(m.activations),
             "n_epochs": R.n - 1, "n_params": R.P, "stop_reason": R.stop_reason, "is_classifier": m.is_classifier,
@@ -372,9 +382,8 @@ class Scene:
         data: dict[str, Any] = {
             "n": int(n), "d": int(d), "X": self.X,
             "y": self.labels.astype(np.uint8 if len(self.classes) <= 256 else np.int32),
-            "classes": self.classes, "split": self.split, "split_names": list(WORDS["split"]),
-            "domain": scene_data.finite_box(geometry.domain(self.X)), "jitter": self.jitter,
-            "jitter_range": [-3.0, 3.0],
+            "classes": self.classes, "split": self.split, "split_names": list(WORDS["split"]), "jitter": self.jitter,
+            "domain": scene_data.finite_box(geometry.domain(self.X)), "jitter_range": [-3.0, 3.0],
         }  # fmt: skip
         if self.targets is not None:
             data["target"] = self.targets
@@ -386,5 +395,6 @@ class Scene:
             "grid": {"n_lines": 11, "n_samples": 401 if d == 1 else 101},
             "tour": {"seed": tour.SEED, "length": tour.LENGTH},
             "vocabulary": WORDS, "data": data,
-            "runs": [self.run_tree(i, None if store is None else store(R.P)) for i, R in enumerate(self.runs)],
+            "runs": [self.run_tree(i, None if store is None else store(R.P or recorded.floats_per_row(R) // 2))
+                     for i, R in enumerate(self.runs)],
         }  # fmt: skip
