@@ -37,8 +37,9 @@ def _read(name: str) -> str:
 
 def strip_comments(source: str) -> str:
     """``source`` without its whole-line comments (``// ...`` lines and ``/* ... */`` blocks that
-    start a line and end one): the shipped pages carry the code, the files keep the prose. The
-    static modules hold no multi-line string, so a line that starts a comment is one."""
+    start a line and end one) and without indentation: the shipped pages carry the code, the
+    files keep the prose and the layout. The static modules hold no multi-line string, so a line
+    that starts a comment is one, and leading blanks are never part of a string."""
     out: list[str] = []
     in_block = False
     for line in source.split("\n"):
@@ -57,7 +58,9 @@ def strip_comments(source: str) -> str:
                 continue
             if end == len(t) - 2:
                 continue
-        out.append(line)
+        if t.count("`") % 2:
+            raise NetwarpError("bundler: a template string spans lines (the shipped code drops indentation)")
+        out.append(line.lstrip())
     return "\n".join(out)
 
 

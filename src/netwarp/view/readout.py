@@ -20,8 +20,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
 
 __all__ = ["dead_units", "decide", "linear_readout", "percent", "readouts"]
 
@@ -48,6 +46,9 @@ def linear_readout(H_train: Array, y_train: NDArray[Any], H_test: Array, y_test:
     scale = H_train.std(axis=0)
     scale = np.where(scale < 10 * np.finfo(np.float64).eps, 1.0, scale)
     with warnings.catch_warnings():
+        from sklearn.exceptions import ConvergenceWarning  # scikit-learn loads when first fitted (the CLI starts fast)
+        from sklearn.linear_model import LogisticRegression
+
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf = LogisticRegression(C=READOUT_C, max_iter=500).fit((H_train - mean) / scale, y_train)
     return float(np.mean(clf.predict((H_test - mean) / scale) == y_test))
