@@ -1,0 +1,169 @@
+// trainrun.js: one run trained in the page: its points, its trainer (train.js) and its growing
+// scene data (pagerun.js), handed out as chunks of epochs shaped like the envelope's chunks
+// ({run, e0, e1, params, loss, train_score, test_score, stop_reason, scene}). No DOM.
+//
+// Settings use RunSpec's names (netwarp.core.spec): hidden, activation, solver,
+// learning_rate_init, batch_size, alpha, max_iter, early_stop, tol, n_iter_no_change,
+// random_state, features. Epoch 0 is the initialisation with the full training loss (as
+// netwarp.record stores it); epoch e >= 1 stores the epoch's mean mini-batch loss, and every
+// epoch the accuracy on the training and test points.
+
+import * as nn from './nn.js';
+import * as tr from './train.js';
+import { createGrowth, domain } from './pagerun.js';
+import { applyFeatures } from './features.js';
+
+/** The data of a scene spec (model.fromScene's input) for points {n, d, X, y, split, classes}. */
+export function sceneSpec(base, data, runTree) {
+  const { n, d, X } = data;
+  const jitterRandom = tr.rng(123);
+  const jitter = Float64Array.from({ length: n }, () => 0.5 * tr.normal(jitterRandom));
+  return {
+    ...base,
+    format: 'netwarp-view',
+    data: {
+      n, d, X, y: Uint8Array.from(data.y), classes: data.classes, split: data.split,
+      split_names: base.data?.split_names || ['train', 'test', 'none'], domain: domain(X, n, d), jitter, jitter_range: [-3, 3],
+    },
+    runs: [runTree],
+  };
+}
+
+/**
+ * A page run of `settings` on `data` ({n, d, X (n x d), y (class index per point), split (0 train,
+ * 1 test), classes}) named `name`; `theta` (optional) starts it from given parameters instead of
+ * a fresh initialisation from `settings.random_state`.
+ */
+export function createRun(settings, data, name, theta = null) {
+  const classes = data.classes;
+  const k = classes.length;
+  if (k < 2) throw new Error('the page trains classifiers of two or more classes');
+  const features = settings.features || [];
+  const Xf = features.length ? applyFeatures(data.X, data.n, data.d, features) : { X: data.X, d: data.d };
+  const sizes = [Xf.d, ...settings.hidden, k === 2 ? 1 : k];
+  const out = k === 2 ? 'logistic' : 'softmax';
+  const acts = [...settings.hidden.map(() => settings.activation), out];
+  const trainRows = [];
+  const testRows = [];
+  for (let i = 0; i < data.n; i++) (data.split[i] === 0 ? trainRows : testRows).push(i);
+  const pick = (rows, width, src) => {
+    const a = new Float64Array(rows.length * width);
+    rows.forEach((r, i) => a.set(src.subarray(r * width, (r + 1) * width), i * width));
+    return a;
+  };
+  const Xtr = pick(trainRows, Xf.d, Xf.X);
+  const kOut = sizes.at(-1);
+  const onehot = (rows) => {
+    const Y = new Float64Array(rows.length * kOut);
+    rows.forEach((r, i) => {
+      if (kOut === 1) Y[i] = data.y[r] === 1 ? 1 : 0;
+      else Y[i * kOut + data.y[r]] = 1;
+    });
+    return Y;
+  };
+  const Ytr = onehot(trainRows);
+  const random = tr.rng(settings.random_state >>> 0);
+  const start = theta ? Float64Array.from(theta) : tr.initialTheta(sizes, settings.activation, random);
+  const cfg = {
+    activation: settings.activation, solver: settings.solver, alpha: settings.alpha, batch_size: settings.batch_size,
+    learning_rate_init: settings.learning_rate_init, max_iter: settings.max_iter, tol: settings.tol,
+    n_iter_no_change: settings.early_stop ? settings.n_iter_no_change : Infinity,
+  };
+  const trainer = tr.createTrainer({ sizes, X: Xtr, Y: Ytr, n: trainRows.length, theta: start, cfg, out, random });
+  const growth = createGrowth(sizes, acts, Xf.X, data.n, true);
+  const P = trainer.theta.length;
+  const pool = new Map();
+  let rows = 0;
+
+  function accuracy(rowsIdx, pred) {
+    if (!rowsIdx.length) return NaN;
+    let ok = 0;
+    for (const r of rowsIdx) ok += pred[r] === data.y[r] ? 1 : 0;
+    return ok / rowsIdx.length;
+  }
+
+  function scores(theta) {
+    const o = nn.forward(Xf.X, data.n, sizes, acts, nn.paramsAt(sizes, theta, 0), { pool }).values.at(-1);
+    const pred = new Int32Array(data.n);
+    for (let i = 0; i < data.n; i++) {
+      if (kOut === 1) pred[i] = o[i] > 0.5 ? 1 : 0;
+      else {
+        let best = 0;
+        for (let j = 1; j < kOut; j++) if (o[i * kOut + j] > o[i * kOut + best]) best = j;
+        pred[i] = best;
+      }
+    }
+    return [accuracy(trainRows, pred), accuracy(testRows, pred)];
+  }
+
+  const run = {
+    name, sizes, acts, trainer, settings, data, features, classes, nParams: P,
+    /** Every stored parameter row so far ((rows) * n_params), grown by doubling. */
+    history: new Float64Array(64 * P),
+    get rows() {
+      return rows;
+    },
+    get epochs() {
+      return rows - 1;
+    },
+    /** The run's tree for sceneSpec (epoch 0 only; later epochs arrive as chunks). */
+    tree() {
+      const [a, b] = scores(trainer.theta);
+      run.history.set(trainer.theta, 0);
+      rows = 1;
+      const loss0 = trainer.lossOf(Xtr, Ytr, trainRows.length);
+      return {
+        name, layer_sizes: sizes, activations: acts, n_epochs: 0, n_params: P, stop_reason: '', is_classifier: true,
+        params: Float64Array.from(trainer.theta), loss: Float32Array.of(loss0), train_score: Float32Array.of(a),
+        test_score: Float32Array.of(b), diagnostics: null, page: true, ...growth.add(run.history, 0, 1),
+      };
+    },
+    /** Train up to `count` epochs (fewer when the stopping rule ends it); returns their chunk or null. */
+    train(count) {
+      const e0 = rows;
+      const loss = [];
+      const train = [];
+      const test = [];
+      for (let i = 0; i < count && !run.stopped(); i++) {
+        loss.push(trainer.epoch());
+        const [a, b] = scores(trainer.theta);
+        train.push(a);
+        test.push(b);
+        if (rows * P + P > run.history.length) {
+          const bigger = new Float64Array(2 * run.history.length);
+          bigger.set(run.history);
+          run.history = bigger;
+        }
+        run.history.set(trainer.theta, rows * P);
+        rows += 1;
+        if (!tr.HIDDEN.includes(settings.activation) || !trainer.theta.every(Number.isFinite)) break;
+      }
+      if (rows === e0) return null;
+      return {
+        run: -1, e0, e1: rows, params: run.history.slice(e0 * P, rows * P), loss: Float32Array.from(loss),
+        train_score: Float32Array.from(train), test_score: Float32Array.from(test), stop_reason: run.stopReason(),
+        scene: growth.add(run.history, e0, rows),
+      };
+    },
+    stopped() {
+      return trainer.state.converged || trainer.state.n_iter >= run.limit || !trainer.theta.every(Number.isFinite);
+    },
+    stopReason() {
+      if (!trainer.theta.every(Number.isFinite)) return 'diverged: lower the learning rate';
+      return trainer.state.stop_reason && run.stopped() ? trainer.state.stop_reason : '';
+    },
+    /** Allow `more` epochs past a stop (the stopping rule's count starts again). */
+    extend(more) {
+      trainer.resume();
+      run.limit = trainer.state.n_iter + more;
+    },
+    /** Set parameter `index` of the newest epoch to `value`; returns the re-measured scene fields. */
+    edit(index, value) {
+      trainer.theta[index] = value;
+      run.history[(rows - 1) * P + index] = value;
+      return growth.add(run.history, rows - 1, rows);
+    },
+    limit: settings.max_iter,
+  };
+  return run;
+}
