@@ -328,8 +328,9 @@ class RunSpec:
 
 
 def table() -> dict[str, Any]:
-    """The settings table as JSON (for the web app's form): defaults, bounds, caps, choices, help,
-    and every dataset's recommended settings."""
+    """The settings table as JSON (for the web app's form and the page's trainer): defaults, bounds,
+    caps, choices, help, every dataset's recommended settings and its own defaults (points, noise,
+    features, classes, summary)."""
     return {
         "settings": [
             {**{k: v for k, v in dataclasses.asdict(s).items() if v is not None},
@@ -338,4 +339,6 @@ def table() -> dict[str, Any]:
         ],
         "max_layers": MAX_LAYERS,
         "recommended": {name: RunSpec.recommended(name).to_json() for name in datasets.DATASETS},
+        "datasets": {name: {"n": d.n, "noise": d.noise, "n_features": d.n_features, "n_classes": d.n_classes,
+                            "summary": d.summary} for name, d in datasets.DATASETS.items()},
     }  # fmt: skip

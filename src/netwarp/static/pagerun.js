@@ -4,15 +4,15 @@
 // `sceneSpec` builds what model.fromScene reads (the points, and an empty run); `createGrowth`
 // measures each new epoch's bounds and morph boxes (netwarp.view.bounds.RunBounds: boxes only
 // widen, padded 5 % when written; probability outputs keep [0, 1]) on up to MAX_POINTS points at
-// *every* epoch, and fits the wide layers' PCA projections on the sampled epochs so far
+// the epochs of netwarp.view.sampling's rule (budget 32) that each chunk adds, and fits the wide layers' PCA projections on the sampled epochs so far
 // (netwarp.view.sampling's rule, budget 64), refitting when the epoch count has doubled.
 // Diagnostics are not measured for page-trained runs (`diagnostics: null`).
 
 import * as nn from './nn.js';
 
 const PAD = 0.05;
-const BOUNDS_EPOCHS = 64;
-const MAX_POINTS = 1000;
+const BOUNDS_EPOCHS = 32;
+const MAX_POINTS = 500;
 
 /** Bounds (d, 2) of n points X (n x d) widened by 10 % of their range (geometry.domain). */
 export function domain(X, n, d) {
@@ -38,6 +38,16 @@ export function sampleEpochs(nEpochs, budget) {
   const out = [];
   for (let e = 0; e <= nEpochs; e += s) out.push(e);
   if (out.at(-1) !== nEpochs) out.push(nEpochs);
+  return out;
+}
+
+/** sampling.sampled_between: the epochs of sampleEpochs(nEpochs, budget) in [e0, e1). */
+export function sampledBetween(e0, e1, nEpochs, budget) {
+  let s = 1;
+  while (Math.floor(nEpochs / s) + 2 > budget) s *= 2;
+  const out = [];
+  for (let e = Math.ceil(e0 / s) * s; e < e1; e += s) out.push(e);
+  if (e0 <= nEpochs && nEpochs < e1 && out.at(-1) !== nEpochs) out.push(nEpochs);
   return out;
 }
 
@@ -268,18 +278,13 @@ export function createGrowth(sizes, activations, X, n, isProb) {
   }
 
   return {
-    /** Measure epochs [e0, e1) of `params` ((e1) rows); returns the run's new scene fields. */
+    /** Measure the sampled epochs in [e0, e1) of `params` ((e1) rows); returns the run's new scene fields. */
     add(params, e0, e1) {
       const refitting = wide && (g.fitted === 0 || e1 >= 2 * g.fitted);
       if (refitting) refit(params, e1 - 1);
-      else for (let e = e0; e < e1; e++) measure(params, e);
+      else for (const e of sampledBetween(e0, e1, e1 - 1, BOUNDS_EPOCHS)) measure(params, e);
       return toJson(refitting || e0 === 0);
     },
     toJson,
   };
-}
-
-/** A grown copy of `run`'s row `e` is edited: widen the boxes by epoch e again. */
-export function remeasure(growth, params, e) {
-  return growth.add(params, e, e + 1);
 }

@@ -4,14 +4,13 @@
 //
 // Settings use RunSpec's names (netwarp.core.spec): hidden, activation, solver,
 // learning_rate_init, batch_size, alpha, max_iter, early_stop, tol, n_iter_no_change,
-// random_state, features. Epoch 0 is the initialisation with the full training loss (as
+// random_state. Epoch 0 is the initialisation with the full training loss (as
 // netwarp.record stores it); epoch e >= 1 stores the epoch's mean mini-batch loss, and every
 // epoch the accuracy on the training and test points.
 
 import * as nn from './nn.js';
 import * as tr from './train.js';
 import { createGrowth, domain } from './pagerun.js';
-import { applyFeatures } from './features.js';
 
 /** The data of a scene spec (model.fromScene's input) for points {n, d, X, y, split, classes}. */
 export function sceneSpec(base, data, runTree) {
@@ -38,8 +37,7 @@ export function createRun(settings, data, name, theta = null) {
   const classes = data.classes;
   const k = classes.length;
   if (k < 2) throw new Error('the page trains classifiers of two or more classes');
-  const features = settings.features || [];
-  const Xf = features.length ? applyFeatures(data.X, data.n, data.d, features) : { X: data.X, d: data.d };
+  const Xf = { X: data.X, d: data.d };
   const sizes = [Xf.d, ...settings.hidden, k === 2 ? 1 : k];
   const out = k === 2 ? 'logistic' : 'softmax';
   const acts = [...settings.hidden.map(() => settings.activation), out];
@@ -97,7 +95,8 @@ export function createRun(settings, data, name, theta = null) {
   }
 
   const run = {
-    name, sizes, acts, trainer, settings, data, features, classes, nParams: P,
+    trainRows, testRows,
+    name, sizes, acts, trainer, settings, data, classes, nParams: P, curves: { loss: [], train: [], test: [] },
     /** Every stored parameter row so far ((rows) * n_params), grown by doubling. */
     history: new Float64Array(64 * P),
     get rows() {
@@ -112,6 +111,7 @@ export function createRun(settings, data, name, theta = null) {
       run.history.set(trainer.theta, 0);
       rows = 1;
       const loss0 = trainer.lossOf(Xtr, Ytr, trainRows.length);
+      run.curves = { loss: [loss0], train: [a], test: [b] };
       return {
         name, layer_sizes: sizes, activations: acts, n_epochs: 0, n_params: P, stop_reason: '', is_classifier: true,
         params: Float64Array.from(trainer.theta), loss: Float32Array.of(loss0), train_score: Float32Array.of(a),
@@ -136,9 +136,12 @@ export function createRun(settings, data, name, theta = null) {
         }
         run.history.set(trainer.theta, rows * P);
         rows += 1;
-        if (!tr.HIDDEN.includes(settings.activation) || !trainer.theta.every(Number.isFinite)) break;
+        if (!trainer.theta.every(Number.isFinite)) break;
       }
       if (rows === e0) return null;
+      run.curves.loss.push(...loss);
+      run.curves.train.push(...train);
+      run.curves.test.push(...test);
       return {
         run: -1, e0, e1: rows, params: run.history.slice(e0 * P, rows * P), loss: Float32Array.from(loss),
         train_score: Float32Array.from(train), test_score: Float32Array.from(test), stop_reason: run.stopReason(),

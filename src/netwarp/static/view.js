@@ -18,6 +18,7 @@ import * as st from './state.js';
 import * as tour from './tour.js';
 import { chartSeek, drawChart, drawHead } from './charts.js';
 import { createControls } from './controls.js';
+import { createTrainerUI } from './trainer_ui.js';
 import { drawDiag } from './diag.js';
 import { hasWide, touring } from './display.js';
 import { drawHover } from './hover.js';
@@ -96,13 +97,14 @@ function createView(mdl, el) {
       schedule();
     }),
   };
-  Object.assign(V, { hook, update, schedule, togglePlay, toggleMorph, toggleTour });
+  Object.assign(V, { hook, update, schedule, togglePlay, toggleMorph, toggleTour, appendRows: (c) => append(c, true), refreshRun, setData });
 
   // ------------------------------------------------------------------ layout
   const controls = createControls(V);
   const rowsEl = h('div', { class: 'nw-rows' });
   V.tip = h('div', { class: 'nw-tip', role: 'status', hidden: true });
-  V.root = h('div', { class: 'netwarp', tabindex: '0' }, ...controls.bars, rowsEl, V.tip);
+  const trainerUI = createTrainerUI(V); // play / pause / step / reset and the run settings (V.trainer)
+  V.root = h('div', { class: 'netwarp', tabindex: '0' }, ...trainerUI.bars, ...controls.bars, rowsEl, V.tip);
   el.append(V.root);
 
   function buildRows() {
@@ -268,19 +270,10 @@ function createView(mdl, el) {
     return [`change:${k}`, cb];
   });
   /** Take a chunk of epochs: grow the run's arrays, redraw what shows it, follow the newest epoch. */
-  function append(bytes) {
+  function append(bytes, decoded = false) {
     const following = V.state.epoch >= st.maxEpoch(V.P, V.state);
-    const c = model.appendChunk(V.P, bytes);
-    for (const row of V.rows) {
-      if (row.r !== c.run) continue;
-      for (const p of row.panels) {
-        p.sig = '';
-        p.pointsKey = null;
-        p.diagSig = '';
-      }
-      row.chartSig = '';
-      row.headSig = '';
-    }
+    const c = decoded ? model.appendRows(V.P, bytes) : model.appendChunk(V.P, bytes);
+    refreshRun(c.run, false);
     const next = st.clamp(following ? { ...V.state, epoch: st.maxEpoch(V.P, V.state) } : V.state, V.P);
     if (next.epoch !== V.state.epoch) update({ epoch: next.epoch });
     else {
@@ -290,6 +283,37 @@ function createView(mdl, el) {
     hook.appended += c.fresh;
   }
   hook.appended = 0;
+
+  /** Forget what is drawn of run r (its parameters changed in place); redraw unless `draw` is false. */
+  function refreshRun(r, draw = true) {
+    if (V.cache[r]) V.cache[r].epoch = -1;
+    for (const row of V.rows) {
+      if (row.r !== r) continue;
+      for (const p of row.panels) {
+        p.sig = '';
+        p.pointsKey = null;
+        p.diagSig = '';
+      }
+      row.chartSig = '';
+      row.headSig = '';
+    }
+    if (draw) {
+      controls.sync();
+      schedule();
+    }
+  }
+
+  /** Show other view data `P` (model.fromScene's) with `changes` to the view state. */
+  function setData(P, changes = {}) {
+    V.P = P;
+    V.cache = [];
+    V.state = st.clamp({ ...V.state, ...changes }, V.P);
+    controls.buildStatic();
+    buildRows();
+    controls.sync();
+    if (hash) hash.write(V.state, base);
+    schedule();
+  }
   const onMsg = (msg, buffers) => {
     if (!msg || msg.type !== 'chunk') return;
     for (const b of buffers || []) append(b);

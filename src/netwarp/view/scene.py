@@ -29,6 +29,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from netwarp.core.engine import n_params
+from netwarp.core.filecheck import FORMAT as FILE_FORMAT
+from netwarp.core.filecheck import VERSION as FILE_VERSION
+from netwarp.core.spec import table as run_settings
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
 from netwarp.view import geometry, sampling, scene_data, tour
@@ -58,6 +61,8 @@ class RunMeta:
     activations: tuple[str, ...]
     classes: tuple[str, ...] | None = None
     name: str = ""
+    #: the RunSpec (as JSON) the run was trained from, if known: the page's trainer starts from it
+    spec: dict[str, Any] | None = None
 
     @property
     def is_classifier(self) -> bool:
@@ -70,7 +75,9 @@ class RunMeta:
     @classmethod
     def from_trajectory(cls, traj: Trajectory) -> RunMeta:
         classes = None if traj.classes is None else tuple(str(c) for c in traj.classes)
-        return cls(tuple(traj.layer_sizes), tuple(traj.activations), classes, traj.name or f"run {traj.activation}")
+        spec = traj.config.get("spec") if isinstance(traj.config.get("spec"), dict) else None
+        return cls(tuple(traj.layer_sizes), tuple(traj.activations), classes, traj.name or f"run {traj.activation}",
+                   spec)  # fmt: skip
 
 
 @dataclass
@@ -359,7 +366,7 @@ class Scene:
             "loss": R.curves[0, : R.n].astype(np.float32),
             "train_score": R.curves[1, : R.n].astype(np.float32), "test_score": R.curves[2, : R.n].astype(np.float32),
             "projections": self._projections(R), **self.view_data(run),
-            "diagnostics": None if R.diag is None else R.diag.to_dict(),
+            "diagnostics": None if R.diag is None else R.diag.to_dict(), "spec": m.spec,
         }  # fmt: skip
 
     def tree(self, store: Callable[[int], int] | None = None) -> dict[str, Any]:
@@ -386,5 +393,7 @@ class Scene:
             "grid": {"n_lines": 11, "n_samples": 401 if d == 1 else 101},
             "tour": {"seed": tour.SEED, "length": tour.LENGTH},
             "vocabulary": WORDS, "data": data,
+            # what the page's trainer needs: the run settings' table and the trajectory file format
+            "settings": run_settings(), "trajectory_format": {"format": FILE_FORMAT, "version": FILE_VERSION},
             "runs": [self.run_tree(i, None if store is None else store(R.P)) for i, R in enumerate(self.runs)],
         }  # fmt: skip
