@@ -12,7 +12,8 @@
 //     adopted: a page run starts from its parameters there, on the scene's points.
 //   setWeight(layer, i, j, v), setBias(layer, j, v), getParam(layer, i, j)
 //   set(changes): change settings (RunSpec names) and reset; settings(): the current ones
-//   playing, runIndex (the page run in V.P.runs, or -1), stats {epochs, trainMs}
+//   paramsOf(): the page run's parameters so far; playing, runIndex (the page run in V.P.runs, or
+//   -1), stats {epochs, trainMs, resets}
 
 import * as model from './model.js';
 import { generate } from './datagen.js';
@@ -353,6 +354,8 @@ export function createTrainerUI(V) {
     setBias: (layer, j, v) => setParam(layer, null, j, v),
     set: (changes) => change(changes),
     settings: () => ({ ...S, hidden: [...S.hidden] }),
+    /** The page run's parameters at every epoch so far ((epochs + 1) * n_params), a copy. */
+    paramsOf: () => (run ? run.history.slice(0, run.rows * run.nParams) : null),
     get playing() { return playing; },
     get runIndex() { return runIndex; },
     stats,
