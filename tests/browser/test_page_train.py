@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
+from conftest import Watched
 
 import netwarp
 from netwarp.apps.export import export_html
 from netwarp.core.spec import RunSpec
-
-from conftest import Watched
 
 
 @pytest.fixture(scope="module")
