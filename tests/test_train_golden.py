@@ -5,7 +5,8 @@ Python engine's random state), JavaScript trains 200 epochs for every solver (pl
 with momentum, with Nesterov momentum, adam), every hidden activation the engine trains, and a
 binary, a multiclass and a regression output; parameters, the loss curve, the stopping epoch and
 its reason must agree. A separate case stops early by the tol rule, others use the learning-rate
-schedules and batch size 'auto'.
+schedules and batch size 'auto'. Networks with a feature-cross layer (netwarp.core.features) give
+the same values in nn.js as in Python.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from netwarp.core import engine
+from netwarp.core import engine, features
 from netwarp.core.activations import SKLEARN_HIDDEN
+from netwarp.core.engine import n_params
 from netwarp.core.trajectory import Trajectory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,7 +98,19 @@ def _cases() -> dict[str, Any]:
     runs.append(_run("adaptive", "multiclass", "relu", SOLVERS["momentum"], 103, learning_rate="adaptive",
                      n_iter_no_change=3, tol=1e-2))  # fmt: skip
     runs.append(_run("batch auto", "binary", "logistic", SOLVERS["nesterov"], 104, batch_size="auto"))
-    return {"runs": runs}
+    rng = np.random.default_rng(9)
+    crosses = []
+    for names, d in ((("x1sq", "x2sq", "x1x2", "sinx1", "sinx2"), 2), (("x1x2",), 2), (("x1sq", "sinx1"), 1)):
+        sizes = [d, d + len(names), 3, 1]
+        params = features.prepend(rng.normal(size=n_params(sizes[1:])), d, names, sizes[1:])
+        traj = Trajectory(tuple(sizes), (features.activation_name(names), "tanh", "logistic"), params)
+        X = rng.uniform(-2, 2, (9, d))
+        crosses.append({
+            "sizes": sizes, "activations": list(traj.activations), "params": params.tolist(), "n": 9, "names": list(names),
+            "X": X.ravel().tolist(), "values": [v.ravel().tolist() for v in traj.forward(X)],
+            "expanded": features.expand(X, names).ravel().tolist(),
+        })  # fmt: skip
+    return {"runs": runs, "features": crosses}
 
 
 def _node(cases: dict[str, Any], path: Path) -> tuple[int, dict[str, Any]]:

@@ -43,5 +43,15 @@ for (const c of cases.runs) {
   if (P !== theta.length) failures.push(`${c.tag}: ${theta.length} params, want ${P}`);
   compare(`${c.tag} initial loss`, [loss0], [c.loss0]);
 }
+// feature-cross layers in the forward pass (nn.js's 'features:...' activation, trainrun.js's expand)
+const nn = await import(new URL('../../src/netwarp/static/nn.js', import.meta.url));
+const { expand } = await import(new URL('../../src/netwarp/static/trainrun.js', import.meta.url));
+for (const f of cases.features || []) {
+  const X = Float64Array.from(f.X);
+  const wb = nn.paramsAt(f.sizes, Float64Array.from(f.params), 0);
+  const { values } = nn.forward(X, f.n, f.sizes, f.activations, wb);
+  f.values.forEach((want, l) => compare(`features ${f.activations[0]} layer ${l}`, values[l], want));
+  compare(`expand ${f.activations[0]}`, expand(X, f.n, f.sizes[0], f.names).X, f.expanded);
+}
 console.log(JSON.stringify({ checked, worst, runs: cases.runs.length, failures: failures.slice(0, 20) }));
 process.exit(failures.length ? 1 : 0);

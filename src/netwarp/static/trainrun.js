@@ -12,6 +12,45 @@ import * as nn from './nn.js';
 import * as tr from './train.js';
 import { createGrowth, domain } from './pagerun.js';
 
+/** Raw points X (n x d) with the feature crosses `names` appended: {X: n x (d + k), d: d + k}. */
+export function expand(X, n, d, names) {
+  const w = d + names.length;
+  const Z = new Float64Array(n * w);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) Z[i * w + j] = X[i * d + j];
+  return { X: nn.activate(`features:${names.join(',')}`, Z, n, w, Z), d: w };
+}
+
+/**
+ * The flat parameters of the view's network (with the fixed feature layer first when k > 0) from
+ * those of the network the trainer trains on the features (`inner` widths), and back:
+ * {n, full(theta), inner(full), index(fullIndex) -> inner index or -1 (a fixed parameter)}.
+ */
+function liftParams(d, k, inner) {
+  const nInner = tr.slices(inner).n;
+  if (!k) return { n: nInner, full: (t) => t, inner: (t) => Float64Array.from(t), index: (i) => i };
+  const w = d + k;
+  const nWf = d * w;
+  const nW = tr.slices(inner).b[0][0];
+  const n = nWf + nInner + w;
+  const full = new Float64Array(n);
+  for (let j = 0; j < d; j++) full[j * w + j] = 1;
+  const index = (i) => (i < nWf ? -1 : i < nWf + nW ? i - nWf : i < nWf + nW + w ? -1 : i - nWf - w);
+  return {
+    n,
+    full(t) {
+      full.set(t.subarray(0, nW), nWf);
+      full.set(t.subarray(nW), nWf + nW + w);
+      return full;
+    },
+    inner(f) {
+      const t = new Float64Array(nInner);
+      for (let i = 0; i < n; i++) if (index(i) >= 0) t[index(i)] = f[i];
+      return t;
+    },
+    index,
+  };
+}
+
 /** The data of a scene spec (model.fromScene's input) for points {n, d, X, y, split, classes}. */
 export function sceneSpec(base, data, runTree) {
   const { n, d, X } = data;
@@ -37,10 +76,15 @@ export function createRun(settings, data, name, theta = null) {
   const classes = data.classes;
   const k = classes.length;
   if (k < 2) throw new Error('the page trains classifiers of two or more classes');
-  const Xf = { X: data.X, d: data.d };
-  const sizes = [Xf.d, ...settings.hidden, k === 2 ? 1 : k];
+  const crosses = settings.features || [];
+  const Xf = crosses.length ? expand(data.X, data.n, data.d, crosses) : { X: data.X, d: data.d };
+  const inner = [Xf.d, ...settings.hidden, k === 2 ? 1 : k];
   const out = k === 2 ? 'logistic' : 'softmax';
-  const acts = [...settings.hidden.map(() => settings.activation), out];
+  const innerActs = [...settings.hidden.map(() => settings.activation), out];
+  // with feature crosses the view's network starts with their fixed layer (netwarp.core.features)
+  const sizes = crosses.length ? [data.d, ...inner] : inner;
+  const acts = crosses.length ? [`features:${crosses.join(',')}`, ...innerActs] : innerActs;
+  const lift = liftParams(data.d, crosses.length, inner);
   const trainRows = [];
   const testRows = [];
   for (let i = 0; i < data.n; i++) (data.split[i] === 0 ? trainRows : testRows).push(i);
@@ -61,15 +105,15 @@ export function createRun(settings, data, name, theta = null) {
   };
   const Ytr = onehot(trainRows);
   const random = tr.rng(settings.random_state >>> 0);
-  const start = theta ? Float64Array.from(theta) : tr.initialTheta(sizes, settings.activation, random);
+  const start = theta ? lift.inner(theta) : tr.initialTheta(inner, settings.activation, random);
   const cfg = {
     activation: settings.activation, solver: settings.solver, alpha: settings.alpha, batch_size: settings.batch_size,
     learning_rate_init: settings.learning_rate_init, max_iter: settings.max_iter, tol: settings.tol,
     n_iter_no_change: settings.early_stop ? settings.n_iter_no_change : Infinity,
   };
-  const trainer = tr.createTrainer({ sizes, X: Xtr, Y: Ytr, n: trainRows.length, theta: start, cfg, out, random });
-  const growth = createGrowth(sizes, acts, Xf.X, data.n, true);
-  const P = trainer.theta.length;
+  const trainer = tr.createTrainer({ sizes: inner, X: Xtr, Y: Ytr, n: trainRows.length, theta: start, cfg, out, random });
+  const growth = createGrowth(sizes, acts, data.X, data.n, true);
+  const P = lift.n;
   const pool = new Map();
   let rows = 0;
 
@@ -81,7 +125,7 @@ export function createRun(settings, data, name, theta = null) {
   }
 
   function scores(theta) {
-    const o = nn.forward(Xf.X, data.n, sizes, acts, nn.paramsAt(sizes, theta, 0), { pool }).values.at(-1);
+    const o = nn.forward(Xf.X, data.n, inner, innerActs, nn.paramsAt(inner, theta, 0), { pool }).values.at(-1);
     const pred = new Int32Array(data.n);
     for (let i = 0; i < data.n; i++) {
       if (kOut === 1) pred[i] = o[i] > 0.5 ? 1 : 0;
@@ -108,13 +152,13 @@ export function createRun(settings, data, name, theta = null) {
     /** The run's tree for sceneSpec (epoch 0 only; later epochs arrive as chunks). */
     tree() {
       const [a, b] = scores(trainer.theta);
-      run.history.set(trainer.theta, 0);
+      run.history.set(lift.full(trainer.theta), 0);
       rows = 1;
       const loss0 = trainer.lossOf(Xtr, Ytr, trainRows.length);
       run.curves = { loss: [loss0], train: [a], test: [b] };
       return {
         name, layer_sizes: sizes, activations: acts, n_epochs: 0, n_params: P, stop_reason: '', is_classifier: true,
-        params: Float64Array.from(trainer.theta), loss: Float32Array.of(loss0), train_score: Float32Array.of(a),
+        params: run.history.slice(0, P), loss: Float32Array.of(loss0), train_score: Float32Array.of(a),
         test_score: Float32Array.of(b), diagnostics: null, page: true, ...growth.add(run.history, 0, 1),
       };
     },
@@ -134,7 +178,7 @@ export function createRun(settings, data, name, theta = null) {
           bigger.set(run.history);
           run.history = bigger;
         }
-        run.history.set(trainer.theta, rows * P);
+        run.history.set(lift.full(trainer.theta), rows * P);
         rows += 1;
         if (!trainer.theta.every(Number.isFinite)) break;
       }
@@ -162,7 +206,9 @@ export function createRun(settings, data, name, theta = null) {
     },
     /** Set parameter `index` of the newest epoch to `value`; returns the re-measured scene fields. */
     edit(index, value) {
-      trainer.theta[index] = value;
+      const at = lift.index(index);
+      if (at < 0) throw new Error('the feature-cross layer is fixed');
+      trainer.theta[at] = value;
       run.history[(rows - 1) * P + index] = value;
       return growth.add(run.history, rows - 1, rows);
     },

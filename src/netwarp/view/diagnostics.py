@@ -32,6 +32,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.svm import LinearSVC
 
 from netwarp.core import activations as act
+from netwarp.core import features
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
 from netwarp.view import sampling
@@ -151,10 +152,13 @@ def jacobians(traj: Trajectory, X: Array, epoch: int) -> list[Array]:
     for W, b, name in zip(W_all, b_all, traj.activations, strict=True):
         z = a @ W + b
         JW = J @ W
+        cross = features.parse(name)
         if name == "softmax":
             p = act.softmax(z)
             S = p[:, :, None] * np.eye(p.shape[1]) - p[:, :, None] * p[:, None, :]
             J = JW @ S
+        elif cross is not None:
+            J = JW @ features.jacobian(z, cross)
         else:
             J = JW * derivative(name, z)[:, None, :]
         a = act.get(name)(z)
