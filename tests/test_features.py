@@ -1,4 +1,4 @@
-"""Feature crosses (netwarp.core.features): a RunSpec setting, trained by the record path on the
+"""Feature crosses (netwarp.core.features): a RunSpec setting (``crosses``), trained by the record path on the
 expanded inputs and shown as a fixed first layer, so the raw input plane stays the input."""
 
 from __future__ import annotations
@@ -26,21 +26,21 @@ def _train(spec: RunSpec, X: np.ndarray, y: np.ndarray) -> netwarp.Trajectory:
 
 
 def test_setting_parses_orders_and_round_trips() -> None:
-    spec = RunSpec(features="x1x2, x1sq")
-    assert spec.features == ("x1sq", "x1x2")  # FEATURES order, whatever the given order
-    assert RunSpec.from_query(spec.to_query()).features == ("x1sq", "x1x2")
+    spec = RunSpec(crosses="x1x2, x1sq")
+    assert spec.crosses == ("x1sq", "x1x2")  # FEATURES order, whatever the given order
+    assert RunSpec.from_query(spec.to_query()).crosses == ("x1sq", "x1x2")
     assert RunSpec.from_json(spec.to_json()) == spec
-    assert RunSpec().features == ()
+    assert RunSpec().crosses == ()
     with pytest.raises(NetwarpError, match="'cosx1' is not one of x1sq"):
-        RunSpec(features=["cosx1"])
-    assert table()["features"]["x1x2"] == {"label": "x1·x2", "needs": 2}
+        RunSpec(crosses=["cosx1"])
+    assert table()["crosses"]["x1x2"] == {"label": "x1·x2", "needs": 2}
 
 
 def test_training_with_features_is_training_on_them() -> None:
     d = RunSpec.recommended("circles").load_data()
-    spec = RunSpec.recommended("circles", hidden=(3,), max_iter=60, features=("x1sq", "x2sq"))
+    spec = RunSpec.recommended("circles", hidden=(3,), max_iter=60, crosses=("x1sq", "x2sq"))
     traj = _train(spec, d.X_train, d.y_train)
-    inner = _train(spec.replace(features=()), features.expand(d.X_train, spec.features), d.y_train)
+    inner = _train(spec.replace(crosses=()), features.expand(d.X_train, spec.crosses), d.y_train)
     assert traj.layer_sizes == (2, 4, 3, 1)
     assert traj.activations == ("features:x1sq,x2sq", "tanh", "logistic")
     assert traj.data is not None and traj.data.X_train.shape == (len(d.X_train), 2)  # the raw points
@@ -51,12 +51,12 @@ def test_training_with_features_is_training_on_them() -> None:
     assert np.array_equal(traj.loss, inner.loss)
     hidden = traj.forward(d.X_test[:5])[1]
     assert np.allclose(hidden, np.column_stack([d.X_test[:5], d.X_test[:5] ** 2]))
-    assert np.array_equal(traj.predict(d.X_test), inner.predict(features.expand(d.X_test, spec.features)))
+    assert np.array_equal(traj.predict(d.X_test), inner.predict(features.expand(d.X_test, spec.crosses)))
 
 
 def test_live_epochs_and_files_carry_the_feature_layer(tmp_path: Path) -> None:
     d = RunSpec.recommended("xor").load_data()
-    spec = RunSpec.recommended("xor", max_iter=20, features=("x1x2",))
+    spec = RunSpec.recommended("xor", max_iter=20, crosses=("x1x2",))
     rows: list[np.ndarray] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -79,7 +79,7 @@ def test_feature_layer_jacobian_matches_finite_differences() -> None:
         dz = np.zeros_like(Z)
         dz[:, i] = h
         assert np.allclose((f(Z + dz) - f(Z - dz)) / (2 * h), J[:, i, :], atol=1e-6)
-    traj = _train(RunSpec.recommended("xor", max_iter=5, features=names), *_xor())
+    traj = _train(RunSpec.recommended("xor", max_iter=5, crosses=names), *_xor())
     assert [j.shape for j in jacobians(traj, _xor()[0][:4], 5)] == [(4, 2, 2), (4, 2, 7), (4, 2, 4), (4, 2, 4), (4, 2, 1)]
 
 
@@ -91,7 +91,7 @@ def _xor() -> tuple[np.ndarray, np.ndarray]:
 def test_a_feature_the_data_cannot_make_is_an_error() -> None:
     d = RunSpec().load_data()  # interval1d: one input column
     with pytest.raises(NetwarpError, match="x2sq needs input x2, the data has 1 column"):
-        _train(RunSpec(features=("x2sq",), max_iter=2), d.X_train, d.y_train)
-    traj = _train(RunSpec(features=("x1sq", "sinx1"), max_iter=2), d.X_train, d.y_train)
+        _train(RunSpec(crosses=("x2sq",), max_iter=2), d.X_train, d.y_train)
+    traj = _train(RunSpec(crosses=("x1sq", "sinx1"), max_iter=2), d.X_train, d.y_train)
     assert traj.layer_sizes == (1, 3, 2, 1)
     assert act.canonical("features:sinx1,x1sq") == "features:x1sq,sinx1"

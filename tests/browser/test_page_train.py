@@ -137,3 +137,31 @@ def test_training_another_dataset(watched: Watched, xor_html: Path) -> None:
     assert n != 200 and w.hook("h.trainer.settings().n") == 200
     assert int(w.hook("h.state.epoch")) == 1
     assert w.errors == []
+
+
+def test_feature_crosses_are_a_layer_of_their_own(watched: Watched, xor_html: Path, tmp_path: Path) -> None:
+    """Ticking x1² and x1·x2 trains on them; the raw plane stays the input panel and the features get one."""
+    w = watched
+    w.open(xor_html)
+    page = w.page
+    group = page.get_by_role("group", name="Feature crosses", exact=True)
+    group.get_by_label("x1²", exact=True).check()
+    group.get_by_label("x1·x2", exact=True).check()
+    page.wait_for_function("() => window.__netwarp.trainer.settings().crosses.length === 2")
+    for _ in range(2):
+        page.get_by_role("button", name="Step", exact=True).click()
+    w.settle()
+    r = w.hook("h.trainer.runIndex")
+    assert page.locator(f'[data-panel="r{r}-l0"]').count() == 1
+    assert page.locator(f'[data-panel="r{r}-l1"] select.nw-proj').count() == 1  # 4-D feature space
+    with pytest.raises(Exception, match="fixed"):
+        w.hook("h.trainer.setParam(0, 0, 0, 2)")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download run", exact=True).click()
+    info.value.save_as(tmp_path / "crosses.npz")
+    traj = netwarp.load(tmp_path / "crosses.npz")
+    assert traj.activations[0] == "features:x1sq,x1x2" and traj.layer_sizes[:2] == (2, 4)
+    assert traj.config["spec"]["crosses"] == ["x1sq", "x1x2"] and traj.n_epochs == 2
+    X = traj.data.X_test[:3] if traj.data is not None else None
+    assert X is not None
+    assert np.allclose(traj.forward(X)[1], np.column_stack([X, X[:, 0] ** 2, X[:, 0] * X[:, 1]]))

@@ -259,7 +259,7 @@ def train(
     extra = {k: v for k, v in settings.items() if k not in fields}
     spec = (spec or RunSpec()).replace(**given) if given else (spec or RunSpec())
     est = spec.to_estimator(**extra)
-    crosses = spec.features
+    crosses = spec.crosses
     if crosses:  # train on the features, then show them as a fixed first layer (netwarp.core.features)
         X_raw, X_test_raw = np.asarray(X, dtype=np.float64), X_test
         d = X_raw.shape[1] if X_raw.ndim == 2 else 1

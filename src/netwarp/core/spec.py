@@ -83,7 +83,7 @@ SETTINGS: tuple[Setting, ...] = (
             lo_open=True),
     Setting("hidden", "widths", (2,), "hidden layer widths, e.g. 8,8", "network", lo=1, hi=100_000, cap=32),
     Setting("activation", "str", "tanh", "activation of the hidden layers", "network", choices=SKLEARN_HIDDEN),
-    Setting("features", "names", (), "feature crosses added to the inputs, e.g. x1sq,x1x2 (a layer of their own)",
+    Setting("crosses", "names", (), "feature crosses added to the inputs, e.g. x1sq,x1x2 (a layer of their own)",
             "network", choices=FEATURE_NAMES),
     Setting("task", "str", "classification", "classification (labels) or regression (numeric targets)",
             "network", choices=TASKS),
@@ -221,7 +221,7 @@ class RunSpec:
     test_size: float = default("test_size")
     hidden: tuple[int, ...] = default("hidden")
     activation: str = default("activation")
-    features: tuple[str, ...] = default("features")
+    crosses: tuple[str, ...] = default("crosses")
     task: str = default("task")
     solver: str = default("solver")
     learning_rate_init: float = default("learning_rate_init")
@@ -353,7 +353,7 @@ def table() -> dict[str, Any]:
         ],
         "max_layers": MAX_LAYERS,
         "recommended": {name: RunSpec.recommended(name).to_json() for name in datasets.DATASETS},
-        "features": {name: {"label": f[0], "needs": f[1]} for name, f in FEATURES.items()},
+        "crosses": {name: {"label": f[0], "needs": f[1]} for name, f in FEATURES.items()},
         "datasets": {name: {"n": d.n, "noise": d.noise, "n_features": d.n_features, "n_classes": d.n_classes,
                             "summary": d.summary} for name, d in datasets.DATASETS.items()},
     }  # fmt: skip

@@ -1,6 +1,6 @@
 // trainer_ui.js: training in the page. A bar with Play / Pause, Step, Reset and Download run, and
 // a bar of run settings (Dataset, Points, Noise, Training ratio, Hidden layers, Activation, Solver,
-// Learning rate, Batch size, Alpha, Features: the feature crosses, a layer of their own) whose bounds, defaults and choices come from the settings
+// Learning rate, Batch size, Alpha, Feature crosses: a layer of their own) whose bounds, defaults and choices come from the settings
 // table the scene carries (netwarp.core.spec.table()). Training follows the newest epoch with
 // every view live; the run is a run of the view (its name starts with "page").
 //
@@ -53,7 +53,7 @@ export function createTrainerUI(V) {
     const out = {};
     for (const s of table.settings) out[s.name] = spec[s.name] ?? s.default;
     out.hidden = [...out.hidden];
-    out.features = [...(out.features || [])];
+    out.crosses = [...(out.crosses || [])];
     out.dataset = SCENE;
     out.named = spec.dataset || null; // the built-in dataset the page's points come from, if known
     const ds = table.datasets?.[out.named];
@@ -90,13 +90,13 @@ export function createTrainerUI(V) {
     els[key] = input;
     return h('label', { class: 'nw-setting' }, `${label} `, input);
   });
-  const crossEls = Object.entries(table.features || {}).map(([name, f]) => {
-    const box = h('input', { type: 'checkbox', 'aria-label': f.label, onchange: () => change({ features: null }) });
+  const crossEls = Object.entries(table.crosses || {}).map(([name, f]) => {
+    const box = h('input', { type: 'checkbox', 'aria-label': f.label, onchange: () => change({ crosses: null }) });
     box.dataset.feature = name;
     return box;
   });
-  els.features = h('fieldset', { class: 'nw-setting nw-features', role: 'group', 'aria-label': 'Features', title: byName.features?.help },
-    h('legend', { text: 'Features' }), ...crossEls.map((b) => h('label', {}, b, ` ${table.features[b.dataset.feature].label}`)));
+  els.features = h('fieldset', { class: 'nw-setting nw-features', role: 'group', 'aria-label': 'Feature crosses', title: byName.crosses?.help },
+    h('legend', { text: 'Feature crosses' }), ...crossEls.map((b) => h('label', {}, b, ` ${table.crosses[b.dataset.feature].label}`)));
   const bars = [
     h('div', { class: 'nw-bar nw-trainbar' }, els.play, els.step, els.reset, els.download, els.status),
     h('div', { class: 'nw-bar nw-settings' }, h('label', { class: 'nw-setting' }, 'Dataset ', els.dataset), ...fieldEls,
@@ -115,8 +115,8 @@ export function createTrainerUI(V) {
     els.download.disabled = !run;
     const d = dimsOf(S);
     for (const b of crossEls) {
-      b.checked = S.features.includes(b.dataset.feature);
-      b.disabled = table.features[b.dataset.feature].needs > d;
+      b.checked = S.crosses.includes(b.dataset.feature);
+      b.disabled = table.crosses[b.dataset.feature].needs > d;
     }
   }
 
@@ -132,8 +132,8 @@ export function createTrainerUI(V) {
         }
         continue;
       }
-      if (key === 'features') {
-        next.features = crossEls.filter((b) => b.checked).map((b) => b.dataset.feature);
+      if (key === 'crosses') {
+        next.crosses = crossEls.filter((b) => b.checked).map((b) => b.dataset.feature);
         continue;
       }
       if (key === 'hidden') {
@@ -161,7 +161,7 @@ export function createTrainerUI(V) {
         if (['n', 'noise', 'ratio'].includes(key) && next.dataset === SCENE) next.dataset = S.named || Object.keys(table.datasets)[0];
       }
     }
-    next.features = next.features.filter((f) => table.features[f].needs <= dimsOf(next));
+    next.crosses = next.crosses.filter((f) => table.crosses[f].needs <= dimsOf(next));
     return next;
   }
 
@@ -257,7 +257,7 @@ export function createTrainerUI(V) {
     const P = slices(shown.layer_sizes).n;
     const row = model.rowOf(shown, e);
     const theta = shown.params.subarray(row * P, (row + 1) * P);
-    const settings = { ...S, hidden: shown.layer_sizes.slice(lifted ? 2 : 1, -1), activation: act, features: crosses };
+    const settings = { ...S, hidden: shown.layer_sizes.slice(lifted ? 2 : 1, -1), activation: act, crosses };
     S = { ...S, dataset: SCENE };
     show(createRun(settings, sceneData(), `page: ${shown.name} from epoch ${e}`, theta));
   }
@@ -330,7 +330,7 @@ export function createTrainerUI(V) {
     const ys = (rows_) => rows_.map((i) => cls[run.data.y[i]]);
     const Xs = (rows_) => Float64Array.from(rows_.flatMap((i) => Array.from(run.data.X.subarray(i * run.data.d, (i + 1) * run.data.d))));
     const spec = { ...Object.fromEntries(table.settings.map((s) => [s.name, S[s.name]])), hidden: run.settings.hidden,
-      features: run.settings.features || [], activation: run.settings.activation, name: run.name };
+      crosses: run.settings.crosses || [], activation: run.settings.activation, name: run.name };
     if (S.dataset === SCENE && S.named) spec.dataset = S.named;
     const bytes = trajectoryFile({
       name: run.name, layer_sizes: run.sizes, activations: run.acts, stop_reason: run.stopReason(),
@@ -380,7 +380,7 @@ export function createTrainerUI(V) {
     setWeight: (layer, i, j, v) => setParam(layer, i, j, v),
     setBias: (layer, j, v) => setParam(layer, null, j, v),
     set: (changes) => change(changes),
-    settings: () => ({ ...S, hidden: [...S.hidden], features: [...S.features] }),
+    settings: () => ({ ...S, hidden: [...S.hidden], crosses: [...S.crosses] }),
     /** The page run's parameters at every epoch so far ((epochs + 1) * n_params), a copy. */
     paramsOf: () => (run ? run.history.slice(0, run.rows * run.nParams) : null),
     get playing() { return playing; },

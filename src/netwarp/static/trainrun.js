@@ -76,7 +76,7 @@ export function createRun(settings, data, name, theta = null) {
   const classes = data.classes;
   const k = classes.length;
   if (k < 2) throw new Error('the page trains classifiers of two or more classes');
-  const crosses = settings.features || [];
+  const crosses = settings.crosses || [];
   const Xf = crosses.length ? expand(data.X, data.n, data.d, crosses) : { X: data.X, d: data.d };
   const inner = [Xf.d, ...settings.hidden, k === 2 ? 1 : k];
   const out = k === 2 ? 'logistic' : 'softmax';
