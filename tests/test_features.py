@@ -80,7 +80,8 @@ def test_feature_layer_jacobian_matches_finite_differences() -> None:
         dz[:, i] = h
         assert np.allclose((f(Z + dz) - f(Z - dz)) / (2 * h), J[:, i, :], atol=1e-6)
     traj = _train(RunSpec.recommended("xor", max_iter=5, crosses=names), *_xor())
-    assert [j.shape for j in jacobians(traj, _xor()[0][:4], 5)] == [(4, 2, 2), (4, 2, 7), (4, 2, 4), (4, 2, 4), (4, 2, 1)]
+    shapes = [j.shape for j in jacobians(traj, _xor()[0][:4], 5)]
+    assert shapes == [(4, 2, 2), (4, 2, 7), (4, 2, 4), (4, 2, 4), (4, 2, 1)]
 
 
 def _xor() -> tuple[np.ndarray, np.ndarray]:

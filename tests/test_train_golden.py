@@ -106,8 +106,8 @@ def _cases() -> dict[str, Any]:
         traj = Trajectory(tuple(sizes), (features.activation_name(names), "tanh", "logistic"), params)
         X = rng.uniform(-2, 2, (9, d))
         crosses.append({
-            "sizes": sizes, "activations": list(traj.activations), "params": params.tolist(), "n": 9, "names": list(names),
-            "X": X.ravel().tolist(), "values": [v.ravel().tolist() for v in traj.forward(X)],
+            "sizes": sizes, "activations": list(traj.activations), "params": params.tolist(), "n": 9,
+            "names": list(names), "X": X.ravel().tolist(), "values": [v.ravel().tolist() for v in traj.forward(X)],
             "expanded": features.expand(X, names).ravel().tolist(),
         })  # fmt: skip
     return {"runs": runs, "features": crosses}

@@ -12,6 +12,7 @@ feature space is a panel of its own, and every view, file and forward pass works
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -112,7 +113,7 @@ def prepend(params: Array, d: int, names: Sequence[str], inner_sizes: Sequence[i
     put first (all weight matrices first, then all biases, as :mod:`netwarp.core.engine` packs them)."""
     params = np.asarray(params, dtype=np.float64)
     W, b = layer(d, names)
-    n_w = sum(a * c for a, c in zip(inner_sizes[:-1], inner_sizes[1:], strict=True))
+    n_w = sum(a * c for a, c in pairwise(inner_sizes))
     lead = params.shape[:-1]
     fixed_w = np.broadcast_to(W.ravel(), (*lead, W.size))
     fixed_b = np.broadcast_to(b, (*lead, b.size))
