@@ -105,6 +105,7 @@ export function createTrainerUI(V) {
 
   function sync() {
     els.play.setAttribute('aria-label', playing ? 'Pause' : 'Play');
+    els.play.title = playing ? 'Pause' : 'Play';
     els.play.textContent = playing ? '❚❚ Pause' : '▶ Play';
     els.play.setAttribute('aria-pressed', String(playing));
     els.dataset.value = S.dataset;
@@ -209,7 +210,7 @@ export function createTrainerUI(V) {
   function show(r) {
     run = r;
     const tree = r.tree();
-    const recorded = scene0.runs.filter((x) => !x.page);
+    const recorded = scene0.runs.filter((x) => !x.page && x.n_epochs > 0); // an untrained placeholder goes
     let P;
     if (r.data.X === scene0.X) {
       const made = model.fromScene({ ...scene0.spec, runs: [tree] }).runs[0];

@@ -4,6 +4,7 @@
 
 import { body, buildForm, fromQuery, readForm, recommended, setTable, syncUrl, writeForm } from './config.js';
 import { fmt, renderRuns as drawRuns } from './runs.js';
+import { inPage, trainInPage } from './inpage.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -284,6 +285,13 @@ async function train(event) {
   syncUrl();
   $('train').disabled = true;
   try {
+    if (inPage(cfg, app.table)) { // a small run trains in this page (inpage.js)
+      stopWatching();
+      app.selected = null;
+      await trainInPage(await renderer(), body(cfg), api, mount, $('view'));
+      say('Training in this page: ❚❚ pauses, Download run saves it.');
+      return;
+    }
     const response = await api('/api/runs', {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body(cfg)),
     });
@@ -347,6 +355,7 @@ async function start() {
   try {
     const [table] = await Promise.all([api('/api/spec').then((r) => r.json()), loadDatasets()]);
     setTable(table);
+    app.table = table;
   } catch (e) {
     say(`cannot reach the server: ${e.message}`, 'error');
     return;
