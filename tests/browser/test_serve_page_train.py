@@ -12,7 +12,7 @@ import netwarp
 
 pytest.importorskip("fastapi")
 
-from test_serve_e2e import _api, server  # noqa: E402,F401  (the module's server fixture)
+from test_serve_e2e import _api, server  # noqa: F401  (the module's server fixture)
 
 
 def test_a_small_run_trains_in_the_page(server: str, watched: Any, tmp_path: Path) -> None:  # noqa: F811

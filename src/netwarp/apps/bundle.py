@@ -35,6 +35,25 @@ def _read(name: str) -> str:
         raise NetwarpError(f"netwarp's view files are missing ({path}): reinstall netwarp") from exc
 
 
+def _strip(source: str) -> str:
+    """``source`` without its comment-only lines (``//`` lines and ``/* ... */`` blocks that start
+    a line), blank lines and indentation: the page carries code, the files keep the prose. The
+    modules hold no multi-line string, so no line of text is touched."""
+    out: list[str] = []
+    in_block = False
+    for line in source.splitlines():
+        text = line.strip()
+        if in_block:
+            in_block = not text.endswith("*/")
+            continue
+        if text.startswith("/*"):
+            in_block = not text.endswith("*/")
+            continue
+        if text and not text.startswith("//"):
+            out.append(text)
+    return "\n".join(out)
+
+
 def _var(module: str) -> str:
     return "__nw_" + re.sub(r"\W", "_", module.removesuffix(".js"))
 
@@ -78,7 +97,7 @@ def bundle_js() -> str:
             raise NetwarpError(f"bundler: import cycle {' -> '.join((*stack, name))}")
         if name in seen:
             return
-        code, deps = _link(_read(name))
+        code, deps = _link(_strip(_read(name)))
         for dep in deps:
             visit(dep, (*stack, name))
         seen.add(name)
