@@ -39,6 +39,7 @@ from netwarp.apps.serve.runs import Run, RunManager
 from netwarp.apps.serve.uploads import UploadStore, info
 from netwarp.apps.serve.views import ViewPool
 from netwarp.core.engine import n_params
+from netwarp.core.features import check as check_crosses
 from netwarp.core.files import save
 from netwarp.core.spec import RunSpec
 from netwarp.core.spec import table as spec_table
@@ -164,6 +165,10 @@ def create_run(request: Request, cfg: RunConfig) -> RunCreated:
     n_classes = len(np.unique(data.y_train))
     if n_classes < 2:
         raise HTTPException(422, "dataset: the training split holds a single class; use more points")
+    try:
+        check_crosses(run_spec.crosses, data.n_features)
+    except NetwarpError as exc:
+        raise HTTPException(422, str(exc)) from None
     sizes = [data.n_features, *run_spec.hidden, 1 if n_classes == 2 else n_classes]
     p = n_params(sizes)
     if p * (run_spec.max_iter + 1) > MAX_HISTORY_FLOATS:

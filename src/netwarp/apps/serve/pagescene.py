@@ -22,6 +22,7 @@ def scene_bytes(spec: RunSpec, data: Dataset, name: str) -> bytes:
     """The envelope of ``data`` with ``spec``'s network at epoch 0 (a classifier of ``data``'s classes)."""
     classes = np.unique(data.y_train)
     d = data.n_features
+    features.check(spec.crosses, d)
     inner = [d + len(spec.crosses), *spec.hidden, 1 if len(classes) == 2 else len(classes)]
     cfg = engine.EngineConfig(hidden_layer_sizes=spec.hidden, activation=spec.activation)
     theta = engine.initial_theta(cfg, inner, np.random.RandomState(spec.random_state))
