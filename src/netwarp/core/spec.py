@@ -345,6 +345,8 @@ def table() -> dict[str, Any]:
     """The settings table as JSON (for the web app's form and the page's trainer): defaults, bounds,
     caps, choices, help, the feature crosses' labels, every dataset's recommended settings and its
     own defaults (points, noise, features, classes, summary)."""
+    from netwarp.core.engine import EngineConfig  # here: the engine imports SciPy, most commands never need it
+
     return {
         "settings": [
             {**{k: v for k, v in dataclasses.asdict(s).items() if v is not None},
@@ -353,6 +355,9 @@ def table() -> dict[str, Any]:
         ],
         "max_layers": MAX_LAYERS,
         "recommended": {name: RunSpec.recommended(name).to_json() for name in datasets.DATASETS},
+        # the engine's other settings (momentum, adam's betas...), for the page's trainer
+        "engine": {k: v for k, v in dataclasses.asdict(EngineConfig()).items()
+                   if k not in ("hidden_layer_sizes", "random_state")},
         "crosses": {name: {"label": f[0], "needs": f[1]} for name, f in FEATURES.items()},
         "datasets": {name: {"n": d.n, "noise": d.noise, "n_features": d.n_features, "n_classes": d.n_classes,
                             "summary": d.summary} for name, d in datasets.DATASETS.items()},

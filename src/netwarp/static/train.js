@@ -18,13 +18,10 @@ import * as nn from './nn.js';
 /** The hidden activations the engine trains (scikit-learn's). */
 export const HIDDEN = ['identity', 'logistic', 'tanh', 'relu'];
 
-/** Engine defaults (scikit-learn's MLPClassifier). The run settings (RunSpec) override some. */
-export const DEFAULTS = {
-  hidden: [100], activation: 'relu', solver: 'adam', alpha: 0.0001, batch_size: 'auto',
-  learning_rate: 'constant', learning_rate_init: 0.001, power_t: 0.5, max_iter: 200, shuffle: true,
-  tol: 1e-4, momentum: 0.9, nesterovs_momentum: true, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-8,
-  n_iter_no_change: 10,
-};
+/** The settings an engine needs (netwarp.core.engine.EngineConfig's fields); the page gets their
+ * defaults from the settings table (its `engine` entry), the golden test from Python. */
+export const KEYS = ['activation', 'solver', 'alpha', 'batch_size', 'learning_rate', 'learning_rate_init', 'power_t',
+  'max_iter', 'shuffle', 'tol', 'momentum', 'nesterovs_momentum', 'beta_1', 'beta_2', 'epsilon', 'n_iter_no_change'];
 
 const EPS = 2.220446049250313e-16;
 
@@ -128,14 +125,16 @@ function derivative(name, z, d, len) {
 /**
  * A trainer of the network `sizes` (input, hidden..., output widths) on `X` (n x sizes[0]) and
  * `Y` (n x sizes.at(-1)), starting from `theta` (n_params; kept and updated in place).
- * `cfg` holds DEFAULTS' keys; `out` is 'logistic', 'softmax' or 'identity' (then the loss is
+ * `cfg` holds every one of KEYS; `out` is 'logistic', 'softmax' or 'identity' (then the loss is
  * squared error). `random` draws the shuffles. Returns {theta, epoch(order?), state, ...}:
  * `epoch(order)` trains one epoch over the rows in `order` (default: a fresh shuffle) and returns
  * its mean mini-batch loss, updating `state` ({n_iter, t, best_loss, no_improve, lr, converged,
  * stop_reason}); `lossOf(Xs, Ys, m)` is the full loss with the L2 term (the loss at epoch 0).
  */
 export function createTrainer({ sizes, X, Y, n, theta, cfg = {}, out = 'logistic', random = Math.random }) {
-  const c = { ...DEFAULTS, ...cfg };
+  const c = { ...cfg };
+  const missing = KEYS.filter((k) => c[k] === undefined);
+  if (missing.length) throw new Error(`the trainer needs ${missing.join(', ')}`);
   if (!HIDDEN.includes(c.activation)) throw new Error(`the page trains ${HIDDEN.join(', ')} units, not ${c.activation}`);
   const L = sizes.length - 1;
   const loss = out === 'identity' ? 'squared_error' : 'log_loss';

@@ -53,6 +53,7 @@ export function createTrainerUI(V) {
     const out = {};
     for (const s of table.settings) out[s.name] = spec[s.name] ?? s.default;
     out.hidden = [...out.hidden];
+    out.engine = table.engine;
     out.crosses = [...(out.crosses || [])];
     out.dataset = SCENE;
     out.named = spec.dataset || null; // the built-in dataset the page's points come from, if known

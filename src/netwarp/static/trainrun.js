@@ -4,7 +4,7 @@
 //
 // Settings use RunSpec's names (netwarp.core.spec): hidden, activation, solver,
 // learning_rate_init, batch_size, alpha, max_iter, early_stop, tol, n_iter_no_change,
-// random_state. Epoch 0 is the initialisation with the full training loss (as
+// random_state, crosses; `engine` holds the engine's other defaults (the settings table's). Epoch 0 is the initialisation with the full training loss (as
 // netwarp.record stores it); epoch e >= 1 stores the epoch's mean mini-batch loss, and every
 // epoch the accuracy on the training and test points.
 
@@ -107,6 +107,7 @@ export function createRun(settings, data, name, theta = null) {
   const random = tr.rng(settings.random_state >>> 0);
   const start = theta ? lift.inner(theta) : tr.initialTheta(inner, settings.activation, random);
   const cfg = {
+    ...settings.engine,
     activation: settings.activation, solver: settings.solver, alpha: settings.alpha, batch_size: settings.batch_size,
     learning_rate_init: settings.learning_rate_init, max_iter: settings.max_iter, tol: settings.tol,
     n_iter_no_change: settings.early_stop ? settings.n_iter_no_change : Infinity,
