@@ -154,6 +154,7 @@ def test_feature_crosses_are_a_layer_of_their_own(watched: Watched, xor_html: Pa
     r = w.hook("h.trainer.runIndex")
     assert page.locator(f'[data-panel="r{r}-l0"]').count() == 1
     assert page.locator(f'[data-panel="r{r}-l1"] select.nw-proj').count() == 1  # 4-D feature space
+    assert page.locator(f'[data-panel="r{r}-l1"] figcaption').inner_text().startswith("feature crosses")
     with pytest.raises(Exception, match="fixed"):
         w.hook("h.trainer.setParam(0, 0, 0, 2)")
     with page.expect_download() as info:

@@ -54,5 +54,6 @@ export function axisNames(words, kind, idx) {
 export function layerName(words, run, l) {
   if (l === 0) return words.input;
   if (l === run.nLayers) return words.output;
+  if (run.activations[l - 1].startsWith('features:')) return words.crosses || 'feature crosses';
   return fill(words.hidden, { i: l });
 }
