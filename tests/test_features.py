@@ -96,3 +96,11 @@ def test_a_feature_the_data_cannot_make_is_an_error() -> None:
     traj = _train(RunSpec(crosses=("x1sq", "sinx1"), max_iter=2), d.X_train, d.y_train)
     assert traj.layer_sizes == (1, 3, 2, 1)
     assert act.canonical("features:sinx1,x1sq") == "features:x1sq,sinx1"
+
+
+def test_the_feature_layer_is_an_embedding() -> None:
+    """It keeps x, so the diagnostics call it injective: an embedding of the input plane."""
+    from netwarp.view.diagnostics import layer_map
+
+    W, _ = features.layer(2, ("x1sq", "x1x2"))
+    assert layer_map(W, features.activation_name(("x1sq", "x1x2"))) == (True, False, "embedding 2 -> 4")

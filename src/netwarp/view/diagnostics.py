@@ -72,7 +72,7 @@ def injective_activation(name: str) -> bool:
     base, slope = act.split(act.canonical(name))
     if base == "leaky_relu":
         return (act.LEAKY_SLOPE if slope is None else slope) > 0
-    return base in INJECTIVE
+    return base in INJECTIVE or features.parse(base) is not None  # feature crosses keep x itself
 
 
 def layer_map(W: Array, activation: str) -> tuple[bool, bool, str]:
