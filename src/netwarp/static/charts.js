@@ -2,7 +2,8 @@
 // and the row's heading.
 
 import * as draw from './draw.js';
-import { CHART, PANEL_H, PANEL_W, fmtv, h } from './util.js';
+import { chartRects } from './layout.js';
+import { fmtv, h } from './util.js';
 
 const INK = '#444';
 const FAINT = '#ddd';
@@ -103,18 +104,19 @@ function scoreFloor(run) {
 /** The training panel of a row at epoch e (redrawn when e changes). */
 export function drawChart(V, row, e) {
   const run = V.P.runs[row.r];
-  const sig = `${e}`;
+  const { W, H } = row.chartT;
+  const sig = `${e}|${W}x${H}|${V.dpr}`;
   if (row.chartSig === sig) return;
   row.chartSig = sig;
-  const ctx = draw.sizeCanvas(row.chart, PANEL_W, PANEL_H, V.dpr);
-  ctx.clearRect(0, 0, PANEL_W, PANEL_H);
+  const ctx = draw.sizeCanvas(row.chart, W, H, V.dpr);
+  ctx.clearRect(0, 0, W, H);
+  const { loss: CHART, score: acc } = chartRects(W, H);
   const M = V.P.words.metrics;
   let hi = 0;
   for (const v of run.loss) if (Number.isFinite(v) && v > hi) hi = v;
   lineChart(ctx, CHART, [{ values: run.loss, color: '#333' }], {
     lo: 0, hi: hi || 1, at: e, xMax: run.n_epochs, title: `${M.loss} ${fmtv(run.loss[e])}`,
   });
-  const acc = { ...CHART, y: CHART.y + 98 };
   const score = run.is_classifier ? M.accuracy : M.r2;
   lineChart(ctx, acc, [
     // greys, so the curves are not mistaken for classes
@@ -124,13 +126,14 @@ export function drawChart(V, row, e) {
   ctx.fillStyle = '#666';
   ctx.font = '10px system-ui, sans-serif';
   ctx.textAlign = 'left';
-  ctx.fillText(`${V.P.words.epoch} ${e} of ${run.n_epochs}`, CHART.x, PANEL_H - 4);
+  ctx.fillText(`${V.P.words.epoch} ${e} of ${run.n_epochs}`, CHART.x, H - 4);
   V.hook.charts[row.r] = { epoch: e, score, train: run.train[e], test: run.test[e], loss: run.loss[e] };
 }
 
 /** Move to the epoch under the pointer on a training chart. */
 export function chartSeek(V, ev, canvas, run) {
   const box = canvas.getBoundingClientRect();
+  const CHART = chartRects(box.width, box.height).loss;
   const x = (ev.clientX - box.left - CHART.x) / CHART.w;
   V.update({ epoch: Math.round(Math.max(0, Math.min(1, x)) * run.n_epochs) });
 }

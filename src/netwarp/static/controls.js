@@ -40,7 +40,7 @@ export function createControls(V) {
   const bars = [
     h('div', { class: 'nw-bar' }, c.title, h('label', {}, 'run ', c.runSel), label('side by side', c.compareBox),
       c.pointsSel, label('grid', c.gridBox), c.regionsLbl, c.legend),
-    h('div', { class: 'nw-bar' }, c.playBtn, h('span', { class: 'nw-name', text: V.P.words.epoch }), c.epochIn, c.epochLbl, c.speedSel),
+    h('div', { class: 'nw-bar nw-sticky' }, c.playBtn, h('span', { class: 'nw-name', text: V.P.words.epoch }), c.epochIn, c.epochLbl, c.speedSel),
     h('div', { class: 'nw-bar' }, c.morphBtn, h('span', { class: 'nw-name', text: V.P.words.morph }), c.morphIn, c.morphLbl),
     c.tourBar,
   ];

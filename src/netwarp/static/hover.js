@@ -2,7 +2,7 @@
 // at every layer in a tooltip.
 
 import * as draw from './draw.js';
-import { PANEL_H, PANEL_W, fill, fmtv, layerName } from './util.js';
+import { fill, fmtv, layerName } from './util.js';
 
 /** Hover the point nearest to the pointer in panel p (within 8 px), or none. */
 export function pointAt(V, p, ev) {
@@ -54,7 +54,7 @@ export function drawHover(V) {
   const { hover, tip, hook } = V;
   for (const row of V.rows) {
     for (const p of row.panels) {
-      p.octx.clearRect(0, 0, PANEL_W, PANEL_H);
+      p.octx.clearRect(0, 0, p.W, p.H);
       if (!hover || hover.r !== row.r || !p.sx) continue;
       const x = p.sx[hover.i];
       const y = p.sy[hover.i];

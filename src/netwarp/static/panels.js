@@ -6,7 +6,8 @@ import * as nn from './nn.js';
 import { rowOf } from './model.js';
 import { choiceOf, display, projOptions } from './display.js';
 import { pointAt, setHover } from './hover.js';
-import { PANEL_H, PANEL_W, PLOT, PLOT3, h, layerName } from './util.js';
+import { plotRect, tools } from './layout.js';
+import { PANEL_H, PANEL_W, h, layerName } from './util.js';
 
 /** The forward pass of run r at epoch e over the points (and the grid), cached per run. */
 export function compute(V, r, e) {
@@ -34,7 +35,7 @@ export function makePanel(V, r, kind, layer) {
   const cap = h('span', { class: 'nw-cap' });
   const caption = h('figcaption', {}, cap);
   const p = {
-    r, kind, layer, canvas, overlay, cap, sig: '', n: 0, sx: null, sy: null, sz: null,
+    r, kind, layer, canvas, overlay, cap, sig: '', n: 0, sx: null, sy: null, sz: null, W: PANEL_W, H: PANEL_H, dpr,
     id: kind === 'morph' ? `r${r}-morph` : `r${r}-l${layer}`,
     ctx: draw.sizeCanvas(canvas, PANEL_W, PANEL_H, dpr),
     octx: draw.sizeCanvas(overlay, PANEL_W, PANEL_H, dpr),
@@ -58,7 +59,10 @@ export function makePanel(V, r, kind, layer) {
     caption.append(sel);
   }
   const wrap = h('div', { class: 'nw-stack' }, canvas, overlay);
+  p.box = wrap;
   p.fig = h('figure', { class: `nw-panel nw-${kind}`, 'data-panel': p.id }, caption, wrap, p.diagEl);
+  const named = kind === 'morph' ? P.words.morph : layerName(P.words, run, layer);
+  tools(p.fig, caption, P.runs.length > 1 ? `${named} (${run.name})` : named, () => V.resized());
   overlay.addEventListener('pointerdown', (ev) => {
     if (p.k !== 3) return;
     V.drag = { x: ev.clientX, y: ev.clientY, yaw: V.state.yaw, pitch: V.state.pitch };
@@ -124,14 +128,15 @@ export function paint(V, p, { coords, k, bounds, names, gcoords = null, regions 
   const { ctx } = p;
   const n = P.n;
   screenArrays(V, p, n);
-  ctx.clearRect(0, 0, PANEL_W, PANEL_H);
+  ctx.clearRect(0, 0, p.W, p.H);
   const mask = P.masks[state.points];
-  const radius = Math.max(1, Math.round((n > 5000 ? 1 : 2) * dpr));
+  const grow = Math.min(2.5, Math.max(1, Math.min(p.W, p.H) / 300)); // bigger dots in a bigger panel
+  const radius = Math.max(1, Math.round((n > 5000 ? 1 : 2) * dpr * grow));
   p.k = k;
   const lines = P.grid && P.grid.lines;
   const m = P.grid ? P.grid.lines * P.grid.samples : 0;
   if (k === 3) {
-    const fr = draw.frame3d(bounds, PLOT3, state.yaw, state.pitch);
+    const fr = draw.frame3d(bounds, { x: 0, y: 0, w: p.W, h: p.H }, state.yaw, state.pitch);
     draw.box3d(ctx, fr, names);
     if (fresh) draw.toScreen3d(coords, n, fr, p.sx, p.sy, p.sz);
     if (gcoords) {
@@ -139,11 +144,12 @@ export function paint(V, p, { coords, k, bounds, names, gcoords = null, regions 
       draw.polylines(ctx, p.gx, p.gy, lines, P.grid.samples, 'rgba(90,90,90,0.45)', 0.8);
     }
     if (fresh) draw.drawPoints(p.px, p.sx, p.sy, p.sz, n, P.color, P.palette32, mask, radius, dpr);
-    draw.blit(ctx, p.px, PANEL_W, PANEL_H);
+    draw.blit(ctx, p.px, p.W, p.H);
     p.frame = fr;
     return;
   }
   const box = k === 1 ? [bounds[0], P.spec.data.jitter_range] : bounds;
+  const PLOT = plotRect(p.W, p.H); // the plot area at this panel's size
   const fr = draw.frame2d(box, PLOT);
   p.frame = fr;
   if (regions) draw.imageOver(ctx, p.regionCache, regions.rgba, regions.gw, regions.gh, PLOT);
@@ -170,7 +176,7 @@ export function paint(V, p, { coords, k, bounds, names, gcoords = null, regions 
     }
   }
   if (fresh) draw.drawPoints(p.px, p.sx, p.sy, null, n, P.color, P.palette32, mask, radius, dpr);
-  draw.blit(ctx, p.px, PANEL_W, PANEL_H);
+  draw.blit(ctx, p.px, p.W, p.H);
   ctx.restore();
 }
 

@@ -10,7 +10,9 @@
 // recomputed here from the parameters (nn.js) and drawn from plain arrays (draw.js). The view's
 // shared object `V` ({P, state, rows, cache, hook, update...}) is handed to the modules
 // that build and draw its parts: controls.js, panels.js, morph.js, charts.js, diag.js,
-// hover.js (display.js says how each layer is shown).
+// hover.js (display.js says how each layer is shown), layout.js (panel sizes, enlarge, full
+// screen) and help.js (the explanations). After each drawn frame the element gets a
+// 'netwarp:frame' event (detail: the hook below), so a host can follow what is shown.
 
 import * as colors from './colors.js';
 import * as model from './model.js';
@@ -21,10 +23,12 @@ import { createControls } from './controls.js';
 import { createTrainerUI } from './trainer_ui.js';
 import { drawDiag } from './diag.js';
 import { hasWide, touring } from './display.js';
+import { helpControls, helpPanels } from './help.js';
 import { drawHover } from './hover.js';
 import { drawMorph } from './morph.js';
+import { createResizer, tools } from './layout.js';
 import { compute, drawLayer, makePanel } from './panels.js';
-import { h } from './util.js';
+import { PANEL_H, PANEL_W, h } from './util.js';
 
 const MODEL_WRITE_MS = 80;
 /** Grand Tour time per second while the tour plays (about a quarter radian a second). */
@@ -98,13 +102,17 @@ function createView(mdl, el) {
     }),
   };
   Object.assign(V, { hook, update, schedule, togglePlay, toggleMorph, toggleTour, appendRows: (c) => append(c, true), refreshRun, setData });
+  const resizer = createResizer(V);
+  V.resized = () => resizer.fitAll();
 
   // ------------------------------------------------------------------ layout
   const controls = createControls(V);
+  helpControls(V, controls.els, controls.bars);
   const rowsEl = h('div', { class: 'nw-rows' });
   V.tip = h('div', { class: 'nw-tip', role: 'status', hidden: true });
   const trainerUI = createTrainerUI(V); // play / pause / step / reset and the run settings (V.trainer)
-  V.root = h('div', { class: 'netwarp', tabindex: '0' }, ...trainerUI.bars, ...controls.bars, rowsEl, V.tip);
+  V.root = h('div', { class: 'netwarp', tabindex: '0', role: 'group',
+    'aria-label': 'netwarp view (arrow keys step through epochs, space plays)' }, ...trainerUI.bars, ...controls.bars, rowsEl, V.tip);
   el.append(V.root);
 
   function buildRows() {
@@ -113,6 +121,8 @@ function createView(mdl, el) {
     const shown = V.state.compare ? V.P.runs.map((_, i) => i) : [V.state.run];
     V.rows = shown.map((r) => makeRow(r));
     rowsEl.replaceChildren(...V.rows.map((row) => row.el));
+    rowsEl.classList.toggle('nw-compare', V.rows.length > 1); // side by side where there is room
+    resizer.observe(V.rows);
     hook.panels = {};
     hook.diag = {};
     hook.charts = {};
@@ -125,11 +135,18 @@ function createView(mdl, el) {
     for (let l = 0; l <= run.nLayers; l++) panels.push(makePanel(V, r, 'layer', l));
     panels.push(makePanel(V, r, 'morph', null));
     const chart = h('canvas', { class: 'nw-chart', 'aria-label': `${V.P.words.training} curves ${run.name}` });
-    const chartFig = h('figure', { class: 'nw-panel' }, h('figcaption', { text: V.P.words.training }), chart);
+    const chartBox = h('div', { class: 'nw-stack' }, chart);
+    const chartCap = h('figcaption', {}, h('span', { class: 'nw-cap', text: V.P.words.training }));
+    const chartFig = h('figure', { class: 'nw-panel nw-training' }, chartCap, chartBox);
+    const many = V.P.runs.length > 1 ? ` (${run.name})` : '';
+    tools(chartFig, chartCap, `${V.P.words.training}${many}`, () => V.resized());
     chart.addEventListener('pointerdown', (ev) => chartSeek(V, ev, chart, run));
     chart.addEventListener('pointermove', (ev) => ev.buttons & 1 && chartSeek(V, ev, chart, run));
     const body = h('div', { class: 'nw-panels' }, ...panels.map((p) => p.fig), chartFig);
-    return { r, el: h('div', { class: 'nw-row' }, head, body), head, panels, chart, chartSig: '', headSig: '' };
+    const chartT = { canvas: null, W: PANEL_W, H: PANEL_H }; // the chart draws itself at this size
+    const row = { r, el: h('div', { class: 'nw-row' }, head, body), head, panels, chart, chartBox, chartT, chartSig: '', headSig: '' };
+    helpPanels(V, row);
+    return row;
   }
 
   // -------------------------------------------------------------------- render
@@ -149,6 +166,7 @@ function createView(mdl, el) {
     drawHover(V);
     hook.frame += 1;
     waiters.splice(0).forEach((res) => res(hook.frame));
+    el.dispatchEvent(new CustomEvent('netwarp:frame', { detail: hook })); // hosts follow what is shown
   }
 
   function schedule() {
@@ -347,6 +365,7 @@ function createView(mdl, el) {
   return () => {
     disposed = true;
     cancelAnimationFrame(raf);
+    resizer.stop();
     clearTimeout(traitTimer);
     flushTraits();
     for (const [name, cb] of traitHandlers) mdl.off(name, cb);

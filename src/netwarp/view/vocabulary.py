@@ -48,7 +48,76 @@ WORDS: dict[str, Any] = {
         "stretch": "stretch",
     },
     "split": ["train", "test", "other"],
+    # a short explanation of every control and measurement, in the essay's words
+    "help": {},  # filled from HELP below
 }
+
+#: What each control and each figure's number means, in the essay's words: the pages show it
+#: as a tooltip and behind each "?" button, and list it in their help panel. The renderer reads
+#: it from the scene (``spec["vocabulary"]["help"]``), the web app from ``GET /api/spec``.
+HELP: dict[str, str] = {
+    # what the panels show
+    "input": "The data as it enters the network: each point at its coordinates, coloured by its class.",
+    "hidden_layer": "The points after one layer x → σ(xW + b): each unit is an axis. A layer is a continuous "
+                    "deformation of space: it can stretch, squash and fold it, never tear it.",
+    "output": "The network's answer: for two classes the probability of the second, for more one axis per class.",
+    "units": "The numbers a layer computes for each point; each unit is one axis of the layer's space.",
+    "activation": "The function σ applied to every unit after the linear map and shift: tanh and logistic bend "
+                  "space smoothly; relu folds away every negative value (a unit stuck at zero is dead).",
+    "pca": "PCA (principal components) shows a layer wider than 3 through the 3 (or 2) directions along which "
+           "its points spread most, fixed over all epochs so motion is the network's, not the camera's.",
+    "grand_tour": "The Grand Tour turns a smooth, ever-changing projection of a wide layer, so every direction "
+                  "of its space comes into view in turn; the same rotation at every epoch.",
+    "projection": "How a layer wider than 3 units is drawn: PCA, a Grand Tour, or two or three chosen units.",
+    "grid": "A grid over the input plane carried through each layer: its lines show how space is stretched, "
+            "squashed and bent.",
+    "regions": "Decision regions: the class the rest of the network gives each spot of the panel's plane.",
+    "jitter": "A 1-D layer is drawn on a line; the vertical spread is made up so points do not hide each other.",
+    # time
+    "epoch": "One pass of training over all the training points; epoch 0 is the network before training.",
+    "play": "Play the recorded training: the epochs advance and every panel moves with them.",
+    "pause": "Stop the epochs where they are.",
+    "step": "Train one epoch more.",
+    "reset": "Start again from freshly initialised weights.",
+    "speed": "How many epochs play per second.",
+    "morph": "The morph walks one layer's stages at the shown epoch: x → xW (a linear map: rotate, "
+             "stretch, shear), → xW + b (a shift), → σ(xW + b) (the activation bends space).",
+    "tour_time": "The Grand Tour's position: the same time shows the same projection at every epoch.",
+    # measurements
+    "loss": "How wrong the network is on the training points (log-loss): training pushes it down.",
+    "accuracy": "The share of points the network classifies right, on the training points and on the held-out "
+                "test points it never trained on.",
+    "r2": "R²: how much of the target's variation the prediction explains (1 is perfect).",
+    "train_test": "Training points teach the network; test points are held out to check it generalises.",
+    "separability": "Separability: the accuracy of the best straight line (plane) that splits the classes in "
+                    "this layer's space; ★ marks the first layer where they come apart.",
+    "readout": "Read-out accuracy: a linear classifier fitted on this layer's training points, scored on the "
+               "held-out test points; it says how linearly separable the classes are here.",
+    "determinant": "det W of a square weight matrix: how much the linear map scales areas (volumes); its sign "
+                   "says whether it flips space, and 0 means it flattens space onto fewer dimensions.",
+    "stretch": "Stretching: the most the layer (from the input) stretches space near any point, the largest "
+               "singular value of its Jacobian; large values mean space is pulled thin instead of untangled.",
+    "homeomorphism": "A homeomorphism bends and stretches space but never tears or glues it: a square, "
+                     "non-singular W and an injective activation. An embedding does so into more dimensions; "
+                     "a layer that is not injective (narrowing, relu, singular W) can glue points together.",
+    # settings a page can change
+    "dataset": "The points to classify: a built-in shape (moons, circles, spirals...) or your own file.",
+    "noise": "How far the points scatter from the clean shape; more noise makes the classes overlap.",
+    "n_points": "How many points are generated.",
+    "training_ratio": "The share of the points used for training; the rest are held out as test points.",
+    "hidden_layers": "The widths of the hidden layers, e.g. 8,8 for two layers of 8 units.",
+    "learning_rate": "How big a step each weight update takes: too small learns slowly, too big overshoots.",
+    "batch_size": "How many training points each weight update averages over.",
+    "alpha": "L2 regularisation: a pull of every weight towards 0, which keeps the deformation gentle.",
+    "download_run": "Save this run as a trajectory file (.npz) that netwarp.load reads.",
+    # the page itself
+    "run": "Which recorded run the panels show.",
+    "side_by_side": "Show every run next to the others, at the same epoch.",
+    "points": "Which points to draw: all, only the training points, or only the held-out test points.",
+    "enlarge": "Enlarge a panel (Escape returns).",
+    "full_screen": "Show a panel on the whole screen (Escape returns).",
+}
+WORDS["help"] = HELP
 
 
 def fill(template: str, **values: Any) -> str:

@@ -40,7 +40,7 @@ h1{font-size:30px;line-height:1.2;margin:10px 0 14px}
 h2{font-size:23px;margin:44px 0 4px;padding-top:10px;border-top:1px solid #ddd}
 p{max-width:760px}
 .claim{font-style:italic;color:#444;margin:2px 0 10px}
-.host{background:#fff;border:1px solid #e2e2e2;border-radius:6px;margin:12px 0 8px;overflow-x:auto}
+.host{background:#fff;border:1px solid #e2e2e2;border-radius:6px;margin:12px 0 8px}
 .live{font:12px/1.4 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;color:#333;
  background:#f1f5f8;border-radius:4px;padding:6px 8px;margin:4px 0 10px;max-width:1100px}
 ul.findings{list-style:none;padding:0;max-width:900px}
@@ -48,7 +48,9 @@ ul.findings li{margin:4px 0;padding-left:1.6em;text-indent:-1.6em}
 .mark{display:inline-block;width:1.6em;text-indent:0;font-weight:bold}
 .ok .mark{color:#009E73}.fail .mark{color:#D55E00}.info .mark{color:#777}
 .runs{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}
-.run{background:#fff;border:1px solid #e6e6e6;border-radius:6px;padding:8px 10px}
+.run{background:#fff;border:1px solid #e6e6e6;border-radius:6px;padding:8px 10px;max-width:100%;overflow-x:auto}
+.wide{max-width:100%;overflow-x:auto}
+@media (max-width:600px){main{padding:14px 10px 40px}h1{font-size:24px}.host{margin:10px -6px}}
 .run h3{font:600 14px system-ui,sans-serif;margin:0 0 4px}
 table.diag{border-collapse:collapse;font:12px system-ui,sans-serif}
 table.diag th,table.diag td{padding:2px 7px;border-bottom:1px solid #eee;text-align:left;white-space:nowrap}
@@ -228,7 +230,8 @@ def summary_table(results: list[StepResult]) -> str:
         mark = "–" if v is None else ("✓ holds in these runs" if v else "✗ not in these runs")
         rows.append(f'<tr><td><a href="#{r.step.key}">{html.escape(r.step.title)}</a></td>'
                     f"<td>{html.escape(r.step.claim)}</td><td>{mark}</td></tr>")  # fmt: skip
-    return f'<table class="summary"><tr><th>step</th><th>claim</th><th>measured</th></tr>{"".join(rows)}</table>'
+    return (f'<div class="wide"><table class="summary"><tr><th>step</th><th>claim</th><th>measured</th></tr>'
+            f'{"".join(rows)}</table></div>')  # fmt: skip
 
 
 def render_page(results: list[StepResult], seconds: float | None = None) -> str:

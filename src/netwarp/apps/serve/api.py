@@ -45,6 +45,7 @@ from netwarp.core.spec import RunSpec
 from netwarp.core.spec import table as spec_table
 from netwarp.data import datasets
 from netwarp.errors import NetwarpError
+from netwarp.view.vocabulary import HELP
 
 router = APIRouter(prefix="/api")
 RunId = Annotated[str, PathParam(min_length=1, max_length=64, description="a run id from POST /api/runs")]
@@ -152,10 +153,10 @@ def run_spec_of(cfg: RunConfig) -> RunSpec:
         raise HTTPException(422, str(exc)) from None
 
 
-@router.get("/spec", summary="The run settings: defaults, bounds, caps, choices, help, and each dataset's "
-            "recommended settings (the page's form is built from it)")  # fmt: skip
+@router.get("/spec", summary="The run settings: defaults, bounds, caps, choices, help, each dataset's "
+            "recommended settings (the page's form is built from it), and the pages' explanations (help)")  # fmt: skip
 def run_settings() -> dict[str, Any]:
-    return spec_table()
+    return {**spec_table(), "help": HELP}  # the explanations the view shows too, for the page's "?" buttons
 
 
 @router.post("/runs", response_model=RunCreated, status_code=201, summary="Queue a training run")

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from netwarp.apps.serve.naming import distinct_name
 from netwarp.apps.serve.worker import CANCEL, PAUSE, RUN, Job, worker_main
 from netwarp.core.engine import n_params
 from netwarp.core.spec import RunSpec
@@ -140,7 +141,7 @@ class RunManager:
             floats = n_params([data.n_features, *hidden, n_out]) * (spec.max_iter + 1)
             self._evict(floats)
             seq = next(self._seq)
-            name = spec.label()
+            name = distinct_name(spec, ((r.name, r.config) for r in self.runs.values()))
             run = Run(
                 id=secrets.token_hex(6), seq=seq, config=spec.to_json(), name=name,
                 layer_sizes=(data.n_features, *hidden, n_out),

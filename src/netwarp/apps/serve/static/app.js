@@ -3,12 +3,12 @@
 // URL's query (?dataset=...&hidden=8,8...); the renderer keeps its own view state in the hash.
 
 import { body, buildForm, fromQuery, readForm, recommended, setTable, syncUrl, writeForm } from './config.js';
-import { fmt, renderRuns as drawRuns } from './runs.js';
+import { ACTIVE, followView, showHeader } from './header.js';
+import { applyHelp } from './help.js';
 import { inPage, trainInPage } from './inpage.js';
+import { renderRuns as drawRuns } from './runs.js';
 
 const $ = (id) => document.getElementById(id);
-
-const ACTIVE = ['queued', 'running'];
 
 const app = {
   token: '',
@@ -100,27 +100,6 @@ function runById(id) {
   return app.runs.find((r) => r.id === id);
 }
 
-function showCounters(run) {
-  if (!run) return;
-  $('epoch').textContent = String(run.epoch);
-  $('epoch-of').textContent = ` / ${run.max_iter}`;
-  $('loss').textContent = fmt(run.loss, 4);
-  $('acc').textContent = run.train_score === null ? '–' : `${fmt(run.train_score)} / ${fmt(run.test_score)}`;
-  $('progress-bar').style.width = `${Math.min(100, (100 * run.epoch) / Math.max(1, run.max_iter))}%`;
-  $('progress-bar').className = run.status;
-  const c = run.config;
-  const pair = app.compare.length === 2 ? app.compare.map(runById).filter(Boolean) : [];
-  $('run-title').textContent = pair.length === 2 ? `${pair[0].name}  vs  ${pair[1].name}` : run.name;
-  const state = run.paused ? 'paused' : run.status;
-  const why = run.error || (ACTIVE.includes(run.status) ? '' : run.stop_reason);
-  $('run-detail').textContent = `${state}${why ? ` — ${why}` : ''} · ${c.solver}, lr ${c.learning_rate_init}, `
-    + `batch ${c.batch_size}, alpha ${c.alpha}, seed ${c.random_state}`;
-  const active = ACTIVE.includes(run.status);
-  $('pause').disabled = !active;
-  $('cancel').disabled = !active;
-  $('pause').textContent = run.paused ? 'Resume' : 'Pause';
-}
-
 function renderRuns() {
   drawRuns($('runs'), app.runs, { selected: app.selected, compare: app.compare },
     { select, compare: toggleCompare, remove: removeRun });
@@ -133,7 +112,7 @@ function upsert(status) {
   if (i >= 0) app.runs[i] = status;
   else app.runs.push(status);
   renderRuns();
-  if (app.selected === status.id || app.compare.includes(status.id)) showCounters(runById(app.selected) || status);
+  if (app.selected === status.id || app.compare.includes(status.id)) showHeader(app);
   const ended = before && ACTIVE.includes(before.status) && !ACTIVE.includes(status.status);
   if (ended && app.compare.length === 2 && app.compare.includes(status.id)) loadCompare();
   if (app.selected === status.id && status.status === 'failed' && !app.view) placeholder(`Training failed: ${status.error}`);
@@ -162,7 +141,7 @@ async function select(id) {
   app.selected = id;
   app.compare = app.compare.length === 2 && app.compare.includes(id) ? app.compare : [];
   renderRuns();
-  showCounters(runById(id));
+  showHeader(app);
   if (app.compare.length === 2) await loadCompare();
   else await watch(id);
 }
@@ -172,7 +151,7 @@ function toggleCompare(id, on) {
   if (on) app.compare.push(id);
   if (app.compare.length > 2) app.compare = app.compare.slice(-2);
   renderRuns();
-  showCounters(runById(app.selected) || runById(app.compare[0]));
+  showHeader(app);
   if (app.compare.length === 2) loadCompare();
   else if (app.selected && app.shown !== app.selected) watch(app.selected);
 }
@@ -270,6 +249,7 @@ function mount(mod, model, id) {
   const cleanup = mod.default.render({ model, el: $('view') });
   app.view = { cleanup, id, model };
   app.shown = id;
+  showHeader(app);
 }
 
 // --------------------------------------------------------------------------- actions
@@ -356,6 +336,7 @@ async function start() {
     const [table] = await Promise.all([api('/api/spec').then((r) => r.json()), loadDatasets()]);
     setTable(table);
     app.table = table;
+    applyHelp(table.help || {});
   } catch (e) {
     say(`cannot reach the server: ${e.message}`, 'error');
     return;
@@ -375,6 +356,7 @@ async function start() {
   $('cancel').addEventListener('click', () => control('cancel'));
   $('upload').addEventListener('change', upload);
   $('share').addEventListener('click', share);
+  followView(app);
   app.runs = await (await api('/api/runs')).json();
   renderRuns();
   listen();

@@ -23,6 +23,7 @@ function makeRow(run, on) {
   const box = document.createElement('input');
   box.type = 'checkbox';
   box.title = 'compare (tick two runs)';
+  box.setAttribute('aria-label', `Compare ${run.name}`);
   box.addEventListener('change', () => on.compare(run.id, box.checked));
   const name = document.createElement('button');
   name.type = 'button';
@@ -36,6 +37,7 @@ function makeRow(run, on) {
   del.type = 'button';
   del.className = 'delete';
   del.title = 'delete this run';
+  del.setAttribute('aria-label', `Delete ${run.name}`);
   del.textContent = '×';
   del.addEventListener('click', () => on.remove(run.id));
   const info = document.createElement('span');
