@@ -117,3 +117,11 @@ def test_an_absurd_page_is_refused_before_anything_is_built(tmp_path: Path, monk
     with pytest.raises(LimitError, match="the page would hold"):
         export.export_html(t, target)
     assert target.read_text() == "old"
+
+
+def test_bundle_ships_code_without_comment_lines() -> None:
+    from netwarp.apps.bundle import strip_comments
+
+    src = "// a\n/** b\n * c */\nconst x = 1; // kept\n  /* d */\nconst y = '//not a comment';\n/* e */ const z = 2;"
+    kept = ["const x = 1; // kept", "const y = '//not a comment';", "/* e */ const z = 2;"]
+    assert strip_comments(src).split("\n") == kept

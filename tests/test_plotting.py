@@ -110,17 +110,20 @@ def test_morph_figure(seed_runs: dict[str, Any]) -> None:
     plt.close(lf.fig)
 
 
-def test_morph_camera_fills_the_frame_with_the_stage_shown() -> None:
-    """A wide network's morph (spirals, hidden 8,8) is framed by the scene's stage boxes, so the
-    points fill the panel at every stage instead of a corner of one box for all stages."""
+def test_morph_camera_is_one_per_layer() -> None:
+    """A wide network's morph (spirals, hidden 8,8) keeps one camera per layer across the layer's
+    stages (so a morph does not look like a zoom), and that camera holds every stage's points."""
     d = netwarp.data.datasets.load("spirals", n=300)
     t = netwarp.train(d.X_train, d.y_train, hidden=(8, 8), max_iter=40, solver="adam")
     lf = LayerFigure(t, morph=True)
-    for tt in (0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 9.0):
+    per_layer: dict[int, set[tuple[float, ...]]] = {0: set(), 1: set(), 2: set()}
+    for tt in (0.0, 1.0, 1.5, 2.0, 2.7, 3.0, 3.5, 4.0, 5.0, 6.0, 6.5, 7.0, 8.0, 9.0):
         lf.update(None, tt)
         box = np.array([lf.axes[0].get_xlim(), lf.axes[0].get_ylim(), lf.axes[0].get_zlim()])
         pts = np.asarray(lf.axes[0].collections[0]._offsets3d).T
-        span = np.ptp(pts, axis=0)
         assert np.all(pts >= box[:, 0] - 1e-9) and np.all(pts <= box[:, 1] + 1e-9), tt
-        assert np.max(span / (box[:, 1] - box[:, 0])) > 0.5, tt  # not mostly empty
+        layer = min(int(tt // 3), 2)
+        if tt - 3 * layer >= 0.25 or layer == 0:  # past the ease in from the previous layer
+            per_layer[layer].add(tuple(np.round(box.ravel(), 9)))
+    assert all(len(boxes) == 1 for boxes in per_layer.values()), per_layer
     plt.close(lf.fig)

@@ -218,7 +218,8 @@ def test_diagnostics_ride_along(wide_run: Trajectory) -> None:
     spec = build(wide_run)
     X = spec["data"]["X"].reshape(-1, 2)
     labels = spec["data"]["y"]
-    want = diagnostics.to_payload(wide_run, X, labels, max_epochs=DIAG_EPOCHS)
+    want = diagnostics.to_payload(wide_run, X, labels, max_epochs=DIAG_EPOCHS, split=spec["data"]["split"])
+    assert np.isfinite(np.array(want["readout"], dtype=float)).all()  # the scene's split: train fits, test scores
     assert spec["runs"][0]["diagnostics"] == json.loads(json.dumps(want))
     assert want["epochs"] == sampling.sample_epochs(wide_run.n_epochs, DIAG_EPOCHS).tolist()
     spec = build(wide_run, diagnostics=False)

@@ -169,7 +169,7 @@ def test_help_at_hand(watched: Watched, demo_html: Path) -> None:
     # the numbers under a layer: kind, det W, separability, stretch
     page.get_by_role("button", name=re.compile(r"^Help: the numbers under hidden layer 1")).first.click()
     text = page.get_by_role("note").inner_text()
-    assert all(HELP[k] in text for k in ("determinant", "separability", "stretch", "homeomorphism"))
+    assert all(HELP[k] in text for k in ("determinant", "readout", "stretch", "homeomorphism"))
     page.get_by_text("Help: what the words and numbers mean").first.click()
     glossary = page.locator("details.nw-glossary").first.inner_text()
     assert all(text in glossary for text in HELP.values())

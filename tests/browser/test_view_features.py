@@ -12,7 +12,7 @@ import pytest
 import netwarp
 from netwarp.apps.export import export_html
 from netwarp.core.trajectory import Trajectory
-from netwarp.view import diagnostics, envelope, tour
+from netwarp.view import diagnostics, envelope, readout, tour
 from netwarp.view.scene import DIAG_EPOCHS, Scene
 
 pytestmark = pytest.mark.browser
@@ -229,8 +229,8 @@ def test_ten_classes_from_64_features(watched: Watched, digits: tuple[Trajectory
 # ----------------------------------------------------------------------- diagnostics
 def test_diagnostics_readout_follows_the_epoch(watched: Watched, demo_html: Path, demo_runs: list[Trajectory]) -> None:
     tanh = demo_runs[0]
-    X, y, _ = arrays(demo_runs)
-    dg = diagnostics.diagnose(tanh, X, y, max_epochs=DIAG_EPOCHS)  # the scene's sampled epochs
+    X, y, spec = arrays(demo_runs)
+    dg = diagnostics.diagnose(tanh, X, y, max_epochs=DIAG_EPOCHS, split=spec["data"]["split"])  # as the scene does
     watched.open(demo_html)
     for epoch in (0, 7, 40, 130, tanh.n_epochs):
         set_range(watched, "epoch", epoch)
@@ -240,7 +240,9 @@ def test_diagnostics_readout_follows_the_epoch(watched: Watched, demo_html: Path
             assert got["epoch"] == want["epoch"]
             sep = want["input_separability"] if rep == 0 else want["layers"][rep - 1]["separability"]
             assert got["separability"] == pytest.approx(sep, rel=1e-5)
-            assert got["first"] == (want["first_separable_layer"] == rep)
+            held = want["input_readout"] if rep == 0 else want["layers"][rep - 1]["readout"]
+            assert got["readout"] == pytest.approx(held, rel=1e-5)
+            assert got["first"] == (want["first_readout_layer"] == rep)
             text = watched.page.locator(f'[data-panel="r0-l{rep}"] .nw-diag').inner_text()
             if rep == 0:
                 assert got["kind"] is None and got["stretch"] is None
@@ -251,7 +253,9 @@ def test_diagnostics_readout_follows_the_epoch(watched: Watched, demo_html: Path
             assert got["stretch"] == pytest.approx(layer["stretch"], rel=1e-5)
             stretch = float(f"{layer['stretch']:.4g}")
             assert f"stretch {stretch:g}" in text
-        first = want["first_separable_layer"]
+        assert f"test accuracy {readout.percent(want['layers'][-1]['readout'])}" in watched.page.locator(
+            '[data-panel="r0-l2"] .nw-diag').inner_text()  # the output's read-out: the network's own
+        first = want["first_readout_layer"]
         marked = watched.page.locator("figure.nw-firstsep").all()
         assert [m.get_attribute("data-panel") for m in marked] == ([] if first is None else [f"r0-l{first}"])
     assert watched.errors == []

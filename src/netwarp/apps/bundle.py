@@ -35,23 +35,35 @@ def _read(name: str) -> str:
         raise NetwarpError(f"netwarp's view files are missing ({path}): reinstall netwarp") from exc
 
 
-def _strip(source: str) -> str:
-    """``source`` without its comment-only lines (``//`` lines and ``/* ... */`` blocks that start
-    a line), blank lines and indentation: the page carries code, the files keep the prose. The
-    modules hold no multi-line string, so no line of text is touched."""
+def strip_comments(source: str) -> str:
+    """``source`` without its whole-line comments (``// ...`` lines and ``/* ... */`` blocks that
+    start a line and end one): the shipped pages carry the code, the files keep the prose. The
+    static modules hold no multi-line string, so a line that starts a comment is one."""
     out: list[str] = []
     in_block = False
-    for line in source.splitlines():
-        text = line.strip()
+    for line in source.split("\n"):
+        t = line.strip()
         if in_block:
-            in_block = not text.endswith("*/")
+            in_block = "*/" not in t
+            if not in_block and not t.endswith("*/"):
+                raise NetwarpError("bundler: code after a comment block on the same line")
             continue
-        if text.startswith("/*"):
-            in_block = not text.endswith("*/")
+        if t.startswith("//"):
             continue
-        if text and not text.startswith("//"):
-            out.append(text)
+        if t.startswith("/*"):
+            end = t.find("*/", 2)
+            if end < 0:
+                in_block = True
+                continue
+            if end == len(t) - 2:
+                continue
+        out.append(line)
     return "\n".join(out)
+
+
+def _compact(source: str) -> str:
+    """``source`` without blank lines and indentation (the modules hold no multi-line string)."""
+    return "\n".join(t for t in (line.strip() for line in source.split("\n")) if t)
 
 
 def _var(module: str) -> str:
@@ -97,7 +109,7 @@ def bundle_js() -> str:
             raise NetwarpError(f"bundler: import cycle {' -> '.join((*stack, name))}")
         if name in seen:
             return
-        code, deps = _link(_strip(_read(name)))
+        code, deps = _link(_compact(strip_comments(_read(name))))
         for dep in deps:
             visit(dep, (*stack, name))
         seen.add(name)

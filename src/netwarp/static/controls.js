@@ -22,6 +22,8 @@ export function createControls(V) {
   c.gridBox = h('input', { type: 'checkbox', 'aria-label': 'grid', onchange: () => up({ grid: c.gridBox.checked }) });
   c.regionsBox = h('input', { type: 'checkbox', 'aria-label': 'regions', onchange: () => up({ regions: c.regionsBox.checked }) });
   c.regionsLbl = h('label', {}, c.regionsBox, ' decision regions');
+  c.boundaryBox = h('input', { type: 'checkbox', 'aria-label': 'decision boundary', onchange: () => up({ boundary: c.boundaryBox.checked }) });
+  c.boundaryLbl = h('label', {}, c.boundaryBox, ' boundary');
   c.playBtn = h('button', { type: 'button', class: 'nw-play', 'aria-label': 'play', onclick: () => V.togglePlay() });
   c.epochIn = h('input', { type: 'range', min: '0', step: '1', 'aria-label': 'epoch', oninput: () => up({ epoch: Number(c.epochIn.value) }) });
   c.epochLbl = h('span', { class: 'nw-epoch' });
@@ -39,7 +41,7 @@ export function createControls(V) {
   c.tourBar = h('div', { class: 'nw-bar nw-tourbar' }, c.tourBtn, h('span', { class: 'nw-name', text: 'tour' }), c.tourIn, c.tourLbl);
   const bars = [
     h('div', { class: 'nw-bar' }, c.title, h('label', {}, 'run ', c.runSel), label('side by side', c.compareBox),
-      c.pointsSel, label('grid', c.gridBox), c.regionsLbl, c.legend),
+      c.pointsSel, label('grid', c.gridBox), c.regionsLbl, c.boundaryLbl, c.legend),
     h('div', { class: 'nw-bar nw-sticky' }, c.playBtn, h('span', { class: 'nw-name', text: V.P.words.epoch }), c.epochIn, c.epochLbl, c.speedSel),
     h('div', { class: 'nw-bar' }, c.morphBtn, h('span', { class: 'nw-name', text: V.P.words.morph }), c.morphIn, c.morphLbl),
     c.tourBar,
@@ -52,6 +54,7 @@ export function createControls(V) {
     c.title.hidden = !P.spec.title;
     c.runSel.replaceChildren(...P.runs.map((r, i) => h('option', { value: String(i), text: r.name })));
     c.regionsLbl.hidden = !P.runs.some((r) => r.is_classifier);
+    c.boundaryLbl.hidden = c.regionsLbl.hidden;
     if (P.target) {
       const stops = [0, 64, 128, 192, 255].map((i) => `${colors.VIRIDIS[i]} ${(i / 2.55).toFixed(0)}%`).join(', ');
       c.legend.replaceChildren(h('span', { class: 'nw-key' }, 'target ', fmtv(P.targetRange[0]),
@@ -71,6 +74,7 @@ export function createControls(V) {
     c.pointsSel.value = state.points;
     c.gridBox.checked = state.grid;
     c.regionsBox.checked = state.regions;
+    c.boundaryBox.checked = state.boundary;
     const maxEpoch = state.compare ? Math.max(...P.runs.map((r) => r.n_epochs)) : P.runs[state.run].n_epochs;
     c.epochIn.max = String(maxEpoch);
     c.epochIn.value = String(state.epoch);

@@ -127,23 +127,20 @@ function stageBoxes(V, r, l) {
   return { k: md.k, boxes: boxes.map((box) => box.map(room)) };
 }
 
-/** The morph panel's box at time t: each stage fills the frame when the walk is at it;
- * between two stages the camera widens to hold both, so motion (a shift, a squash)
- * shows against the frame. Continuous in t, and the same at every epoch. */
+/** The morph panel's box at time t: one camera per layer, the box holding all four of its
+ * stages (x, xW, xW + b, σ), so a stage that shrinks or shifts is seen to, instead of the frame
+ * zooming after it; entering a layer it eases from the previous layer's camera (when both are
+ * shown in the same coordinates). Continuous in t, and the same at every epoch. */
 export function morphBox(V, r, t) {
   const run = V.P.runs[r];
   const g = Math.min(Math.floor(t), 3 * run.nLayers - 1);
   const l = Math.floor(g / 3);
-  const k = g - 3 * l;
-  const s = t - g;
+  const s = t - 3 * l;
   const { k: dims, boxes } = stageBoxes(V, r, l);
-  const wide = unionBox(boxes[k], boxes[k + 1]);
-  let box = s < 0.5 ? lerpBox(boxes[k], wide, smooth(2 * s)) : lerpBox(wide, boxes[k + 1], smooth(2 * s - 1));
-  if (k === 0 && l > 0 && s < 0.25 && run.morph_layer[l - 1] === run.morph_layer[l]) {
-    // entering a layer: ease from where the previous layer's walk ended (when both are shown
-    // in the same coordinates: as they are, or through the same layer's projection)
+  let box = boxes.reduce(unionBox);
+  if (l > 0 && s < 0.25 && run.morph_layer[l - 1] === run.morph_layer[l]) {
     const prev = stageBoxes(V, r, l - 1);
-    if (prev.k === dims) box = lerpBox(prev.boxes[3], box, smooth(s / 0.25));
+    if (prev.k === dims) box = lerpBox(prev.boxes.reduce(unionBox), box, smooth(s / 0.25));
   }
   return box;
 }

@@ -87,7 +87,8 @@ export function helpControls(V, els, bars) {
     const b = helpButton(V, label, key);
     if (b && el) el.before(b);
   }
-  const b = helpButton(V, 'decision regions and grid', 'regions', 'grid');
+  titled(V, els.boundaryBox, 'boundary');
+  const b = helpButton(V, 'decision regions, boundary and grid', 'regions', 'boundary', 'grid');
   if (b) els.regionsLbl.after(b);
   bars[0].append(glossary(V));
 }
@@ -104,7 +105,7 @@ export function helpPanels(V, row) {
     const b = helpButton(V, `${named}${many}`, ...keys);
     if (b && cap) cap.querySelector('.nw-tools')?.prepend(b);
     if (p.diagEl) {
-      const d = helpButton(V, `the numbers under ${named}${many}`, 'homeomorphism', 'determinant', 'separability', 'stretch');
+      const d = helpButton(V, `the numbers under ${named}${many}`, 'homeomorphism', 'determinant', 'readout', 'stretch');
       if (d) {
         const line = h('div', { class: 'nw-diagrow' });
         p.diagEl.replaceWith(line);
@@ -115,4 +116,7 @@ export function helpPanels(V, row) {
   const chartCap = row.chartBox.parentElement.querySelector('figcaption .nw-tools');
   const c = helpButton(V, `training curves${many}`, 'loss', 'accuracy', 'train_test');
   if (c && chartCap) chartCap.prepend(c);
+  const net = row.diagram && row.diagram.fig.querySelector('figcaption');
+  const n = net && helpButton(V, `the network${many}`, 'diagram', 'edit', 'dead_unit');
+  if (n) net.append(n);
 }

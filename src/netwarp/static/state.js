@@ -15,6 +15,7 @@ export const FIELDS = {
   points: { type: 'enum', values: ['all', 'train', 'test'], def: 'all', key: 'pts' },
   grid: { type: 'bool', def: true, key: 'g' },
   regions: { type: 'bool', def: true, key: 'rg' },
+  boundary: { type: 'bool', def: true, key: 'bd' }, // the decision boundary (boundary.js)
   speed: { type: 'float', def: 30, key: 'sp' }, // epochs per second while playing
   yaw: { type: 'float', def: 0.6, key: 'yw' },
   pitch: { type: 'float', def: 0.45, key: 'pt' },

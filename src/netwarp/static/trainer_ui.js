@@ -7,9 +7,10 @@
 // API on the view's shared object, `V.trainer` (also `window.__netwarp.trainer`):
 //   play(), pause(), toggle(), step(k = 1), reset(), download() -> the .npz bytes (and saves them)
 //   setParam(layer, i, j, value): weight W[layer][i][j] (fan_in index i, fan_out index j) of the
-//     page run's newest epoch; `i === null` sets bias b[layer][j]. Training continues from the
-//     edited network (the optimiser keeps its state). A recorded run shown at an epoch is first
-//     adopted: a page run starts from its parameters there, on the scene's points.
+//     page run's newest epoch; `i === null` sets bias b[layer][j] (through edit.js's setParam, as
+//     the diagram's edits). Training continues from the edited network (the optimiser keeps its
+//     state). A recorded run is first adopted: a page run starts from its parameters at the shown
+//     epoch, on the scene's points; Play and Step do the same for a recorded run edited by hand.
 //   setWeight(layer, i, j, v), setBias(layer, j, v), getParam(layer, i, j)
 //   set(changes): change settings (RunSpec names) and reset; settings(): the current ones
 //   paramsOf(): the page run's parameters so far; playing, runIndex (the page run in V.P.runs, or
@@ -19,7 +20,7 @@ import * as model from './model.js';
 import { generate } from './datagen.js';
 import { HIDDEN, slices } from './train.js';
 import { createRun, sceneSpec } from './trainrun.js';
-import { trajectoryFile } from './npz.js';
+import { onParamEdit } from './edit.js';
 import { h } from './util.js';
 
 /** Training time per animation frame, in ms (the rest of the frame draws). */
@@ -27,10 +28,12 @@ const BUDGET_MS = 10;
 const SCENE = ''; // the Dataset choice meaning "the points this page shows"
 
 const FIELDS = [
-  // [setting, accessible name, kind]
-  ['n', 'Points', 'number'], ['noise', 'Noise', 'number'], ['ratio', 'Training ratio', 'number'],
-  ['hidden', 'Hidden layers', 'text'], ['activation', 'Activation', 'select'], ['solver', 'Solver', 'select'],
-  ['learning_rate_init', 'Learning rate', 'number'], ['batch_size', 'Batch size', 'text'], ['alpha', 'Alpha', 'number'],
+  // [setting, accessible name, kind, its explanation in the vocabulary's help table]
+  ['n', 'Points', 'number', 'n_points'], ['noise', 'Noise', 'number', 'noise'],
+  ['ratio', 'Training ratio', 'number', 'training_ratio'], ['hidden', 'Hidden layers', 'text', 'hidden_layers'],
+  ['activation', 'Activation', 'select', 'activation'], ['solver', 'Solver', 'select', 'solver'],
+  ['learning_rate_init', 'Learning rate', 'number', 'learning_rate'], ['batch_size', 'Batch size', 'text', 'batch_size'],
+  ['alpha', 'Alpha', 'number', 'alpha'],
 ];
 
 export function createTrainerUI(V) {
@@ -66,16 +69,17 @@ export function createTrainerUI(V) {
   }
 
   // ---------------------------------------------------------------- controls
-  const btn = (label, onclick, text) => h('button', { type: 'button', 'aria-label': label, title: label, onclick, text: text || label });
-  els.play = btn('Play', () => toggle(), '▶ Play');
-  els.step = btn('Step', () => step(1), 'Step');
-  els.reset = btn('Reset', () => { pause(); reset(); }, 'Reset');
-  els.download = btn('Download run', () => download(), 'Download run');
+  const help = V.P.words.help || {};
+  const btn = (label, key, onclick, text) => h('button', { type: 'button', 'aria-label': label, title: help[key] || label, onclick, text });
+  els.play = btn('Play', 'play', () => toggle(), '▶ Play');
+  els.step = btn('Step', 'step', () => step(1), 'Step');
+  els.reset = btn('Reset', 'reset', () => { pause(); reset(); }, 'Reset');
+  els.download = btn('Download run', 'download_run', () => download(), 'Download run');
   els.status = h('span', { class: 'nw-train-status', role: 'status', 'aria-live': 'polite' });
-  els.dataset = h('select', { 'aria-label': 'Dataset', onchange: () => change({ dataset: els.dataset.value }) },
+  els.dataset = h('select', { 'aria-label': 'Dataset', title: help.dataset || 'Dataset', onchange: () => change({ dataset: els.dataset.value }) },
     h('option', { value: SCENE, text: "this page's points" }),
     ...Object.keys(table.datasets || {}).map((name) => h('option', { value: name, text: name.replace(/_/g, ' ') })));
-  const fieldEls = FIELDS.map(([key, label, kind]) => {
+  const fieldEls = FIELDS.map(([key, label, kind, helpKey]) => {
     const s = byName[key === 'ratio' ? 'test_size' : key] || {};
     let input;
     if (kind === 'select') {
@@ -86,13 +90,14 @@ export function createTrainerUI(V) {
       const lo = key === 'ratio' ? 1 - (s.hi ?? 0.95) : s.lo;
       input = h('input', { type: 'number', 'aria-label': label, min: lo, max: hi, step: key === 'n' ? 1 : 'any', style: 'width:6em' });
     } else input = h('input', { type: 'text', 'aria-label': label, style: 'width:5em' });
-    input.title = s.help || label;
+    input.title = help[helpKey] || s.help || label;
     input.addEventListener('change', () => change({ [key]: input.value }));
     els[key] = input;
     return h('label', { class: 'nw-setting' }, `${label} `, input);
   });
   const crossEls = Object.entries(table.crosses || {}).map(([name, f]) => {
-    const box = h('input', { type: 'checkbox', 'aria-label': f.label, onchange: () => change({ crosses: null }) });
+    const box = h('input', { type: 'checkbox', 'aria-label': f.label, title: `${f.label}: ${byName.crosses?.help || ''}`,
+      onchange: () => change({ crosses: null }) });
     box.dataset.feature = name;
     return box;
   });
@@ -106,7 +111,7 @@ export function createTrainerUI(V) {
 
   function sync() {
     els.play.setAttribute('aria-label', playing ? 'Pause' : 'Play');
-    els.play.title = playing ? 'Pause' : 'Play';
+    els.play.title = help[playing ? 'pause' : 'play'] || (playing ? 'Pause' : 'Play');
     els.play.textContent = playing ? '❚❚ Pause' : '▶ Play';
     els.play.setAttribute('aria-pressed', String(playing));
     els.dataset.value = S.dataset;
@@ -219,6 +224,7 @@ export function createTrainerUI(V) {
     } else P = model.fromScene(sceneSpec(scene0.spec, r.data, tree));
     P.runs.at(-1).page = true;
     runIndex = P.runs.length - 1;
+    V.edits?.clear(); // run indices may change: what was edited is kept as it is
     V.setData(P, { run: runIndex, epoch: 0, playing: false });
     sync();
   }
@@ -293,7 +299,8 @@ export function createTrainerUI(V) {
   }
 
   function play() {
-    if (!run) reset();
+    if (V.state.run !== runIndex && edited(V.state.run)) adopt();
+    else if (!run) reset();
     if (!run) return;
     if (V.state.run !== runIndex) V.update({ run: runIndex, epoch: V.P.runs[runIndex].n_epochs });
     if (run.stopped()) run.extend(S.max_iter);
@@ -316,7 +323,8 @@ export function createTrainerUI(V) {
 
   function step(k = 1) {
     pause();
-    if (!run) reset();
+    if (V.state.run !== runIndex && edited(V.state.run)) adopt();
+    else if (!run) reset();
     if (!run) return;
     if (V.state.run !== runIndex) V.update({ run: runIndex });
     if (run.stopped()) run.extend(S.max_iter);
@@ -326,20 +334,10 @@ export function createTrainerUI(V) {
 
   function download() {
     if (!run) return null;
-    const rows = run.rows;
-    const P = run.nParams;
-    const cls = run.classes;
-    const ys = (rows_) => rows_.map((i) => cls[run.data.y[i]]);
-    const Xs = (rows_) => Float64Array.from(rows_.flatMap((i) => Array.from(run.data.X.subarray(i * run.data.d, (i + 1) * run.data.d))));
     const spec = { ...Object.fromEntries(table.settings.map((s) => [s.name, S[s.name]])), hidden: run.settings.hidden,
       crosses: run.settings.crosses || [], activation: run.settings.activation, name: run.name };
     if (S.dataset === SCENE && S.named) spec.dataset = S.named;
-    const bytes = trajectoryFile({
-      name: run.name, layer_sizes: run.sizes, activations: run.acts, stop_reason: run.stopReason(),
-      config: { estimator: 'MLPClassifier', trained_in: 'page', spec }, params: run.history.subarray(0, rows * P),
-      loss: run.curves.loss, train_score: run.curves.train, test_score: run.curves.test, classes: cls,
-    }, { name: run.data.name, d: run.data.d, X_train: Xs(run.trainRows), y_train: ys(run.trainRows),
-      X_test: Xs(run.testRows), y_test: ys(run.testRows) }, V.P.spec.trajectory_format);
+    const bytes = run.file(spec, V.P.spec.trajectory_format);
     if (typeof document !== 'undefined') {
       const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
       const a = h('a', { href: url, download: `${run.name.replace(/[^\w.-]+/g, '_')}.npz` });
@@ -352,30 +350,28 @@ export function createTrainerUI(V) {
   }
 
   // ------------------------------------------------------------ editing (API)
+  // Every edit goes through edit.js (the diagram's too); the page run trains on from its newest
+  // epoch as edited, and a recorded run edited by hand is continued from by Play and Step.
+  onParamEdit(V, (edit) => {
+    if (!run || !(edit.restored ? edit.restored.includes(runIndex) : edit.run === runIndex)) return;
+    const newest = run.rows - 1;
+    if (!edit.restored && edit.row !== newest) return;
+    const r = V.P.runs[runIndex];
+    Object.assign(r, run.setRow(r.params.subarray(newest * run.nParams, (newest + 1) * run.nParams)));
+    V.refreshRun(runIndex);
+  });
+
+  const edited = (r) => Boolean(V.edits && [...V.edits.keys()].some((k) => k.startsWith(`${r}:`)));
+
   function setParam(layer, i, j, value) {
     if (!ensureRun()) throw new Error('this view cannot train in the page');
-    const s = slices(run.sizes);
-    if (!(layer >= 0 && layer < s.W.length)) throw new Error(`layer ${layer} is out of range 0..${s.W.length - 1}`);
-    const dout = run.sizes[layer + 1];
-    const bias = i === null || i === undefined;
-    if (!(j >= 0 && j < dout) || (!bias && !(i >= 0 && i < run.sizes[layer]))) throw new Error('unit index out of range');
-    const index = bias ? s.b[layer][0] + j : s.W[layer][0] + i * dout + j;
-    const scene = run.edit(index, Number(value));
-    const r = V.P.runs[runIndex];
-    r.params[(run.rows - 1) * P_(r) + index] = Number(value);
-    Object.assign(r, scene);
-    V.refreshRun(runIndex);
-    V.update({ epoch: r.n_epochs });
+    if (run.sizes.length > run.settings.hidden.length + 2 && layer === 0) throw new Error('the feature-cross layer is fixed');
+    const e = V.P.runs[runIndex].n_epochs;
+    V.hook.setParam(runIndex, layer, i === null || i === undefined ? -1 : i, j, Number(value), e);
+    V.update({ epoch: e });
   }
-  const P_ = (r) => r.params.length / (r.n_epochs + 1);
 
-  function getParam(layer, i, j) {
-    const r = V.P.runs[V.state.run];
-    const s = slices(r.layer_sizes);
-    const e = model.rowOf(r, Math.min(V.state.epoch < 0 ? r.n_epochs : V.state.epoch, r.n_epochs));
-    const index = i === null || i === undefined ? s.b[layer][0] + j : s.W[layer][0] + i * r.layer_sizes[layer + 1] + j;
-    return r.params[e * s.n + index];
-  }
+  const getParam = (layer, i, j) => V.hook.getParam(V.state.run, layer, i === null || i === undefined ? -1 : i, j);
 
   V.trainer = {
     play, pause, toggle, step, reset, download, setParam, getParam,

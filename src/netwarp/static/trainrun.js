@@ -11,6 +11,7 @@
 import * as nn from './nn.js';
 import * as tr from './train.js';
 import { createGrowth, domain } from './pagerun.js';
+import { trajectoryFile } from './npz.js';
 
 /** Raw points X (n x d) with the feature crosses `names` appended: {X: n x (d + k), d: d + k}. */
 export function expand(X, n, d, names) {
@@ -205,13 +206,24 @@ export function createRun(settings, data, name, theta = null) {
       trainer.resume();
       run.limit = trainer.state.n_iter + more;
     },
-    /** Set parameter `index` of the newest epoch to `value`; returns the re-measured scene fields. */
-    edit(index, value) {
-      const at = lift.index(index);
-      if (at < 0) throw new Error('the feature-cross layer is fixed');
-      trainer.theta[at] = value;
-      run.history[(rows - 1) * P + index] = value;
+    /** The newest epoch's parameters were edited to `row` (n_params, the view's layout): train on
+     * from them (the optimiser keeps its state; a feature-cross layer stays fixed). Returns the
+     * re-measured scene fields. */
+    setRow(row) {
+      trainer.theta.set(lift.inner(row));
+      run.history.set(row, (rows - 1) * P);
       return growth.add(run.history, rows - 1, rows);
+    },
+    /** The run as a trajectory file's bytes (npz.js), `spec` its RunSpec JSON, `format` the file's. */
+    file(spec, format) {
+      const ys = (rs) => rs.map((i) => classes[data.y[i]]);
+      const Xs = (rs) => Float64Array.from(rs.flatMap((i) => Array.from(data.X.subarray(i * data.d, (i + 1) * data.d))));
+      return trajectoryFile({
+        name, layer_sizes: sizes, activations: acts, stop_reason: run.stopReason(),
+        config: { estimator: 'MLPClassifier', trained_in: 'page', spec }, params: run.history.subarray(0, rows * P),
+        loss: run.curves.loss, train_score: run.curves.train, test_score: run.curves.test, classes,
+      }, { name: data.name, d: data.d, X_train: Xs(trainRows), y_train: ys(trainRows), X_test: Xs(testRows),
+        y_test: ys(testRows) }, format);
     },
     limit: settings.max_iter,
   };

@@ -22,6 +22,10 @@ import { chartSeek, drawChart, drawHead } from './charts.js';
 import { createControls } from './controls.js';
 import { createTrainerUI } from './trainer_ui.js';
 import { drawDiag } from './diag.js';
+import { attachBoundary, drawBoundary } from './boundary.js';
+import { flagPanel, deadOf } from './dead.js';
+import { drawDiagram, makeDiagram } from './diagram.js';
+import { exposeEdits } from './edit.js';
 import { hasWide, touring } from './display.js';
 import { helpControls, helpPanels } from './help.js';
 import { drawHover } from './hover.js';
@@ -86,6 +90,9 @@ function createView(mdl, el) {
     panels: {},
     diag: {},
     charts: {},
+    diagram: {},
+    boundary: {},
+    dead: {},
     /** The colour point i is drawn in ('#rrggbb'). */
     color: (i) => (V.P.target ? colors.VIRIDIS : colors.PALETTE)[V.P.color[i]],
     get state() {
@@ -102,6 +109,7 @@ function createView(mdl, el) {
     }),
   };
   Object.assign(V, { hook, update, schedule, togglePlay, toggleMorph, toggleTour, appendRows: (c) => append(c, true), refreshRun, setData });
+  exposeEdits(V);
   const resizer = createResizer(V);
   V.resized = () => resizer.fitAll();
 
@@ -126,6 +134,8 @@ function createView(mdl, el) {
     hook.panels = {};
     hook.diag = {};
     hook.charts = {};
+    hook.diagram = {};
+    hook.boundary = {};
   }
 
   function makeRow(r) {
@@ -134,6 +144,8 @@ function createView(mdl, el) {
     const panels = [];
     for (let l = 0; l <= run.nLayers; l++) panels.push(makePanel(V, r, 'layer', l));
     panels.push(makePanel(V, r, 'morph', null));
+    panels.forEach((p) => attachBoundary(V, p));
+    const diagram = makeDiagram(V, r);
     const chart = h('canvas', { class: 'nw-chart', 'aria-label': `${V.P.words.training} curves ${run.name}` });
     const chartBox = h('div', { class: 'nw-stack' }, chart);
     const chartCap = h('figcaption', {}, h('span', { class: 'nw-cap', text: V.P.words.training }));
@@ -142,9 +154,9 @@ function createView(mdl, el) {
     tools(chartFig, chartCap, `${V.P.words.training}${many}`, () => V.resized());
     chart.addEventListener('pointerdown', (ev) => chartSeek(V, ev, chart, run));
     chart.addEventListener('pointermove', (ev) => ev.buttons & 1 && chartSeek(V, ev, chart, run));
-    const body = h('div', { class: 'nw-panels' }, ...panels.map((p) => p.fig), chartFig);
+    const body = h('div', { class: 'nw-panels' }, diagram && diagram.fig, ...panels.map((p) => p.fig), chartFig);
     const chartT = { canvas: null, W: PANEL_W, H: PANEL_H }; // the chart draws itself at this size
-    const row = { r, el: h('div', { class: 'nw-row' }, head, body), head, panels, chart, chartBox, chartT, chartSig: '', headSig: '' };
+    const row = { r, el: h('div', { class: 'nw-row' }, head, body), head, panels, diagram, chart, chartBox, chartT, chartSig: '', headSig: '' };
     helpPanels(V, row);
     return row;
   }
@@ -154,12 +166,16 @@ function createView(mdl, el) {
     for (const row of V.rows) {
       const e = Math.min(V.state.epoch, V.P.runs[row.r].n_epochs);
       const c = compute(V, row.r, e);
+      const dead = deadOf(V, row.r, c);
       for (const p of row.panels) {
         if (p.kind === 'layer') {
           drawLayer(V, p, c, e);
           drawDiag(V, p, e);
+          flagPanel(V, p, dead);
         } else drawMorph(V, p, c, e);
+        drawBoundary(V, p, c, e);
       }
+      drawDiagram(V, row.diagram, c, e);
       drawChart(V, row, e);
       drawHead(V, row, e);
     }

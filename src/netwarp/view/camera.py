@@ -1,7 +1,7 @@
 """The morph's camera, the same in matplotlib as in the renderer (``static/display.js``
-``morphBox``): from a scene's morph boxes, each stage fills the frame when the walk is at it;
-between two stages the camera widens to hold both, so a shift or a squash shows against the
-frame; entering a layer it eases from where the previous layer's walk ended.
+``morphBox``): from a scene's morph boxes, one camera per layer holding all four of its stages,
+so a shift or a squash shows against a fixed frame instead of looking like a zoom; entering a
+layer it eases from the previous layer's camera.
 
 Boxes are lists ``[[lo, hi]] * k``; ``view_data`` is a run's
 :meth:`netwarp.view.scene.Scene.view_data` and ``sizes`` its layer widths.
@@ -44,20 +44,28 @@ def stage_boxes(view_data: dict[str, Any], sizes: Sequence[int], layer: int) -> 
 
 
 def morph_box(view_data: dict[str, Any], sizes: Sequence[int], t: float) -> Box:
-    """The morph panel's box at morph time ``t`` in [0, 3 * n_layers]: continuous in t."""
+    """The morph panel's box at morph time ``t`` in [0, 3 * n_layers]: one camera per layer (the
+    box holding its four stages), easing from the previous layer's over the first quarter of a
+    layer's walk when both are shown in the same coordinates. Continuous in t."""
     n_layers = len(sizes) - 1
     g = min(int(t // 1), 3 * n_layers - 1)
-    layer, k = divmod(g, 3)
-    s = t - g
+    layer = g // 3
+    s = t - 3 * layer
     boxes = stage_boxes(view_data, sizes, layer)
-    wide = _union(boxes[k], boxes[k + 1])
-    box = _lerp(boxes[k], wide, _smooth(2 * s)) if s < 0.5 else _lerp(wide, boxes[k + 1], _smooth(2 * s - 1))
+    box = _hull(boxes)
     same_view = view_data["morph_layer"][layer - 1] == view_data["morph_layer"][layer] if layer else False
-    if k == 0 and layer > 0 and s < 0.25 and same_view:  # (in the same coordinates only)
-        prev = stage_boxes(view_data, sizes, layer - 1)
-        if len(prev[3]) == len(box):
-            box = _lerp(prev[3], box, _smooth(s / 0.25))
+    if layer > 0 and s < 0.25 and same_view:
+        prev = _hull(stage_boxes(view_data, sizes, layer - 1))
+        if len(prev) == len(box):
+            box = _lerp(prev, box, _smooth(s / 0.25))
     return box
+
+
+def _hull(boxes: list[Box]) -> Box:
+    out = boxes[0]
+    for b in boxes[1:]:
+        out = _union(out, b)
+    return out
 
 
 def where(t: float, n_layers: int) -> tuple[int, str]:

@@ -34,6 +34,10 @@ class Diagnostics:
         maximum over the data points (1 for the input).
     stretch_median : ``(L + 1, k)`` the same, median over the points.
     threshold : separability threshold used.
+    readout : ``(L + 1, k)`` held-out test accuracy of a linear read-out of each representation
+        (:func:`netwarp.view.readout.readouts`; the output's is the network's test accuracy);
+        NaN without test points or for a regressor. This is the figure the views show.
+    first_readout : ``(k,)`` first representation whose read-out is >= ``threshold``; -1 if none.
     """
 
     epochs: NDArray[np.int64]
@@ -49,6 +53,8 @@ class Diagnostics:
     stretch: Array
     stretch_median: Array
     threshold: float
+    readout: Array
+    first_readout: NDArray[np.int64]
 
     @property
     def n_layers(self) -> int:
@@ -78,14 +84,18 @@ class Diagnostics:
                 "det": _opt(det),
                 "singular_values": [float(s) for s in sv],
                 "separability": _opt(self.separability[ell + 1, j]),
+                "readout": _opt(self.readout[ell + 1, j]),
                 "stretch": float(self.stretch[ell + 1, j]),
                 "stretch_median": float(self.stretch_median[ell + 1, j]),
             })  # fmt: skip
         first = int(self.first_separable[j])
+        first_ro = int(self.first_readout[j])
         return {
             "epoch": int(self.epochs[j]),
             "input_separability": _opt(self.separability[0, j]),
             "first_separable_layer": None if first < 0 else first,
+            "input_readout": _opt(self.readout[0, j]),
+            "first_readout_layer": None if first_ro < 0 else first_ro,
             "threshold": self.threshold,
             "layers": layers,
         }
@@ -110,6 +120,8 @@ class Diagnostics:
             ],
             "separability": _json(self.separability),
             "first_separable": [int(v) for v in self.first_separable],
+            "readout": _json(self.readout),
+            "first_readout": [int(v) for v in self.first_readout],
             "stretch": _json(self.stretch),
             "stretch_median": _json(self.stretch_median),
         }
@@ -121,7 +133,7 @@ class Diagnostics:
             self.epochs[j], self.layer_sizes, self.activations, self.det[:, j],
             [sv[j] for sv in self.singular_values], self.injective[:, j], self.homeomorphism[:, j],
             [[row[i] for i in j] for row in self.kinds], self.separability[:, j], self.first_separable[j],
-            self.stretch[:, j], self.stretch_median[:, j], self.threshold,
+            self.stretch[:, j], self.stretch_median[:, j], self.threshold, self.readout[:, j], self.first_readout[j],
         )  # fmt: skip
 
     def with_epochs(self, epochs: Any) -> Diagnostics:
@@ -164,25 +176,36 @@ def concat(parts: list[Diagnostics]) -> Diagnostics:
         kinds, np.concatenate([p.separability for p in parts], axis=1),
         np.concatenate([p.first_separable for p in parts]), np.concatenate([p.stretch for p in parts], axis=1),
         np.concatenate([p.stretch_median for p in parts], axis=1), first.threshold,
+        np.concatenate([p.readout for p in parts], axis=1), np.concatenate([p.first_readout for p in parts]),
     )  # fmt: skip
 
 
 def format_summary(summary: dict[str, Any]) -> list[str]:
-    """Human-readable lines for :meth:`Diagnostics.summary` (used by ``netwarp info``)."""
+    """Human-readable lines for :meth:`Diagnostics.summary` (used by ``netwarp info``): per layer its
+    kind, det W, linear read-out on held-out points (the output's is the test accuracy) and
+    stretch, with the training-set separability the essay's claims use in brackets; without
+    test points, the separability alone."""
+    from netwarp.view.readout import percent
 
-    def num(v: float | None, fmt: str = ".3f") -> str:
-        return "n/a" if v is None else format(v, fmt)
-
-    first = summary["first_separable_layer"]
+    held_out = summary.get("input_readout") is not None
+    first = summary["first_readout_layer" if held_out else "first_separable_layer"]
     where = "never" if first is None else ("already in the input" if first == 0 else f"from layer {first} on")
-    lines = [
-        f"diagnostics at epoch {summary['epoch']}: classes linearly separable (>= {summary['threshold']:.0%}) "
-        f"{where}; input {num(summary['input_separability'])}"
-    ]
+    if held_out:
+        head = (f"a linear read-out reaches {summary['threshold']:.0%} of the test points {where}; input "
+                f"{percent(summary['input_readout'])} (separability {percent(summary['input_separability'])})")
+    else:
+        head = (f"classes linearly separable (>= {summary['threshold']:.0%}) {where}; "
+                f"input {percent(summary['input_separability'])}")
+    lines = [f"diagnostics at epoch {summary['epoch']}: {head}"]
+    last = len(summary["layers"])
     for s in summary["layers"]:
         det = "" if s["det"] is None else f", det {s['det']:.3g}"
+        sep = f"separability {percent(s['separability'])}"
+        if held_out:
+            what = "test accuracy" if s["layer"] == last else "linear read-out (test)"
+            sep = f"{what} {percent(s['readout'])} ({sep})"
         lines.append(
-            f"  layer {s['layer']} ({s['map']}): {s['kind']}{det}; separability {num(s['separability'])}, "
+            f"  layer {s['layer']} ({s['map']}): {s['kind']}{det}; {sep}, "
             f"stretch max {s['stretch']:.3g} (median {s['stretch_median']:.3g})"
         )
     return lines

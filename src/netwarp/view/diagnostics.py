@@ -7,8 +7,13 @@ After Olah's essay "Neural Networks, Manifolds, and Topology" (2014):
   image: it bends and stretches but never tears or glues. ReLU is not injective, a narrowing
   layer (fewer outputs than inputs) is not injective, and neither is a singular ``W``.
   A widening layer with full-rank ``W`` is an *embedding* (a homeomorphism onto its image).
-- **Separability.** How well a linear classifier separates the classes in each layer's
-  representation, and the first layer where they become (almost) linearly separable.
+- **Linear read-out.** The held-out test accuracy of a logistic regression fitted on the
+  training points' values in each representation (the output's is the network's own test
+  accuracy; :mod:`netwarp.view.readout`), and the first layer where it reaches the threshold.
+  This is the figure the views show.
+- **Separability.** How well a linear classifier separates all the points' classes in each
+  representation (training accuracy; the essay's "linearly separable"), and the first layer
+  where they become (almost) linearly separable.
 - **Stretching.** The largest singular value of the Jacobian of the map from the input to
   each layer, over the data points: large values mean the network "takes the easy way out",
   stretching space very thin instead of untangling it.
@@ -35,6 +40,7 @@ from netwarp.core import activations as act
 from netwarp.core import features
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
+from netwarp.view import readout as ro
 from netwarp.view import sampling
 from netwarp.view.diagnosis import Diagnostics, format_summary
 
@@ -181,21 +187,40 @@ def sample_epochs(n_epochs: int, max_epochs: int = 50) -> NDArray[np.int64]:
     return sampling.sample_epochs(n_epochs, max_epochs)
 
 
-def _data(traj: Trajectory, X: Any, y: Any, max_points: int) -> tuple[Array, NDArray[Any]]:
+def _data(
+    traj: Trajectory, X: Any, y: Any, split: Any, max_points: int
+) -> tuple[Array, NDArray[Any], NDArray[np.uint8]]:
+    """The points ``(n, d)``, labels ``(n,)`` and split flags ``(n,)`` (0 train, 1 test, 2 neither)
+    to measure on, at most ``max_points`` of them (evenly spaced)."""
     if X is None:
         if traj.data is None:
             raise NetwarpError("this trajectory holds no data: pass X and y to diagnose it")
-        X, y = traj.data.X, traj.data.y
+        d = traj.data
+        X, y = np.concatenate([d.X_train, d.X_test]), np.concatenate([d.y_train, d.y_test])
+        split = np.repeat(np.array([0, 1], np.uint8), [len(d.X_train), len(d.X_test)])
     X = traj.check_input(X)
     if y is None:
         raise NetwarpError("pass the labels y with X (separability needs them)")
     y = np.asarray(y)
     if y.shape != (len(X),):
         raise NetwarpError(f"y must have shape ({len(X)},), got {y.shape}")
+    flags = np.full(len(X), 2, np.uint8) if split is None else np.asarray(split, dtype=np.uint8)
+    if flags.shape != (len(X),):
+        raise NetwarpError(f"split must have shape ({len(X)},), got {flags.shape}")
     if len(X) > max_points:
         keep = sampling.subsample_index(len(X), max_points)
-        X, y = X[keep], y[keep]
-    return X, y
+        X, y, flags = X[keep], y[keep], flags[keep]
+    return X, y, flags
+
+
+def _codes(traj: Trajectory, y: NDArray[Any]) -> NDArray[np.int64]:
+    """Class index ``(n,)`` of each label, in the order of the network's output units."""
+    if traj.classes is not None:
+        lookup = {str(c): i for i, c in enumerate(np.asarray(traj.classes).tolist())}
+        keys = [str(v) for v in y.tolist()]
+        if all(k in lookup for k in keys):
+            return np.array([lookup[k] for k in keys], dtype=np.int64)
+    return np.unique(y, return_inverse=True)[1].astype(np.int64)
 
 
 def diagnose(
@@ -208,16 +233,19 @@ def diagnose(
     max_points: int = 2000,
     threshold: float = THRESHOLD,
     input_separability: float | None = None,
+    split: Any = None,
 ) -> Diagnostics:
     """Measure every layer of ``traj`` at ``epochs`` (default: up to ``max_epochs`` spread over training).
 
     ``X`` ``(n, d0)`` and ``y`` ``(n,)`` default to the trajectory's data (train and test);
     at most ``max_points`` points are used (evenly spaced). About 2 ms per layer and epoch.
     ``input_separability``, when known (it does not change over epochs), is not measured again.
+    ``split`` ``(n,)`` (0 train, 1 test, 2 neither) says which points fit the linear read-out and
+    which score it (default: the trajectory's own split when ``X`` is None, else none: no read-out).
     """
     if not 0 < threshold <= 1:
         raise NetwarpError(f"threshold must be in (0, 1], got {threshold}")
-    X, y = _data(traj, X, y, max_points)
+    X, y, split = _data(traj, X, y, split, max_points)
     if epochs is None:
         sel = sample_epochs(traj.n_epochs, max_epochs)
     else:
@@ -243,26 +271,38 @@ def diagnose(
     classify = traj.is_classifier  # separability means nothing for a regressor's targets
     if classify:  # the input's is the same at every epoch: a caller measuring in chunks passes it
         sep[0] = linear_separability(X, y) if input_separability is None else input_separability
+    readout = np.full((L + 1, k), np.nan)
+    codes = _codes(traj, y) if classify else None
     stretch = np.ones((L + 1, k))
     median = np.ones((L + 1, k))
     for j, e in enumerate(sel):
         values = traj.forward(X, int(e))
         for ell in range(1, L + 1 if classify else 1):
             sep[ell, j] = linear_separability(values[ell], y)
+        if codes is not None:
+            readout[:, j] = ro.readouts(values, codes, split)
         for ell, J in enumerate(jacobians(traj, X, int(e))[1:], start=1):
             s = _largest_singular(J)
             stretch[ell, j] = float(np.max(s))
             median[ell, j] = float(np.median(s))
-    first = np.full(k, -1, dtype=np.int64)
-    for j in range(k):
-        hits = np.flatnonzero(sep[:, j] >= threshold)
+    return Diagnostics(
+        sel, traj.layer_sizes, traj.activations, det, svs, inj, homeo, kinds, sep, _first(sep, threshold),
+        stretch, median, threshold, readout, _first(readout, threshold),
+    )  # fmt: skip
+
+
+def _first(measure: Array, threshold: float) -> NDArray[np.int64]:
+    """Per column of ``measure`` ``(L + 1, k)`` the first row >= ``threshold`` ``(k,)``; -1 if none."""
+    first = np.full(measure.shape[1], -1, dtype=np.int64)
+    for j in range(measure.shape[1]):
+        hits = np.flatnonzero(measure[:, j] >= threshold)
         if hits.size:
             first[j] = int(hits[0])
-    return Diagnostics(
-        sel, traj.layer_sizes, traj.activations, det, svs, inj, homeo, kinds, sep, first, stretch, median, threshold
-    )
+    return first
 
 
-def to_payload(traj: Trajectory, X: Any = None, y: Any = None, *, max_epochs: int = 50) -> dict[str, Any]:
+def to_payload(
+    traj: Trajectory, X: Any = None, y: Any = None, *, max_epochs: int = 50, split: Any = None
+) -> dict[str, Any]:
     """JSON-able per-layer, per-epoch diagnostics for the JS view; see :meth:`Diagnostics.to_dict`."""
-    return diagnose(traj, X, y, max_epochs=max_epochs).to_dict()
+    return diagnose(traj, X, y, max_epochs=max_epochs, split=split).to_dict()

@@ -60,7 +60,8 @@ def plot(
     be a sequence of Axes, one per panel (3-D axes for 3-unit layers). 2-D inputs get the
     decision regions behind the points; ``grid`` draws the input grid deformed by each layer.
     ``diagnostics=True`` adds each layer's topology diagnostics under its panel title
-    (homeomorphism or not, det W, linear separability; see :mod:`netwarp.view.diagnostics`).
+    (homeomorphism or not, det W, the held-out linear read-out or, for other points than the
+    run's own, the linear separability; see :mod:`netwarp.view.diagnostics`).
     """
     lf = LayerFigure(traj, X, y, layers=layers, axes=ax, grid=grid, regions=regions, figsize=figsize, dpi=dpi)
     lf.update(epoch)
@@ -72,25 +73,44 @@ def plot(
 
 
 def annotate_diagnostics(lf: LayerFigure, epoch: int | None = None) -> None:
-    """Add a second title line to each panel: the layer's kind, det W and linear separability."""
+    """Add a second title line to each panel: the layer's kind, det W and, when the figure shows
+    the run's own train and test points, the held-out linear read-out (the output's: the test
+    accuracy); otherwise the linear separability of the points shown."""
     from netwarp.view.diagnostics import diagnose
+    from netwarp.view.readout import percent
 
     e = lf.traj.epoch_index(epoch)
-    s = diagnose(lf.traj, lf.X, lf.y, epochs=[e]).summary(e)
+    split = _own_split(lf)
+    s = diagnose(lf.traj, lf.X, lf.y, epochs=[e], split=split).summary(e)
+    last = lf.traj.n_layers
     for ax, art in zip(lf.axes, lf._artists, strict=True):
         layer = art["layer"]
         if not isinstance(layer, int):
             continue
-        if layer == 0:
-            sep = s["input_separability"]
-            note = "" if sep is None else f"separable {sep:.1%}"
+        d = None if layer == 0 else s["layers"][layer - 1]
+        if split is not None:
+            v = s["input_readout"] if d is None else d["readout"]
+            fig = "" if v is None else f"{'test accuracy' if layer == last else 'read-out'} {percent(v)}"
         else:
-            d = s["layers"][layer - 1]
+            v = s["input_separability"] if d is None else d["separability"]
+            fig = "" if v is None else f"separable {v:.1%}"
+        if d is None:
+            note = fig
+        else:
             kind = "not injective" if d["kind"].startswith("not injective") else d["kind"].split(" ")[0]
             det = "" if d["det"] is None else f", det {d['det']:.3g}"
-            sep = "" if d["separability"] is None else f"\nseparable {d['separability']:.1%}"
-            note = f"{kind}{det}{sep}"
+            note = f"{kind}{det}" + (f"\n{fig}" if fig else "")
         ax.set_title(f"{lf._panel_title(layer)}\n{note}" if note else lf._panel_title(layer), fontsize=9)
+
+
+def _own_split(lf: LayerFigure) -> Any:
+    """Split flags ``(n,)`` (0 train, 1 test) when the figure shows its run's own points, else None."""
+    d = lf.traj.data
+    if d is None or not len(d.X_test) or len(lf.X) != len(d.X_train) + len(d.X_test):
+        return None
+    if not np.array_equal(lf.X, np.concatenate([d.X_train, d.X_test])):
+        return None
+    return np.repeat(np.array([0, 1], np.uint8), [len(d.X_train), len(d.X_test)])
 
 
 def plot_layer(

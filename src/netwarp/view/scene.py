@@ -303,7 +303,7 @@ class Scene:
         try:
             with np.errstate(all="ignore"):
                 measured = diagnose(t, self.X, y, epochs=np.arange(len(new)),
-                                    input_separability=known).with_epochs(new)  # fmt: skip
+                                    input_separability=known, split=self.split).with_epochs(new)  # fmt: skip
         except (NetwarpError, np.linalg.LinAlgError, ValueError):
             return False
         self.work["diagnosed_epochs"] += len(new)

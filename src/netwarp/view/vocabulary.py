@@ -45,6 +45,9 @@ WORDS: dict[str, Any] = {
         "train": "train",
         "test": "test",
         "separability": "separability",
+        "readout": "linear read-out (test)",
+        "test_accuracy": "test accuracy",
+        "dead": "dead",
         "stretch": "stretch",
     },
     "split": ["train", "test", "other"],
@@ -91,8 +94,18 @@ HELP: dict[str, str] = {
     "train_test": "Training points teach the network; test points are held out to check it generalises.",
     "separability": "Separability: the accuracy of the best straight line (plane) that splits the classes in "
                     "this layer's space; ★ marks the first layer where they come apart.",
-    "readout": "Read-out accuracy: a linear classifier fitted on this layer's training points, scored on the "
-               "held-out test points; it says how linearly separable the classes are here.",
+    "readout": "Linear read-out (test): a logistic regression fitted on this layer's training points and "
+               "scored on the held-out test points; ★ marks the first layer where it reaches 99 %. The "
+               "output's figure is the network's own test accuracy.",
+    "boundary": "The decision boundary: where the predicted class changes, drawn in the input and carried "
+                "through every layer and the morph; in the last hidden layer it is the straight line (plane) "
+                "w·h + b = 0 of the output layer's weights.",
+    "diagram": "The network: each unit with a thumbnail of its value over the input, each weight an edge "
+               "(blue positive, orange negative, wider when larger). Click a unit to highlight its axis.",
+    "edit": "Drag a weight or bias up or down, or focus it and press the arrow keys (Shift: ten steps): every "
+            "panel recomputes from the edited network; 'restore' puts the recorded values back.",
+    "dead_unit": "A dead unit is zero on every training point (a relu whose input is always negative): no "
+                 "gradient reaches its weights, so it stays dead and the layer is narrower than it looks.",
     "determinant": "det W of a square weight matrix: how much the linear map scales areas (volumes); its sign "
                    "says whether it flips space, and 0 means it flattens space onto fewer dimensions.",
     "stretch": "Stretching: the most the layer (from the input) stretches space near any point, the largest "
@@ -148,7 +161,7 @@ def stage(k: int) -> str:
 
 
 def metric(name: str) -> str:
-    """A metric's label: loss, accuracy, r2, train, test, separability, stretch."""
+    """A metric's label: loss, accuracy, r2, train, test, separability, readout, test_accuracy, stretch, dead."""
     return str(WORDS["metrics"][name])
 
 

@@ -14,6 +14,7 @@ from netwarp.apps.commands.train import train_with_progress
 from netwarp.core.files import ensure_directory, save
 from netwarp.core.spec import RunSpec
 from netwarp.data import datasets
+from netwarp.view.readout import dead_note
 
 ACTIVATIONS = ("tanh", "identity", "relu")
 
@@ -25,7 +26,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Train the seed notebook's network (1 input, 2 hidden units, 1 output; "
         "sgd, learning rate 0.02, random_state 1) on interval1d for tanh, identity and relu. "
         "Writes DIR/netwarp-demo.png (figure), DIR/netwarp-demo.npz (the three runs) and "
-        "DIR/netwarp-demo.html (the interactive view), prints a table and opens the view.",
+        "DIR/netwarp-demo.html (the interactive view), prints a table and opens the view. "
+        "The relu run's first hidden unit is dead from epoch 0 (zero on every training point): "
+        "the table and the view say so, and with one working unit it cannot isolate the middle third.",
     )
     p.add_argument("--out", default="netwarp-demo", help="output directory (default ./netwarp-demo)")
     p.add_argument("--no-open", action="store_true", help="do not open the view in a web browser")
@@ -47,6 +50,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"{'activation':<11}{'epochs':>7}  {'train acc':>9}  {'test acc':>8}  why it stopped")
     for t in runs:
         print(f"{t.name:<11}{t.n_epochs:>7}  {t.train_score[-1]:>9.4f}  {t.test_score[-1]:>8.4f}  {t.stop_reason}")
+    notes = [n for t in runs if t.data is not None and (n := dead_note(t, t.data.X_train))]
+    for note in notes:
+        print(f"dead units: {note}")
+    if notes:
+        print("  (one unit of a 1-2-1 network can only cut the line once: 2/3 of the points at best)")
     print()
 
     print(f"wrote {save(runs, out / 'netwarp-demo.npz')}", flush=True)

@@ -11,14 +11,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "info",
         help="describe a trajectory file",
         description="Describe every run in a trajectory file, with topology diagnostics per layer: "
-        "is the layer a homeomorphism (det, singular values), how linearly separable the classes are, "
-        "and how much it stretches space.",
+        "is the layer a homeomorphism (det, singular values), how well a linear read-out fitted on the "
+        "training points classifies the test points (the output's: the test accuracy; the training-set "
+        "separability in brackets), and how much it stretches space.",
     )
     p.add_argument("file", help="a .npz trajectory written by netwarp")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--epoch", type=int, help="epoch of the diagnostics (default: the last; negative counts back)")
     p.add_argument("--no-diagnostics", action="store_true",
-                   help="skip the topology diagnostics (homeomorphism, separability, stretching)")  # fmt: skip
+                   help="skip the topology diagnostics (homeomorphism, read-out, stretching)")  # fmt: skip
     p.set_defaults(func=run)
 
 

@@ -20,7 +20,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_run_arg(p)
     p.add_argument("--dpi", type=float, default=100, help="resolution for PNG (default 100)")
     p.add_argument(
-        "--diagnostics", action="store_true", help="add each layer's kind, det W and linear separability to its title"
+        "--diagnostics", action="store_true",
+        help="add each layer's kind, det W and held-out linear read-out to its title",
     )
     p.add_argument("-o", "--output", required=True, help="figure file: .png, .svg or .pdf")
     p.set_defaults(func=run)
