@@ -91,6 +91,14 @@ def test_train_step_reset_edit_and_download(watched: Watched, xor_html: Path, tm
     assert w.pixels("r1-l1") != before
     w.hook("h.trainer.setParam(0, null, 1, -0.25)")
     assert w.hook("h.trainer.getParam(0, null, 1)") == -0.25
+    # an edit through the view's own edit API (the diagram's) is what the next epoch trains from
+    e = int(w.hook("h.state.epoch"))
+    w.hook(f"h.setParam(1, 0, 1, 0, 4.0, {e})")
+    page.get_by_role("button", name="Step", exact=True).click()
+    w.settle()
+    rows = np.array(w.hook("Array.from(h.trainer.paramsOf())")).reshape(e + 2, -1)
+    assert rows[e, 5] == 4.0 and rows[e, 0] == 3.5  # W[0] is 2 x 5, row-major: input x2 -> the first unit is entry 5
+    assert abs(rows[e + 1, 5] - 4.0) < 0.5  # one epoch on from the edited weight
 
     # Reset: a fresh network at epoch 0
     page.get_by_role("button", name="Reset", exact=True).click()

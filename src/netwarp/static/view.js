@@ -25,7 +25,7 @@ import { drawDiag } from './diag.js';
 import { attachBoundary, drawBoundary } from './boundary.js';
 import { flagPanel, deadOf } from './dead.js';
 import { drawDiagram, makeDiagram } from './diagram.js';
-import { exposeEdits } from './edit.js';
+import { exposeEdits, invalidate } from './edit.js';
 import { hasWide, touring } from './display.js';
 import { helpControls, helpPanels } from './help.js';
 import { drawHover } from './hover.js';
@@ -108,7 +108,8 @@ function createView(mdl, el) {
       schedule();
     }),
   };
-  Object.assign(V, { hook, update, schedule, togglePlay, toggleMorph, toggleTour, appendRows: (c) => append(c, true), refreshRun, setData });
+  Object.assign(V, { hook, update, schedule, togglePlay, toggleMorph, toggleTour, appendRows: (c) => append(c, true), refreshRun,
+    setData: (P, changes) => reload(P, changes) });
   exposeEdits(V);
   const resizer = createResizer(V);
   V.resized = () => resizer.fitAll();
@@ -318,35 +319,15 @@ function createView(mdl, el) {
   }
   hook.appended = 0;
 
-  /** Forget what is drawn of run r (its parameters changed in place); redraw unless `draw` is false. */
+  /** Forget what is drawn of run r (its parameters changed in place) and redraw. */
   function refreshRun(r, draw = true) {
-    if (V.cache[r]) V.cache[r].epoch = -1;
-    for (const row of V.rows) {
-      if (row.r !== r) continue;
-      for (const p of row.panels) {
-        p.sig = '';
-        p.pointsKey = null;
-        p.diagSig = '';
-      }
+    invalidate(V, r);
+    for (const row of V.rows.filter((x) => x.r === r)) {
       row.chartSig = '';
       row.headSig = '';
+      for (const p of row.panels) p.diagSig = '';
     }
-    if (draw) {
-      controls.sync();
-      schedule();
-    }
-  }
-
-  /** Show other view data `P` (model.fromScene's) with `changes` to the view state. */
-  function setData(P, changes = {}) {
-    V.P = P;
-    V.cache = [];
-    V.state = st.clamp({ ...V.state, ...changes }, V.P);
-    controls.buildStatic();
-    buildRows();
-    controls.sync();
-    if (hash) hash.write(V.state, base);
-    schedule();
+    if (draw) controls.sync();
   }
   const onMsg = (msg, buffers) => {
     if (!msg || msg.type !== 'chunk') return;
@@ -354,18 +335,21 @@ function createView(mdl, el) {
   };
   mdl.on('msg:custom', onMsg);
 
-  const reload = () => {
-    V.P = load(mdl);
+  /** Show the model's data again, or other view data `P` (model.fromScene's) with `changes` to the state. */
+  const reload = (P = null, changes = {}) => {
+    V.P = P || load(mdl);
     V.cache = [];
-    V.state = st.clamp(V.state, V.P);
+    V.state = st.clamp({ ...V.state, ...changes }, V.P);
     controls.buildStatic();
     buildRows();
     controls.sync();
+    if (hash && P) hash.write(V.state, base);
     schedule();
   };
-  mdl.on('change:spec', reload);
-  mdl.on('change:data', reload);
-  mdl.on('change:envelope', reload);
+  const onChange = () => reload();
+  mdl.on('change:spec', onChange);
+  mdl.on('change:data', onChange);
+  mdl.on('change:envelope', onChange);
 
   controls.buildStatic();
   buildRows();
@@ -385,9 +369,9 @@ function createView(mdl, el) {
     clearTimeout(traitTimer);
     flushTraits();
     for (const [name, cb] of traitHandlers) mdl.off(name, cb);
-    mdl.off('change:spec', reload);
-    mdl.off('change:data', reload);
-    mdl.off('change:envelope', reload);
+    mdl.off('change:spec', onChange);
+    mdl.off('change:data', onChange);
+    mdl.off('change:envelope', onChange);
     mdl.off('msg:custom', onMsg);
     V.root.removeEventListener('keydown', onKey);
     if (hash) hash.stop();
