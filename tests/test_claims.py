@@ -96,3 +96,42 @@ def test_essay_datasets_say_where_they_come_from(name: str) -> None:
     gen = datasets.DATASETS[name].generate
     assert gen.__doc__ and "essay" in gen.__doc__.lower()
     assert "\n" not in datasets.DATASETS[name].summary
+
+
+def test_linked_rings_cannot_be_separated_in_a_plane() -> None:
+    """Two units map the rings into a plane, where their pictures cross: never separable."""
+    for seed in range(3):
+        _, d = trained("linked_rings", (2,), seed, max_iter=2000, early_stop=False)
+        assert d.separability[1, -1] < 1.0
+
+
+def test_digit_classes_are_low_dimensional_and_the_layers_pull_them_apart() -> None:
+    """The manifold hypothesis on scikit-learn's digits: few principal directions per class, and
+    a trained hidden layer separates the classes far more than the pixels do, on every seed."""
+    from netwarp.apps.essay.experiments import class_dimensions, class_separation, digits
+
+    d = digits()
+    assert np.median(class_dimensions(d.X, d.y)) <= 16  # of 64 pixels
+    for seed in range(3):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            traj = netwarp.train(d.X_train, d.y_train, ESSAY, hidden=(6,), random_state=seed,
+                                 learning_rate_init=0.01, max_iter=300)  # fmt: skip
+        start, end = traj.forward(d.X, 0), traj.forward(d.X)
+        assert class_separation(end[1], d.y) > 2 * class_separation(d.X, d.y)
+        assert class_separation(end[1], d.y) > class_separation(start[1], d.y)
+
+
+def test_a_knn_readout_works_where_the_linear_one_cannot_yet() -> None:
+    """Tight spirals, 16,16 tanh: the first hidden layer is not linearly separable, yet a 5-NN
+    read-out of it classifies the test points; the second layer is separable for both."""
+    from netwarp.apps.essay.experiments import readouts
+
+    for seed in range(3):
+        traj, _ = trained("spirals_tight", (16, 16), seed)
+        assert traj.data is not None
+        tr, te = traj.forward(traj.data.X_train), traj.forward(traj.data.X_test)
+        lin1, knn1 = readouts(tr[1], traj.data.y_train, te[1], traj.data.y_test)
+        lin2, knn2 = readouts(tr[2], traj.data.y_train, te[2], traj.data.y_test)
+        assert knn1 >= 0.98 and lin1 < 0.8, (seed, lin1, knn1)
+        assert min(lin2, knn2) >= 0.97 and abs(lin2 - knn2) < 0.02, (seed, lin2, knn2)

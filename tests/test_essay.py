@@ -27,7 +27,7 @@ def two_steps() -> list[essay.StepResult]:
 
 def test_steps_are_the_essays_figures() -> None:
     keys = [s.key for s in essay.steps()]
-    assert keys == ["curves", "deformation", "interval", "disk", "easy", "spirals", "tight", "rings"]
+    assert keys == ["curves", "deformation", "interval", "disk", "easy", "spirals", "tight", "rings", "manifold", "knn"]
     datasets = {s.key: s.dataset for s in essay.steps()}
     assert datasets["disk"] == "disk_annulus" and datasets["rings"] == "linked_rings"
     for s in essay.steps():
@@ -88,3 +88,15 @@ def test_cli_bad_flags(capsys: Any, tmp_path: Path, args: list[str], message: st
 def test_unknown_steps_fail_before_training() -> None:
     with pytest.raises(NetwarpError, match="known: curves"):
         essay.train_tour(only=["curves", "moebius"])
+
+
+def test_the_knn_section_shows_the_tight_spirals_view_once() -> None:
+    """The k-NN section reads out the network of section 7: the page holds that view once and both
+    hosts mount it; alone, the k-NN section carries its own."""
+    both = essay.train_tour(only=["tight", "knn"], view=None)
+    page = render_page(both, seconds=1.0)
+    assert page.count('id="envelope-tight"') == 1 and 'id="envelope-knn"' not in page
+    assert 'data-key="knn" data-view="tight"' in page and 'data-key="tight" data-view="tight"' in page
+    assert verdict(both[1]) is True
+    alone = render_page(both[1:], seconds=1.0)
+    assert 'id="envelope-knn"' in alone and 'data-key="knn" data-view="knn"' in alone

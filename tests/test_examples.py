@@ -28,6 +28,7 @@ OUTPUTS = {
         "fitted-regressor.png",
     ],
     "digits.py": ["digits.npz", "digits-epoch0.png", "digits.png", "digits-training.png"],
+    "digits_cnn.py": ["digits-cnn.npz", "digits-cnn.png", "digits-cnn.html"],
 }
 
 
@@ -50,7 +51,7 @@ def run(script: str, out: Path, *, via_env: bool = False) -> str:
 @pytest.mark.slow
 @pytest.mark.parametrize("script", sorted(OUTPUTS))
 def test_example_runs_and_writes_its_outputs(script: str, tmp_path: Path) -> None:
-    if script == "torch_loop.py" and importlib.util.find_spec("torch") is None:
+    if script in ("torch_loop.py", "digits_cnn.py") and importlib.util.find_spec("torch") is None:
         pytest.skip("needs PyTorch")
     out = tmp_path / "out"
     stdout = run(script, out, via_env=script == "digits.py")

@@ -32,6 +32,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "RunSpec": ("netwarp.core.spec", "RunSpec"),
     "Diagnostics": ("netwarp.view.diagnostics", "Diagnostics"),
     "Trajectory": ("netwarp.core.trajectory", "Trajectory"),
+    "Recording": ("netwarp.core.recording", "Recording"),
     "datafile": ("netwarp.data.files", None),
     "datasets": ("netwarp.data.datasets", None),
     "diagnose": ("netwarp.view.diagnostics", "diagnose"),
@@ -52,6 +53,7 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
     from netwarp.apps import sweep
     from netwarp.core.files import load, load_all, save
     from netwarp.core.record import from_estimator, record, train
+    from netwarp.core.recording import Recording
     from netwarp.core.spec import RunSpec
     from netwarp.core.trajectory import Trajectory
     from netwarp.data import datasets
@@ -121,6 +123,7 @@ __all__ = [
     "Diagnostics",
     "LimitError",
     "NetwarpError",
+    "Recording",
     "RunSpec",
     "Trajectory",
     "TrajectoryFileError",

@@ -14,7 +14,7 @@ Watched = Any  # tests/browser/conftest.py's Watched: a page with its requests a
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-STEPS = ("curves", "deformation", "interval", "disk", "easy", "spirals", "tight", "rings")
+STEPS = ("curves", "deformation", "interval", "disk", "easy", "spirals", "tight", "rings", "manifold", "knn")
 
 
 @pytest.fixture(scope="module")

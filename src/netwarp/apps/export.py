@@ -17,6 +17,7 @@ from typing import Any
 
 from netwarp.apps.bundle import bundle_css, inline_script
 from netwarp.core import files as trajio
+from netwarp.core.recording import Recording
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import LimitError, NetwarpError
 from netwarp.view import envelope
@@ -74,6 +75,7 @@ def _check_size(runs: Trajectory | Sequence[Trajectory], X: Any) -> None:
     elif trajs and trajs[0].data is not None:
         n_points = int(trajs[0].data.X_train.size + trajs[0].data.X_test.size)
     size = 8 * (n_points + sum(int(t.params.size) for t in trajs))
+    size += sum(4 * v.size for t in trajs if isinstance(t, Recording) for v in t.values)
     if size > MAX_PAGE_BYTES:
         raise LimitError(
             f"the page would hold {size / 2**20:,.0f} MB of parameters and points (at most {MAX_PAGE_BYTES >> 20} MB): "

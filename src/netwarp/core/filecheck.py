@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from netwarp.core.trajectory import Trajectory
 
 FORMAT = "netwarp-trajectory"
-VERSION = 1
+#: Version 2 adds runs of recorded activations (:mod:`netwarp.core.recording_file`); version 1 files read as before.
+VERSION = 2
 DATA_KEYS = ("X_train", "y_train", "X_test", "y_test")
 #: Limits of what a trajectory file may declare.
 MAX_META_BYTES = 16 << 20
@@ -104,7 +105,7 @@ def _field(info: dict[str, Any], key: str, kinds: tuple[type, ...], default: Any
     return value
 
 
-def _layers(info: dict[str, Any], where: str) -> tuple[list[int], list[str]]:
+def _layers(info: dict[str, Any], where: str, recorded: bool = False) -> tuple[list[int], list[str]]:
     sizes = _field(info, "layer_sizes", (list,), None, where)
     if not 2 <= len(sizes) <= MAX_LAYERS:
         raise _fail(f"{where}: 'layer_sizes' must hold 2 to {MAX_LAYERS} widths, got {len(sizes)}")
@@ -113,6 +114,8 @@ def _layers(info: dict[str, Any], where: str) -> tuple[list[int], list[str]]:
     acts = _field(info, "activations", (list,), None, where)
     if len(acts) != len(sizes) - 1 or not all(isinstance(a, str) for a in acts):
         raise _fail(f"{where}: 'activations' must be {len(sizes) - 1} names for layers {sizes}, got {str(acts)[:80]}")
+    if recorded:
+        return sizes, acts
     from netwarp.core import activations
 
     for a in acts:
@@ -170,18 +173,19 @@ def read_runs(z: SafeNpz) -> list[Trajectory]:
 
     meta = read_meta(z)
     blocks: dict[int, Any] = {}
-    runs = []
+    runs: list[Trajectory] = []
     for i, info in enumerate(meta["runs"]):
         where = f"{z.label}: run {i}"
         if not isinstance(info, dict):
             raise _fail(f"{where}: must be a JSON object, got {type(info).__name__}")
-        sizes, acts = _layers(info, where)
+        recorded = info.get("kind") == "activations"
+        sizes, acts = _layers(info, where, recorded)
         name = _field(info, "name", (str,), "", where)
         stop = _field(info, "stop_reason", (str,), "", where)
         config = _field(info, "config", (dict,), {}, where)
         j = _field(info, "data", (int, type(None)), None, where)
         data_name = _field(info, "data_name", (str, type(None)), None, where) or ""
-        width = n_params(sizes)
+        width = 0 if recorded else n_params(sizes)
         if f"run{i}.params" not in z.members:
             raise _fail(f"{where}: missing array 'run{i}.params'")
         e = z.entry(f"run{i}.params")
@@ -194,7 +198,7 @@ def read_runs(z: SafeNpz) -> list[Trajectory]:
         if f"run{i}.classes" in z.members:
             classes = _array(z, f"run{i}.classes", (None,), _LABELS, "numbers or strings")
             fits = sizes[-1] == len(classes) or (sizes[-1] == 1 and len(classes) == 2)  # 1 = binary logistic
-            if not fits or len(classes) < 2:
+            if (not fits and not recorded) or len(classes) < 2:
                 raise _fail(f"{where}: {len(classes)} classes do not fit an output layer of width {sizes[-1]}")
         data = None
         if j is not None:
@@ -205,6 +209,12 @@ def read_runs(z: SafeNpz) -> list[Trajectory]:
             data = blocks[j]
             if data.n_features != sizes[0]:
                 raise _fail(f"{where}: data block {j} has {data.n_features} features, the network {sizes[0]} inputs")
+        if recorded:
+            from netwarp.core import recording_file
+
+            common = {"name": name, "stop_reason": stop, "config": config}
+            runs.append(recording_file.read(z, i, info, data, curves, classes, common))
+            continue
         keep = _finite_prefix(params, where)
         if keep < n:
             stop = (

@@ -1,6 +1,8 @@
 """Trajectory files: versioned ``.npz`` archives, no pickle, written atomically.
 
-Layout (format ``netwarp-trajectory``, version 1), every entry a plain array:
+Layout (format ``netwarp-trajectory``, version 1; version 2 adds runs of recorded activations,
+:mod:`netwarp.core.recording_file`, and is written only by files that hold one), every entry a
+plain array:
 
 - ``__netwarp__``: a 0-d unicode array holding JSON: ``{"format", "version", "runs":
   [{"name", "layer_sizes", "activations", "stop_reason", "config", "data"}]}`` where
@@ -96,6 +98,8 @@ def _umask() -> int:
 
 def save(runs: Trajectory | Sequence[Trajectory], path: str | Path) -> Path:
     """Save one trajectory or several runs in one ``.npz`` file, atomically."""
+    from netwarp.core import recording_file
+    from netwarp.core.recording import Recording
     from netwarp.core.trajectory import Trajectory
 
     trajs = [runs] if isinstance(runs, Trajectory) else list(runs)
@@ -104,6 +108,7 @@ def save(runs: Trajectory | Sequence[Trajectory], path: str | Path) -> Path:
     arrays: dict[str, np.ndarray[Any, Any]] = {}
     blocks: list[Dataset] = []
     meta_runs = []
+    version = 1  # still readable by netwarp before recordings; 2 when a run holds recorded activations
     for i, t in enumerate(trajs):
         data_index = None
         if t.data is not None:
@@ -124,13 +129,18 @@ def save(runs: Trajectory | Sequence[Trajectory], path: str | Path) -> Path:
                 "data_name": None if t.data is None else t.data.name,
             }
         )
+        if isinstance(t, Recording):
+            extra, acts = recording_file.entries(i, t)
+            meta_runs[-1].update(extra)
+            arrays.update(acts)
+            version = VERSION
         arrays[f"run{i}.params"] = t.params
         arrays[f"run{i}.loss"] = t.loss
         arrays[f"run{i}.train_score"] = t.train_score
         arrays[f"run{i}.test_score"] = t.test_score
         if t.classes is not None:
             arrays[f"run{i}.classes"] = _plain(t.classes)
-    meta = {"format": FORMAT, "version": VERSION, "runs": meta_runs}
+    meta = {"format": FORMAT, "version": version, "runs": meta_runs}
     arrays["__netwarp__"] = np.array(json.dumps(meta, default=_json_default))
     return atomic_write(path, lambda fh: np.savez(fh, **arrays))  # type: ignore[arg-type]
 

@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_X_y
 from sklearn.utils.multiclass import type_of_target
@@ -71,7 +72,7 @@ def _engine_config(est: Any) -> engine.EngineConfig:
 
 
 def record(
-    estimator: MLPClassifier | MLPRegressor,
+    estimator: MLPClassifier | MLPRegressor | Pipeline,
     X: Any,
     y: Any,
     X_test: Any = None,
@@ -97,8 +98,14 @@ def record(
     recorded: first epoch 0 with the full training loss, then every epoch with its mean
     mini-batch loss, so a live view can follow training. ``X_test``/``y_test`` add test
     scores per epoch; ``score=False`` leaves the scores NaN (for a caller that scored the
-    epochs as they came).
+    epochs as they came). A ``Pipeline`` of affine preprocessing ending in an MLP is recorded
+    with the preprocessing as its first layers (:mod:`netwarp.adapters.pipeline`).
     """
+    if isinstance(estimator, Pipeline):
+        from netwarp.adapters import pipeline
+
+        return pipeline.record(record, estimator, X, y, X_test, y_test, name=name, dataset_name=dataset_name,
+                               progress=progress, should_stop=should_stop, on_epoch=on_epoch, score=score)  # fmt: skip
     if not isinstance(estimator, MLPClassifier | MLPRegressor):
         raise NetwarpError(
             "netwarp.record takes an sklearn.neural_network.MLPClassifier or MLPRegressor, "
@@ -307,7 +314,7 @@ def _with_features(
 
 
 def from_estimator(
-    model: MLPClassifier | MLPRegressor,
+    model: MLPClassifier | MLPRegressor | Pipeline,
     X: Any = None,
     y: Any = None,
     X_test: Any = None,
@@ -321,8 +328,14 @@ def from_estimator(
     Its ``forward(X)[-1]`` equals the model's output (``predict_proba`` for a classifier,
     ``predict`` reshaped to ``(n, n_outputs)`` for a regressor, whose ``classes`` is None).
     Any solver works (``lbfgs`` too). With ``X`` ``(n, d)`` and ``y`` (and ``X_test``,
-    ``y_test``) the trajectory carries the data and its score (accuracy or R^2).
+    ``y_test``) the trajectory carries the data and its score (accuracy or R^2). A fitted
+    ``Pipeline`` of affine preprocessing ending in an MLP shows the preprocessing as its first
+    layers (:mod:`netwarp.adapters.pipeline`).
     """
+    if isinstance(model, Pipeline):
+        from netwarp.adapters import pipeline
+
+        return pipeline.from_fitted(from_estimator, model, X, y, X_test, y_test, name=name, dataset_name=dataset_name)
     if not isinstance(model, MLPClassifier | MLPRegressor):
         raise NetwarpError(
             f"from_estimator takes a fitted MLPClassifier or MLPRegressor, got {type(model).__name__}"

@@ -13,7 +13,7 @@ see :mod:`netwarp.core.files`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -76,6 +76,8 @@ class Trajectory:
     name: str = ""
     config: dict[str, Any] = field(default_factory=dict)
     data: Dataset | None = None
+    #: True for :class:`~netwarp.core.recording.Recording` (recorded activations, no parameters).
+    recorded: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         self.layer_sizes = tuple(int(s) for s in self.layer_sizes)

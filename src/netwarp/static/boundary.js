@@ -96,7 +96,7 @@ function carried(V, r, c) {
   const run = P.runs[r];
   c.bKey = key;
   c.boundary = null;
-  if (!run.is_classifier || P.d > 2) return null;
+  if (!run.is_classifier || P.d > 2 || run.recorded) return null; // recorded layers have no parameters
   c.bMemo ||= {};
   const raw = boundaryIn(run, c.wb, 0, P.spec.data.domain, P.d, P.d === 1 ? 100 : INPUT_N, c.bMemo);
   const m = P.d === 1 ? raw.length : raw.length / 2;
@@ -276,7 +276,7 @@ export function drawBoundary(V, p, c, e) {
     ctx.rect(PLOT.x, PLOT.y, PLOT.w, PLOT.h);
     ctx.clip();
   }
-  if (V.state.boundary !== false && run.is_classifier && !d.vsTarget) {
+  if (V.state.boundary !== false && run.is_classifier && !run.recorded && !d.vsTarget) {
     ctx.strokeStyle = INK;
     if (p.kind === 'layer' && !d.how && k <= 2) {
       // the whole boundary over this layer's plane (its line in the last hidden layer)

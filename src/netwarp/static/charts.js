@@ -3,6 +3,7 @@
 
 import * as draw from './draw.js';
 import { chartRects } from './layout.js';
+import { sourceWord } from './recorded.js';
 import { fmtv, h } from './util.js';
 
 const INK = '#444';
@@ -123,11 +124,34 @@ export function drawChart(V, row, e) {
     { values: run.train, color: '#222', label: `${M.train} ${fmtv(run.train[e])}` },
     { values: run.test, color: '#888', dash: [4, 3], label: `${M.test} ${fmtv(run.test[e])}` },
   ], { lo: scoreFloor(run), hi: 1, at: e, xMax: run.n_epochs, title: score });
+  if (run.marks && run.marks.length) drawMarks(ctx, acc, V.P, run);
   ctx.fillStyle = '#666';
   ctx.font = '10px system-ui, sans-serif';
   ctx.textAlign = 'left';
   ctx.fillText(`${V.P.words.epoch} ${e} of ${run.n_epochs}`, CHART.x, H - 4);
-  V.hook.charts[row.r] = { epoch: e, score, train: run.train[e], test: run.test[e], loss: run.loss[e] };
+  V.hook.charts[row.r] = { epoch: e, score, train: run.train[e], test: run.test[e], loss: run.loss[e], marks: run.marks || [] };
+}
+
+/** The run's marked moments (e.g. when each class separates) as ticks in the class's colour on
+ * the score chart's top edge, labelled, stacked where they share an epoch. */
+function drawMarks(ctx, rect, P, run) {
+  const X = (i) => rect.x + (run.n_epochs > 0 ? i / run.n_epochs : 0.5) * rect.w;
+  const seen = new Map();
+  ctx.save();
+  ctx.font = '9px system-ui, sans-serif';
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const m of run.marks) {
+    const k = P.spec.data.classes.indexOf(m.label);
+    const [r, g, b] = k >= 0 ? P.classRGB[k % P.classRGB.length] : [80, 80, 80];
+    const n = seen.get(m.epoch) || 0;
+    seen.set(m.epoch, n + 1);
+    const x = Math.round(X(m.epoch)) + 0.5;
+    ctx.fillStyle = `rgb(${r},${g},${b})`;
+    ctx.fillRect(x - 1, rect.y, 2, 6);
+    ctx.fillText(m.label, x, rect.y + 7 + 9 * n);
+  }
+  ctx.restore();
 }
 
 /** Move to the epoch under the pointer on a training chart. */
@@ -147,7 +171,9 @@ export function drawHead(V, row, e) {
   const note = e < V.state.epoch ? ` (training stopped at epoch ${run.n_epochs})` : '';
   row.head.replaceChildren(
     h('b', { text: run.name }),
-    ` · ${run.layer_sizes.join('–')} · ${run.activations.join(', ')} · epoch ${e}${note}`,
+    ` · ${run.layer_sizes.join('–')} · ${run.recorded ? run.layer_names.slice(1).join(', ') : run.activations.join(', ')}`,
+    h('span', { class: 'nw-source', text: ` · ${sourceWord(V.P, run)}` }),
+    ` · epoch ${e}${note}`,
     run.stop_reason ? h('span', { class: 'nw-stop', text: ` · stopped: ${run.stop_reason}` }) : '',
   );
 }

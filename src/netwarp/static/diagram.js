@@ -55,7 +55,7 @@ export function makeDiagram(V, r) {
   const sizes = run.layer_sizes;
   const L = run.nLayers;
   const maxW = Math.max(...sizes);
-  if (maxW > MAX_WIDTH) return null;
+  if (maxW > MAX_WIDTH || run.recorded) return null; // no weights to draw for recorded activations
   const S = maxW <= 3 ? 44 : maxW <= 4 ? 36 : maxW <= 8 ? 26 : maxW <= 12 ? 18 : 12;
   const gap = S <= 18 ? 5 : 12;
   const H = Math.max(224, maxW * (S + gap) + 16);

@@ -4,6 +4,7 @@
 import * as draw from './draw.js';
 import * as nn from './nn.js';
 import { rowOf } from './model.js';
+import * as recorded from './recorded.js';
 import { choiceOf, display, projOptions } from './display.js';
 import { pointAt, setHover } from './hover.js';
 import { plotRect, tools } from './layout.js';
@@ -15,6 +16,7 @@ export function compute(V, r, e) {
   if (c.epoch === e) return c;
   const { P } = V;
   const run = P.runs[r];
+  if (run.recorded) return recorded.compute(V, r, e, c);
   c.wb = nn.paramsAt(run.layer_sizes, run.params, rowOf(run, e));
   c.values = nn.forward(P.X, P.n, run.layer_sizes, run.activations, c.wb, { pool: c.pool }).values;
   if (P.grid) {
@@ -196,7 +198,7 @@ export function drawLayer(V, p, c, e) {
   const run = P.runs[p.r];
   const l = p.layer;
   const d = display(V, p.r, l);
-  const regionsOn = state.regions && run.is_classifier && !d.how && !d.vsTarget && d.k <= 2;
+  const regionsOn = state.regions && run.is_classifier && !run.recorded && !d.how && !d.vsTarget && d.k <= 2;
   // the input layer is the same at every epoch; only its decision regions change
   const still = [d.key, d.k, state.points, state.grid, state.regions, d.k === 3 ? `${state.yaw},${state.pitch}` : ''].join('|');
   const sig = `${l === 0 && !regionsOn ? 'input' : e}|${still}`;
@@ -211,7 +213,7 @@ export function drawLayer(V, p, c, e) {
   if (d.vsTarget) coords = p.coords = againstTarget(values, P.target, P.n, p.coords);
   else if (d.how) coords = p.coords = nn.project(values, P.n, width, d.how, p.coords);
   let gcoords = null;
-  if (state.grid && P.grid && !d.vsTarget) {
+  if (state.grid && P.grid && !d.vsTarget && c.gvalues) {
     const m = P.grid.lines * P.grid.samples;
     gcoords = d.how ? (p.gcoords = nn.project(c.gvalues[l], m, width, d.how, p.gcoords)) : c.gvalues[l];
   }
@@ -219,7 +221,7 @@ export function drawLayer(V, p, c, e) {
   let what = `${width} ${width > 1 ? P.words.units : P.words.units.replace(/s$/, '')}`;
   if (d.vsTarget) what = `${P.words.prediction} vs ${P.words.target}`;
   else if (d.how) what = d.how.units ? d.names.join(', ') : `${d.how.tour ? 'tour' : 'PCA'} of ${width} ${P.words.units}`;
-  const act = l === 0 ? '' : ` · ${run.activations[l - 1]}`;
+  const act = l === 0 ? '' : ` · ${run.recorded ? recorded.sourceWord(P, run) : run.activations[l - 1]}`;
   p.cap.textContent = `${layerName(P.words, run, l)} · ${what}${act}`;
   p.cap.title = p.cap.textContent;
   const chosen = choiceOf(V, p.r, l) || (width > 3 ? 'pca3' : 'id');

@@ -52,6 +52,7 @@ export function axisNames(words, kind, idx) {
 
 /** 'input', 'hidden layer l' or 'output' for representation l of a run, in the scene's words. */
 export function layerName(words, run, l) {
+  if (run.layer_names && run.layer_names[l]) return run.layer_names[l]; // the run's own names (pipeline steps, recorded layers)
   if (l === 0) return words.input;
   if (l === run.nLayers) return words.output;
   if (run.activations[l - 1].startsWith('features:')) return words.crosses || 'feature crosses';

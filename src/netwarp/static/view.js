@@ -144,7 +144,7 @@ function createView(mdl, el) {
     const head = h('div', { class: 'nw-rowhead' });
     const panels = [];
     for (let l = 0; l <= run.nLayers; l++) panels.push(makePanel(V, r, 'layer', l));
-    panels.push(makePanel(V, r, 'morph', null));
+    if (!run.recorded) panels.push(makePanel(V, r, 'morph', null)); // recorded activations have no stages
     panels.forEach((p) => attachBoundary(V, p));
     const diagram = makeDiagram(V, r);
     const chart = h('canvas', { class: 'nw-chart', 'aria-label': `${V.P.words.training} curves ${run.name}` });

@@ -94,9 +94,10 @@ class LayerFigure:
         self.colours = class_colours(self.y, traj.classes) if self.targets is None else target_colours(self.targets)
         self.jitter = geometry.jitter(len(self.X))
         dom = geometry.domain(self.X)
-        self.grid_lines = geometry.grid(dom, 11, 101) if grid and traj.layer_sizes[0] <= 3 else None
+        computed = not traj.recorded  # recorded activations hold the data points only: no grid, no regions
+        self.grid_lines = geometry.grid(dom, 11, 101) if grid and traj.layer_sizes[0] <= 3 and computed else None
         self.region_res = 80
-        self.regions = regions and traj.layer_sizes[0] == 2 and traj.classes is not None
+        self.regions = regions and traj.layer_sizes[0] == 2 and traj.classes is not None and computed
         if self.regions:
             gx = np.linspace(dom[0, 0], dom[0, 1], self.region_res)
             gy = np.linspace(dom[1, 0], dom[1, 1], self.region_res)
@@ -198,7 +199,9 @@ class LayerFigure:
     def _panel_title(self, layer: int) -> str:
         t = self.traj
         W = vocabulary.WORDS
-        name = vocabulary.layer_name(layer, t.n_layers)
+        names = t.config.get("layer_names") or []  # the run's own names ("" = the word for it)
+        name = str(names[layer]) if len(names) == len(t.layer_sizes) and names[layer] else None
+        name = name or vocabulary.layer_name(layer, t.n_layers)
         if layer == 0:
             return f"{name} ({t.layer_sizes[0]}-D)"
         if layer == t.n_layers:

@@ -4,18 +4,16 @@
 >>> scene = Scene(X, y, [RunMeta.from_trajectory(t)])   # doctest: +SKIP  (a live run)
 >>> delta = scene.append(0, params_rows, loss, train_score, test_score)  # doctest: +SKIP
 
-A scene holds the data points (``X`` ``(n, d)`` float64, class index, split flags, display
-jitter, a regressor's targets), and per run its layer sizes and activations, the flat
-parameters ``(n_epochs + 1, n_params)`` float64 and curves ``(n_epochs + 1,)`` appended so far,
-fixed projections of layers wider than 3, axis bounds, unit bounds, Grand Tour radii, morph
-boxes per weight layer and stage (:mod:`netwarp.view.bounds`), and diagnostics at sampled
-epochs (:mod:`netwarp.view.diagnostics`); labels come from :mod:`netwarp.view.vocabulary`.
+A scene holds the data points (``X`` ``(n, d)`` float64, class index, split flags, display jitter, a regressor's
+targets), and per run its layer sizes and activations, the flat parameters ``(n_epochs + 1, n_params)`` float64
+and curves ``(n_epochs + 1,)`` appended so far, fixed projections of layers wider than 3, axis bounds, unit
+bounds, Grand Tour radii, morph boxes per weight layer and stage (:mod:`netwarp.view.bounds`), and diagnostics
+at sampled epochs (:mod:`netwarp.view.diagnostics`); labels come from :mod:`netwarp.view.vocabulary`.
 
-``append`` costs O(k) for k new epochs: bounds and boxes only grow (the view's camera never
-jumps back); they and the diagnostics are measured at the epochs of the one sampling rule
-(:mod:`netwarp.view.sampling`) that fall in the new chunk; projections of wide layers are
-fitted on the epochs so far and refitted only when the epoch count has doubled (then the
-projected boxes are rebuilt over the current sample and the delta says ``refit``).
+``append`` costs O(k) for k new epochs: bounds and boxes only grow (the view's camera never jumps back); they
+and the diagnostics are measured at the epochs of the one sampling rule (:mod:`netwarp.view.sampling`) that fall
+in the new chunk; projections of wide layers are fitted on the epochs so far and refitted only when the epoch
+count has doubled (then the projected boxes are rebuilt over the current sample and the delta says ``refit``).
 :mod:`netwarp.view.envelope` writes a scene, and each delta, as bytes.
 """
 
@@ -29,12 +27,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from netwarp.core.engine import n_params
-from netwarp.core.filecheck import FORMAT as FILE_FORMAT
-from netwarp.core.filecheck import VERSION as FILE_VERSION
-from netwarp.core.spec import table as run_settings
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
-from netwarp.view import geometry, sampling, scene_data, tour
+from netwarp.view import geometry, recorded, sampling, scene_data, tour
 from netwarp.view.bounds import RunBounds
 from netwarp.view.diagnosis import Diagnostics, concat
 from netwarp.view.vocabulary import WORDS
@@ -55,14 +50,16 @@ BOUNDS_POINTS = 10_000
 
 @dataclass(frozen=True)
 class RunMeta:
-    """What a scene knows of a run before its epochs: widths, activations, classes, name."""
+    """What a scene knows of a run before its epochs: widths, activations, classes, name, the Recording
+    of a run of recorded activations (``source``), its own layer names ("" = the view's word)."""
 
     layer_sizes: tuple[int, ...]
     activations: tuple[str, ...]
     classes: tuple[str, ...] | None = None
     name: str = ""
-    #: the RunSpec (as JSON) the run was trained from, if known: the page's trainer starts from it
-    spec: dict[str, Any] | None = None
+    source: Any = field(default=None, compare=False, repr=False)
+    layer_names: tuple[str, ...] = ()
+    spec: dict[str, Any] | None = None  # the RunSpec JSON it was trained from: the page's trainer starts there
 
     @property
     def is_classifier(self) -> bool:
@@ -75,9 +72,9 @@ class RunMeta:
     @classmethod
     def from_trajectory(cls, traj: Trajectory) -> RunMeta:
         classes = None if traj.classes is None else tuple(str(c) for c in traj.classes)
-        spec = traj.config.get("spec") if isinstance(traj.config.get("spec"), dict) else None
         return cls(tuple(traj.layer_sizes), tuple(traj.activations), classes, traj.name or f"run {traj.activation}",
-                   spec)  # fmt: skip
+                   traj if traj.recorded else None, tuple(map(str, traj.config.get("layer_names") or ())),
+                   scene_data.spec_of(traj))  # fmt: skip
 
 
 @dataclass
@@ -115,7 +112,8 @@ class _Run:
 
     def __init__(self, meta: RunMeta, n_points: int) -> None:
         self.meta = meta
-        self.P = n_params(list(meta.layer_sizes))
+        self.recorded = meta.source is not None
+        self.P = 0 if self.recorded else n_params(list(meta.layer_sizes))
         self.params = np.empty((16, self.P))
         self.curves = np.empty((3, 16))  # loss, train, test
         self.n = 0
@@ -245,6 +243,10 @@ class Scene:
             R.stop_reason = stop_reason
         if not k:
             return Delta(run, e0, e0, rows, metrics[0], metrics[1], metrics[2], R.stop_reason)
+        if R.recorded:  # recorded activations: their own projections and boxes (netwarp.view.recorded)
+            self.work["bounds_epochs"] += recorded.refit(R, self.X, BOUNDS_EPOCHS)
+            out = {**R.boxes.to_json(self._prob_output(R)), "projections": self._projections(R)}
+            return Delta(run, e0, R.n, rows, metrics[0], metrics[1], metrics[2], R.stop_reason, True, out)
         n_epochs = R.n - 1
         refit = R.wide and (R.fitted == 0 or R.n >= 2 * R.fitted)
         if refit:
@@ -359,6 +361,7 @@ class Scene:
         m = R.meta
         stored = None if max_rows is None else sampling.stored_epochs(R.n - 1, max_rows)
         extra = {} if stored is None else {"epochs": stored.astype(np.int32)}
+        extra.update(recorded.tree(R, stored))  # the run's own layer names; a recording's values
         return {
             "name": m.name, "layer_sizes": list(m.layer_sizes), "activations": list(m.activations),
             "n_epochs": R.n - 1, "n_params": R.P, "stop_reason": R.stop_reason, "is_classifier": m.is_classifier,
@@ -379,9 +382,8 @@ class Scene:
         data: dict[str, Any] = {
             "n": int(n), "d": int(d), "X": self.X,
             "y": self.labels.astype(np.uint8 if len(self.classes) <= 256 else np.int32),
-            "classes": self.classes, "split": self.split, "split_names": list(WORDS["split"]),
-            "domain": scene_data.finite_box(geometry.domain(self.X)), "jitter": self.jitter,
-            "jitter_range": [-3.0, 3.0],
+            "classes": self.classes, "split": self.split, "split_names": list(WORDS["split"]), "jitter": self.jitter,
+            "domain": scene_data.finite_box(geometry.domain(self.X)), "jitter_range": [-3.0, 3.0],
         }  # fmt: skip
         if self.targets is not None:
             data["target"] = self.targets
@@ -392,8 +394,7 @@ class Scene:
             # it becomes in a hidden layer stays smooth at its bends
             "grid": {"n_lines": 11, "n_samples": 401 if d == 1 else 101},
             "tour": {"seed": tour.SEED, "length": tour.LENGTH},
-            "vocabulary": WORDS, "data": data,
-            # what the page's trainer needs: the run settings' table and the trajectory file format
-            "settings": run_settings(), "trajectory_format": {"format": FILE_FORMAT, "version": FILE_VERSION},
-            "runs": [self.run_tree(i, None if store is None else store(R.P)) for i, R in enumerate(self.runs)],
+            "vocabulary": WORDS, "data": data, **scene_data.for_trainer(),
+            "runs": [self.run_tree(i, None if store is None else store(R.P or recorded.floats_per_row(R) // 2))
+                     for i, R in enumerate(self.runs)],
         }  # fmt: skip

@@ -51,6 +51,8 @@ WORDS: dict[str, Any] = {
         "stretch": "stretch",
     },
     "split": ["train", "test", "other"],
+    # where a run's layers come from: recomputed from its parameters, or recorded (netwarp.view.recorded)
+    "sources": {"computed": "computed from parameters", "recorded": "recorded activations"},
     # a short explanation of every control and measurement, in the essay's words
     "help": {},  # filled from HELP below
 }

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     for t, s in zip(runs, summaries, strict=True):
         if t.data is not None:
             s["data"] = {"name": t.data.name, "train": len(t.data.y_train), "test": len(t.data.y_test)}
-        if not args.no_diagnostics and t.data is not None and len(t.data.X):
+        if not args.no_diagnostics and t.data is not None and len(t.data.X) and not t.recorded:
             e = t.epoch_index(args.epoch)
             s["diagnostics"] = diagnose(t, epochs=[e]).summary(e)
     if args.json:
@@ -48,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
         if "data" in s:
             d = s["data"]
             print(f"  data {d['name'] or '(unnamed)'}: {d['train']} train / {d['test']} test points")
+        if "recorded_layers" in s:  # a Recording: activations of its sample, no parameters to diagnose
+            print(f"  recorded activations of {s['sample_points']} points: {', '.join(s['recorded_layers'])}")
         if s["classes"] is not None:
             print(f"  classes {', '.join(s['classes'])}")
         if "diagnostics" in s:

@@ -89,8 +89,8 @@ function describe(d, epoch) {
 }
 for (const host of document.querySelectorAll('.host')) {
   const key = host.dataset.key;
-  const diags = JSON.parse(document.getElementById('diag-' + key).textContent);
-  const model = createLocalModel(readB64('envelope-' + key), { hash: false });
+  const diags = JSON.parse(document.getElementById('diag-' + host.dataset.view).textContent);
+  const model = createLocalModel(readB64('envelope-' + host.dataset.view), { hash: false });
   __nw_view.render({ model, el: host });
   const out = document.getElementById('live-' + key);
   let last = '';
@@ -181,11 +181,11 @@ def verdict(r: StepResult) -> bool | None:
 
 
 def stored_rows(n_params: int) -> int:
-    """Parameter rows the page stores of a run with ``n_params`` parameters: about 128 kB of
-    float64 each, between 64 and 400 rows, so the page stays under 2 MB. A longer run keeps
+    """Parameter rows the page stores of a run with ``n_params`` parameters: about 64 kB of
+    float64 each, between 48 and 400 rows, so the page of ten sections stays near 2 MB. A longer run keeps
     every early epoch, then a stride (:func:`netwarp.view.sampling.stored_epochs`), and its
     view's epoch slider steps over the stored epochs only (and says so)."""
-    return min(400, max(64, 131_072 // (8 * n_params)))
+    return min(400, max(48, 65_536 // (8 * n_params)))
 
 
 def view_scripts(r: StepResult) -> str:
@@ -208,18 +208,19 @@ def view_scripts(r: StepResult) -> str:
     )
 
 
-def section(r: StepResult) -> str:
-    """One step: heading, claim, prose, live view, live readout, findings, run cards."""
+def section(r: StepResult, shared: str = "") -> str:
+    """One step: heading, claim, prose, live view, live readout, findings, run cards. ``shared``
+    names the step whose view this one shows (the same network, so the page holds it once)."""
     key = r.step.key
     paras = "".join(f"<p>{html.escape(t)}</p>" for t in r.step.text)
     return (
         f'<section id="{key}"><h2>{html.escape(r.step.title)}</h2>'
         f'<p class="claim">Claim: {html.escape(r.step.claim)}</p>{paras}'
-        f'<div class="host" data-key="{key}"></div>'
+        f'<div class="host" data-key="{key}" data-view="{shared or key}"></div>'
         f'<div class="live" id="live-{key}" aria-live="polite"></div>'
         f"<h3>What we measured</h3>{_findings(r)}"
         f'<div class="runs">{"".join(run_card(m) for m in r.runs)}</div>'
-        f"{r.view or view_scripts(r)}</section>\n"
+        f"{'' if shared else r.view or view_scripts(r)}</section>\n"
     )
 
 
@@ -242,7 +243,13 @@ def render_page(results: list[StepResult], seconds: float | None = None) -> str:
     outro = "".join(f"<p>{html.escape(t)}</p>" for t in OUTRO)
     built = time.strftime("%Y-%m-%d %H:%M", time.localtime())
     took = "" if seconds is None else f", training and measuring took {seconds:.1f} s"
-    body = "".join(section(r) for r in results)
+    steps = {r.step.key: r for r in results}
+
+    def shared(r: StepResult) -> str:  # a step showing another's network reuses its view when built
+        other = steps.get(r.step.shares)
+        return r.step.shares if other is not None and other.step.runs == r.step.runs else ""
+
+    body = "".join(section(r, shared(r)) for r in results)
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'

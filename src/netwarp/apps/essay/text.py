@@ -136,6 +136,35 @@ SECTIONS: dict[str, Section] = {
             "Whether gradient descent finds the unlinking is another question; the measurements below say "
             "what these runs did. A network can also take the easy way out here: it gets the training "
             "points right by squeezing a thin passage between them, and then fails on test points nearby.",
+            "The first row squeezes the rings into a plane with two units: any such picture of two linked "
+            "rings makes them cross, so no line separates them. The 4- and 8-unit rows open on a Grand "
+            "Tour of their hidden layer: press the tour's ▶ to turn the 4-D (or 8-D) space and look for the "
+            "directions in which the rings have come apart.",
+        ),
+    },
+    "manifold": {
+        "title": "9. The manifold hypothesis: digits, layer by layer",
+        "claim": "Each digit fills few of the 64 pixel dimensions, and the layers pull these manifolds apart.",
+        "text": (
+            "The manifold hypothesis says that natural data lies on low-dimensional manifolds in its "
+            "high-dimensional input space, and that a network's job is to pull the manifolds of different "
+            "classes apart. Here 250 of scikit-learn's 8x8 handwritten digits (64 pixels each) pass "
+            "through one hidden layer of 6 tanh units to a 10-way softmax.",
+            "Each panel wider than 3 is shown through a fixed PCA projection (or a Grand Tour): scrub the "
+            "epochs and watch the ten colours, mixed in the input, separate in the hidden layer and the output. "
+            "The measurements estimate each class's dimension and how far the classes sit apart in each layer.",
+        ),
+    },
+    "knn": {
+        "title": "10. A k-NN read-out beside the linear one",
+        "claim": "A k-NN read-out works on a hidden layer that is not yet linearly separable.",
+        "text": (
+            "The essay ends by asking for layers that suit manifolds better, and proposes a k-nearest-"
+            "neighbour layer in place of the final softmax: classify a point by the classes of its "
+            "neighbours in the last representation. A linear read-out needs the classes on either side of "
+            "a plane; a k-NN read-out only needs each point's neighbours to share its class.",
+            "The view is the network of section 7 (two tight spirals, 16,16 tanh). Below, two read-outs are "
+            "fitted to each layer's values of the training points and scored on the test points.",
         ),
     },
 }

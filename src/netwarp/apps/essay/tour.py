@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from netwarp.apps import sweep as sw
+from netwarp.apps.essay import experiments
 from netwarp.core.spec import RunSpec
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
@@ -86,6 +87,10 @@ class StepDef:
     check: Check
     view: dict[str, Any] = field(default_factory=dict)
     seeds: dict[str, Any] = field(default_factory=dict)
+    #: trains the step's runs on data that is not a built-in dataset (default: :func:`measure` each)
+    train: Callable[[StepDef], list[Measured]] | None = None
+    #: another step whose runs are these (the page then shows that step's view here)
+    shares: str = ""
 
 
 def _pct(v: float) -> str:
@@ -201,15 +206,17 @@ def _check_spirals(r: StepResult, _: dict[str, StepResult]) -> list[Finding]:
 
 
 def _check_rings(r: StepResult, _: dict[str, StepResult]) -> list[Finding]:
-    three = r.runs[0]
+    two, three = r.runs[:2]
     n_wrong = round((1 - three.sep(1)) * _n_points(three))
     out = [Finding(f"3 units: the 3-D hidden layer is {_pct(three.sep(1))} linearly separable "
                    f"({n_wrong} points on the wrong side of the best plane), though the layer is a "
-                   f"{three.diag.kinds[0][-1]}.", three.sep(1) < 1.0)]  # fmt: skip
-    for m in r.runs[1:]:
+                   f"{three.diag.kinds[0][-1]}.", three.sep(1) < 1.0),
+           Finding(f"2 units: the plane the layer maps the rings into holds them overlapping: "
+                   f"{_pct(two.sep(1))} separable.", two.sep(1) < 1.0)]  # fmt: skip
+    for m in r.runs[2:]:
         out.append(Finding(f"{m.spec.name}: hidden layer {_pct(m.sep(1))} separable; train accuracy "
                            f"{_pct(m.train)}, test {_pct(m.test)}."))  # fmt: skip
-    wider = max(m.sep(1) for m in r.runs[1:])
+    wider = max(m.sep(1) for m in r.runs[2:])
     out.append(Finding(f"More than 3 dimensions: best hidden-layer separability {_pct(wider)}.", wider >= 0.999))
     return out
 
@@ -222,7 +229,13 @@ CHECKS: dict[str, Check] = {
     "curves": _check_curves, "deformation": _check_deformation, "interval": _check_interval,
     "disk": _check_disk, "easy": _check_easy, "spirals": _check_spirals, "tight": _check_spirals,
     "rings": _check_rings,
+    "manifold": lambda r, _: [Finding(*s) for s in experiments.check_manifold(r.runs[0].traj, r.runs[0].diag)],
+    "knn": lambda r, _: [Finding(*s) for s in experiments.check_knn(r.runs[0].traj)],
 }  # fmt: skip
+#: Steps trained on their own data rather than a built-in dataset.
+TRAINERS: dict[str, Callable[[StepDef], list[Measured]]] = {
+    "manifold": lambda step: [Measured(*m) for m in experiments.train_digits(step.runs)],
+}
 
 # two_curves: a smaller step and a tighter tol train it to the end on every seed tried
 _SLOW: dict[str, Any] = {"learning_rate_init": 0.02, "max_iter": 1500, "tol": 1e-6}
@@ -245,8 +258,11 @@ def _defs() -> list[tuple[str, str, tuple[RunSpec, ...], dict[str, Any], dict[st
          {"compare": True}, {"2,2,2,2": ((2, 2, 2, 2), range(5)), "8,8": ((8, 8), range(5))}),
         ("tight", "spirals_tight", (run("16,16 tanh", (16, 16)),), {}, {"16,16": ((16, 16), range(3))}),
         ("rings", "linked_rings",
-         (run("3 tanh units", (3,), **_RINGS), run("4 tanh units", (4,), **_RINGS),
-          run("8 tanh units", (8,), **_RINGS)), {"compare": True}, {}),
+         (run("2 tanh units", (2,), **_RINGS), run("3 tanh units", (3,), **_RINGS),
+          run("4 tanh units", (4,), **_RINGS), run("8 tanh units", (8,), **_RINGS)),
+         {"compare": True, "proj": {"2.1": "tour3", "3.1": "tour3"}}, {}),  # the 4-D and 8-D layers on a tour
+        ("manifold", "digits", (run("6 tanh units", (6,), learning_rate_init=0.01, max_iter=300),), {}, {}),
+        ("knn", "spirals_tight", (run("16,16 tanh", (16, 16)),), {}, {}),
     ]  # fmt: skip
 
 
@@ -257,9 +273,9 @@ def steps() -> list[StepDef]:
     out = []
     for key, dataset, runs, view, seeds in _defs():
         text = SECTIONS[key]
-        shown = tuple(r.replace(dataset=dataset) for r in runs)
+        shown = runs if key in TRAINERS else tuple(r.replace(dataset=dataset) for r in runs)
         out.append(StepDef(key, text["title"], text["claim"], dataset, shown, tuple(text["text"]),
-                           CHECKS[key], view, seeds))  # fmt: skip
+                           CHECKS[key], view, seeds, TRAINERS.get(key), "tight" if key == "knn" else ""))  # fmt: skip
     return out
 
 
@@ -276,7 +292,7 @@ def train_step(step: StepDef, view: Callable[[StepResult], str] | None = None) -
     builder), so that it runs in the same worker process.
     """
     t0 = time.perf_counter()
-    runs = [measure(spec) for spec in step.runs]
+    runs = step.train(step) if step.train is not None else [measure(spec) for spec in step.runs]
     seeds = {
         label: sw.sweep(sw.grid(step.dataset, [hidden], "tanh", seed_list, base=ESSAY), n_jobs=1)
         for label, (hidden, seed_list) in step.seeds.items()
