@@ -8,6 +8,7 @@ the trainer's API moves what the views show, and "Download run" saves a trajecto
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from conftest import Watched
 
 import netwarp
 from netwarp.apps.export import export_html
+from netwarp.core.filecheck import FORMAT, PARAMS_VERSION
 from netwarp.core.spec import RunSpec
 
 
@@ -114,6 +116,8 @@ def test_train_step_reset_edit_and_download(watched: Watched, xor_html: Path, tm
     path = tmp_path / "page-run.npz"
     info.value.save_as(path)
     traj = netwarp.load(path)
+    meta = json.loads(str(np.load(path, allow_pickle=False)["__netwarp__"]))
+    assert (meta["format"], meta["version"]) == (FORMAT, PARAMS_VERSION)  # as netwarp.save writes parameter runs
     assert traj.layer_sizes == (2, 5, 3, 1)
     assert traj.n_epochs == 3
     assert traj.activations == ("tanh", "tanh", "logistic")

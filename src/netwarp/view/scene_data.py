@@ -144,8 +144,9 @@ def spec_of(traj: Trajectory) -> dict[str, Any] | None:
 
 
 def for_trainer() -> dict[str, Any]:
-    """What a scene carries for the page's trainer: the run settings' table and the trajectory file format."""
-    from netwarp.core.filecheck import FORMAT, VERSION
+    """What a scene carries for the page's trainer: the run settings' table and the trajectory file format
+    (and the version a file of parameter runs is written as)."""
+    from netwarp.core.filecheck import FORMAT, PARAMS_VERSION
     from netwarp.core.spec import table
 
-    return {"settings": table(), "trajectory_format": {"format": FORMAT, "version": VERSION}}
+    return {"settings": table(), "trajectory_format": {"format": FORMAT, "version": PARAMS_VERSION}}
