@@ -17,7 +17,9 @@ from netwarp.errors import NetwarpError
 from netwarp.view import envelope
 from netwarp.view.scene import Scene
 
-LIMIT = 600 * 1024
+#: 600 KB for the replayed runs and the view, plus ~60 KB for training in the page (the trainer's
+#: code, static/train.js and its companions, and the run settings table the scene carries).
+LIMIT = 680 * 1024
 
 
 def demo_runs(**kw: object) -> list[Trajectory]:

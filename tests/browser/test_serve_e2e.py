@@ -186,7 +186,8 @@ def test_train_live_scrub_switch_compare(server: str, watched: Any) -> None:
 def test_a_link_reproduces_a_run(server: str, watched: Any) -> None:
     page = watched.page
     before = {r["id"] for r in _api(server, "/api/runs")}
-    page.goto(server + "?dataset=moons&hidden=4,4&activation=relu&max_iter=40&random_state=7&train=1")
+    # 1500 points: more than the page trains itself (inpage.js), so the server trains it
+    page.goto(server + "?dataset=moons&n=1500&hidden=4,4&activation=relu&max_iter=40&random_state=7&train=1")
     page.wait_for_function("() => document.getElementById('message').textContent.includes('press Train')")
     assert not [r for r in _api(server, "/api/runs") if r["id"] not in before], "a link started work"
     assert page.input_value("#hidden") == "4,4" and "train=1" not in page.evaluate("() => location.search")

@@ -32,7 +32,8 @@ def header(page: Any) -> dict[str, str]:
 
 def test_header_follows_the_view_and_compare_names_every_run(server: str, watched: Any) -> None:  # noqa: F811
     page = watched.page
-    page.goto(server + "?dataset=moons&hidden=8&max_iter=40&early_stop=0")
+    # 1500 points: more than the page trains itself (inpage.js), so these are server runs
+    page.goto(server + "?dataset=moons&n=1500&hidden=8&max_iter=40&early_stop=0")
     page.wait_for_selector("#dataset option[value=moons]", state="attached")
     train(page, 1, learning_rate_init="0.01")
     train(page, 2, learning_rate_init="0.05")

@@ -64,6 +64,11 @@ def strip_comments(source: str) -> str:
     return "\n".join(out)
 
 
+def _compact(source: str) -> str:
+    """``source`` without blank lines and indentation (the modules hold no multi-line string)."""
+    return "\n".join(t for t in (line.strip() for line in source.split("\n")) if t)
+
+
 def _var(module: str) -> str:
     return "__nw_" + re.sub(r"\W", "_", module.removesuffix(".js"))
 
@@ -107,7 +112,7 @@ def bundle_js() -> str:
             raise NetwarpError(f"bundler: import cycle {' -> '.join((*stack, name))}")
         if name in seen:
             return
-        code, deps = _link(strip_comments(_read(name)))
+        code, deps = _link(_compact(strip_comments(_read(name))))
         for dep in deps:
             visit(dep, (*stack, name))
         seen.add(name)

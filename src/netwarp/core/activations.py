@@ -4,7 +4,8 @@ Every entry maps a name to a vectorised NumPy function ``f(z) -> a`` (arrays of 
 shape, a new array is returned). The JavaScript renderer (``static/nn.js``) implements
 the same names; a golden test checks that both agree.
 
-``leaky_relu`` may carry its negative slope in its name: ``"leaky_relu:0.2"`` is
+``features:x1sq,x1x2`` is the fixed feature-cross layer of :mod:`netwarp.core.features` (a map
+of whole rows). ``leaky_relu`` may carry its negative slope in its name: ``"leaky_relu:0.2"`` is
 ``where(z >= 0, z, 0.2 * z)``; plain ``"leaky_relu"`` is slope 0.01 (PyTorch's default).
 :func:`canonical` writes the slope with ``repr(float)`` so it reads back exactly.
 
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from netwarp.core import features
 from netwarp.errors import NetwarpError
 
 Array = NDArray[np.float64]
@@ -154,7 +156,7 @@ def split(name: str) -> tuple[str, float | None]:
     Only ``leaky_relu`` takes a parameter (its negative slope, a finite number).
     """
     base, sep, arg = name.partition(":")
-    if not sep:
+    if not sep or base == "features":  # a features layer's name is its own base (netwarp.core.features)
         return name, None
     if base != "leaky_relu":
         raise NetwarpError(f"activation {name!r}: only leaky_relu takes a parameter (e.g. 'leaky_relu:0.2')")
@@ -178,6 +180,9 @@ def get(name: str) -> ActivationFn:
     base, value = split(name)
     if value is not None:
         return functools.partial(leaky_relu, slope=value)
+    names = features.parse(name)
+    if names is not None:
+        return functools.partial(features.apply_rows, names=names)
     try:
         return ACTIVATIONS[base]
     except KeyError:
@@ -192,4 +197,7 @@ def canonical(name: str) -> str:
     base, value = split(name)
     if value is not None:
         return leaky_relu_name(value)
+    names = features.parse(name)
+    if names is not None:
+        return features.activation_name(names)
     return "logistic" if base == "sigmoid" else base

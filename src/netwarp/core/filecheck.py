@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 FORMAT = "netwarp-trajectory"
 #: Version 2 adds runs of recorded activations (:mod:`netwarp.core.recording_file`); version 1 files read as before.
 VERSION = 2
+#: The version a file of parameter runs only is written as (netwarp before recordings reads it too).
+PARAMS_VERSION = 1
 DATA_KEYS = ("X_train", "y_train", "X_test", "y_test")
 #: Limits of what a trajectory file may declare.
 MAX_META_BYTES = 16 << 20

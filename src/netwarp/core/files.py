@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from netwarp.core.filecheck import DATA_KEYS as _DATA_KEYS
-from netwarp.core.filecheck import FORMAT, VERSION
+from netwarp.core.filecheck import FORMAT, PARAMS_VERSION, VERSION
 from netwarp.data.npzsafe import SafeNpz
 from netwarp.errors import NetwarpError, TrajectoryFileError, TrajectoryLimitError
 
@@ -110,7 +110,7 @@ def save(runs: Trajectory | Sequence[Trajectory], path: str | Path) -> Path:
     arrays: dict[str, np.ndarray[Any, Any]] = {}
     blocks: list[Dataset] = []
     meta_runs = []
-    version = 1  # still readable by netwarp before recordings; 2 when a run holds recorded activations
+    version = PARAMS_VERSION  # still readable by netwarp before recordings; 2 when a run holds recorded activations
     for i, t in enumerate(trajs):
         data_index = None
         if t.data is not None:

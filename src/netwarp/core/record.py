@@ -21,7 +21,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_X_y
 
-from netwarp.core import batchops, engine, sklearn_state
+from netwarp.core import batchops, engine, features, sklearn_state
 from netwarp.core.spec import RunSpec
 from netwarp.core.trajectory import Trajectory
 from netwarp.data.datasets import Dataset
@@ -239,14 +239,51 @@ def train(
     extra = {k: v for k, v in settings.items() if k not in fields}
     spec = (spec or RunSpec()).replace(**given) if given else (spec or RunSpec())
     est = spec.to_estimator(**extra)
+    crosses = spec.crosses
+    if crosses:  # train on the features, then show them as a fixed first layer (netwarp.core.features)
+        X_raw, X_test_raw = np.asarray(X, dtype=np.float64), X_test
+        d = X_raw.shape[1] if X_raw.ndim == 2 else 1
+        X = features.expand(X_raw, crosses)
+        X_test = None if X_test is None else features.expand(X_test, crosses)
+        if on_epoch is not None:
+            hook, on_epoch = on_epoch, None
+            sizes: list[int] = []
+
+            def on_epoch(epoch: int, params: NDArray[np.float64], loss: float) -> None:
+                if not sizes:
+                    sizes.extend(_inner_sizes(est, X.shape[1], y))
+                hook(epoch, features.prepend(params, d, crosses, sizes), loss)
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         traj = record(
             est, X, y, X_test, y_test, name=name if name is not None else spec.name,
             dataset_name=dataset_name, progress=progress, should_stop=should_stop, on_epoch=on_epoch, score=score,
         )  # fmt: skip
+    if crosses:
+        traj = _with_features(traj, X_raw, y, X_test_raw, y_test, crosses, dataset_name)
     traj.config["spec"] = spec.to_json()
     return traj
+
+
+def _inner_sizes(est: Any, width: int, y: Any) -> list[int]:
+    """Layer widths of the network ``est`` trains on ``width`` inputs for labels ``y``."""
+    from netwarp.core.live import layout
+
+    return list(layout(est, width, y)[0])
+
+
+def _with_features(
+    traj: Trajectory, X: Any, y: Any, X_test: Any, y_test: Any, crosses: tuple[str, ...], dataset_name: str
+) -> Trajectory:
+    """``traj`` (trained on the features) with the fixed features layer first and the raw data."""
+    d = X.shape[1]
+    params = features.prepend(traj.params, d, crosses, traj.layer_sizes)
+    data = _dataset(X, np.asarray(y), X_test, y_test, dataset_name)
+    return dataclasses.replace(
+        traj, layer_sizes=(d, *traj.layer_sizes), activations=(features.activation_name(crosses), *traj.activations),
+        params=params, data=data,
+    )  # fmt: skip
 
 
 def from_estimator(

@@ -26,6 +26,9 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from netwarp.core.activations import SKLEARN_HIDDEN
+from netwarp.core.features import FEATURES
+from netwarp.core.features import NAMES as FEATURE_NAMES
+from netwarp.core.features import check as check_features
 from netwarp.data import datasets
 from netwarp.errors import NetwarpError
 
@@ -47,7 +50,7 @@ class Setting:
     """
 
     name: str
-    kind: str  # "str" | "int" | "float" | "bool" | "widths" | "batch"
+    kind: str  # "str" | "int" | "float" | "bool" | "widths" | "batch" | "names" (a subset of choices)
     default: Any
     help: str
     group: str
@@ -62,8 +65,8 @@ class Setting:
         """The default as a user would type it."""
         if self.default is None:
             return "the dataset's"
-        if self.kind == "widths":
-            return ",".join(map(str, self.default))
+        if self.kind in ("widths", "names"):
+            return ",".join(map(str, self.default)) or "none"
         if self.kind == "bool":
             return "on" if self.default else "off"
         return str(self.default)
@@ -80,6 +83,8 @@ SETTINGS: tuple[Setting, ...] = (
             lo_open=True),
     Setting("hidden", "widths", (2,), "hidden layer widths, e.g. 8,8", "network", lo=1, hi=100_000, cap=32),
     Setting("activation", "str", "tanh", "activation of the hidden layers", "network", choices=SKLEARN_HIDDEN),
+    Setting("crosses", "names", (), "feature crosses added to the inputs, e.g. x1sq,x1x2 (a layer of their own)",
+            "network", choices=FEATURE_NAMES),
     Setting("task", "str", "classification", "classification (labels) or regression (numeric targets)",
             "network", choices=TASKS),
     Setting("solver", "str", "sgd", "stochastic optimiser", "training", choices=SOLVERS),
@@ -118,6 +123,12 @@ def check_value(s: Setting, value: Any) -> Any:
             raise NetwarpError(f"{where}: give one or more layer widths, e.g. [8, 8]")
         out = tuple(_number(s, v, int) for v in value)
         return out
+    if s.kind == "names":
+        if isinstance(value, str):
+            value = [p.strip() for p in value.split(",") if p.strip()]
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise NetwarpError(f"{where}: give names from {', '.join(s.choices or ())}, e.g. x1sq,x1x2")
+        return check_features(value)
     if s.kind == "batch":
         if value == "auto":
             return "auto"
@@ -164,6 +175,8 @@ def parse_text(s: Setting, text: str) -> Any:
         return None
     if s.kind == "widths":
         return _widths(text, s.name)
+    if s.kind == "names":
+        return tuple(p.strip() for p in text.split(",") if p.strip())
     if s.kind == "bool":
         if text.lower() in ("1", "true", "yes", "on"):
             return True
@@ -208,6 +221,7 @@ class RunSpec:
     test_size: float = default("test_size")
     hidden: tuple[int, ...] = default("hidden")
     activation: str = default("activation")
+    crosses: tuple[str, ...] = default("crosses")
     task: str = default("task")
     solver: str = default("solver")
     learning_rate_init: float = default("learning_rate_init")
@@ -328,8 +342,11 @@ class RunSpec:
 
 
 def table() -> dict[str, Any]:
-    """The settings table as JSON (for the web app's form): defaults, bounds, caps, choices, help,
-    and every dataset's recommended settings."""
+    """The settings table as JSON (for the web app's form and the page's trainer): defaults, bounds,
+    caps, choices, help, the feature crosses' labels, every dataset's recommended settings and its
+    own defaults (points, noise, features, classes, summary)."""
+    from netwarp.core.engine import EngineConfig  # here: the engine imports SciPy, most commands never need it
+
     return {
         "settings": [
             {**{k: v for k, v in dataclasses.asdict(s).items() if v is not None},
@@ -338,4 +355,10 @@ def table() -> dict[str, Any]:
         ],
         "max_layers": MAX_LAYERS,
         "recommended": {name: RunSpec.recommended(name).to_json() for name in datasets.DATASETS},
+        # the engine's other settings (momentum, adam's betas...), for the page's trainer
+        "engine": {k: v for k, v in dataclasses.asdict(EngineConfig()).items()
+                   if k not in ("hidden_layer_sizes", "random_state")},
+        "crosses": {name: {"label": f[0], "needs": f[1]} for name, f in FEATURES.items()},
+        "datasets": {name: {"n": d.n, "noise": d.noise, "n_features": d.n_features, "n_classes": d.n_classes,
+                            "summary": d.summary} for name, d in datasets.DATASETS.items()},
     }  # fmt: skip

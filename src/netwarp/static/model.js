@@ -129,6 +129,12 @@ export function decode(spec, data) {
 export function appendChunk(P, bytes) {
   const { kind, spec: c } = env.decode(bytes);
   if (kind !== 'chunk') throw new Error(`netwarp: expected a chunk envelope, got ${kind}`);
+  return appendRows(P, c);
+}
+
+/** Append a decoded chunk `c` ({run, e0, e1, params, loss, train_score, test_score, stop_reason,
+ * scene}: typed arrays, as a chunk envelope holds them) to `P` in place; see appendChunk. */
+export function appendRows(P, c) {
   const run = P.runs[c.run];
   if (!run) throw new Error(`netwarp: chunk for run ${c.run}, the view has ${P.runs.length}`);
   if (run.epochs) throw new Error('netwarp: this view stores a subset of epochs and takes no chunks');

@@ -41,11 +41,38 @@ export function elementwise(name) {
 /** Every activation name netwarp knows (softmax acts on whole rows). */
 export const ACTIVATIONS = [...Object.keys(ELEMENTWISE), 'softmax'];
 
+/** Feature crosses (netwarp.core.features): name -> f(x1, x2). */
+export const FEATURES = {
+  x1sq: (a) => a * a,
+  x2sq: (a, b) => b * b,
+  x1x2: (a, b) => a * b,
+  sinx1: (a) => Math.sin(a),
+  sinx2: (a, b) => Math.sin(b),
+};
+
+/** The features layer's activation "features:x1sq,x1x2" on rows of width d + k: the first d kept,
+ * then the k features of them (a map of whole rows, like softmax). */
+function crosses(name, z, n, width, out) {
+  const fs = name.slice('features:'.length).split(',').filter(Boolean).map((f) => FEATURES[f]);
+  const d = width - fs.length;
+  for (let i = 0; i < n; i++) {
+    const o = i * width;
+    const a = z[o];
+    const b = d > 1 ? z[o + 1] : 0;
+    for (let j = 0; j < d; j++) out[o + j] = z[o + j];
+    fs.forEach((f, j) => {
+      out[o + d + j] = f(a, b);
+    });
+  }
+  return out;
+}
+
 /**
  * Apply activation `name` to `z` (n x width) into `out` (may be `z` itself); returns `out`.
  * softmax is taken along each row as scikit-learn computes it (subtract the row max).
  */
 export function activate(name, z, n, width, out = new Float64Array(z.length)) {
+  if (name.startsWith('features:')) return crosses(name, z, n, width, out);
   if (name === 'softmax') {
     for (let i = 0; i < n; i++) {
       const o = i * width;

@@ -55,5 +55,6 @@ export function layerName(words, run, l) {
   if (run.layer_names && run.layer_names[l]) return run.layer_names[l]; // the run's own names (pipeline steps, recorded layers)
   if (l === 0) return words.input;
   if (l === run.nLayers) return words.output;
+  if (run.activations[l - 1].startsWith('features:')) return words.crosses || 'feature crosses';
   return fill(words.hidden, { i: l });
 }

@@ -20,11 +20,12 @@ import * as st from './state.js';
 import * as tour from './tour.js';
 import { chartSeek, drawChart, drawHead } from './charts.js';
 import { createControls } from './controls.js';
+import { createTrainerUI } from './trainer_ui.js';
 import { drawDiag } from './diag.js';
 import { attachBoundary, drawBoundary } from './boundary.js';
 import { flagPanel, deadOf } from './dead.js';
 import { drawDiagram, makeDiagram } from './diagram.js';
-import { exposeEdits } from './edit.js';
+import { exposeEdits, invalidate } from './edit.js';
 import { hasWide, touring } from './display.js';
 import { helpControls, helpPanels } from './help.js';
 import { drawHover } from './hover.js';
@@ -107,7 +108,8 @@ function createView(mdl, el) {
       schedule();
     }),
   };
-  Object.assign(V, { hook, update, schedule, togglePlay, toggleMorph, toggleTour });
+  Object.assign(V, { hook, update, schedule, togglePlay, toggleMorph, toggleTour, appendRows: (c) => append(c, true), refreshRun,
+    setData: (P, changes) => reload(P, changes) });
   exposeEdits(V);
   const resizer = createResizer(V);
   V.resized = () => resizer.fitAll();
@@ -117,8 +119,9 @@ function createView(mdl, el) {
   helpControls(V, controls.els, controls.bars);
   const rowsEl = h('div', { class: 'nw-rows' });
   V.tip = h('div', { class: 'nw-tip', role: 'status', hidden: true });
+  const trainerUI = createTrainerUI(V); // play / pause / step / reset and the run settings (V.trainer)
   V.root = h('div', { class: 'netwarp', tabindex: '0', role: 'group',
-    'aria-label': 'netwarp view (arrow keys step through epochs, space plays)' }, ...controls.bars, rowsEl, V.tip);
+    'aria-label': 'netwarp view (arrow keys step through epochs, space plays)' }, ...trainerUI.bars, ...controls.bars, rowsEl, V.tip);
   el.append(V.root);
 
   function buildRows() {
@@ -302,19 +305,10 @@ function createView(mdl, el) {
     return [`change:${k}`, cb];
   });
   /** Take a chunk of epochs: grow the run's arrays, redraw what shows it, follow the newest epoch. */
-  function append(bytes) {
+  function append(bytes, decoded = false) {
     const following = V.state.epoch >= st.maxEpoch(V.P, V.state);
-    const c = model.appendChunk(V.P, bytes);
-    for (const row of V.rows) {
-      if (row.r !== c.run) continue;
-      for (const p of row.panels) {
-        p.sig = '';
-        p.pointsKey = null;
-        p.diagSig = '';
-      }
-      row.chartSig = '';
-      row.headSig = '';
-    }
+    const c = decoded ? model.appendRows(V.P, bytes) : model.appendChunk(V.P, bytes);
+    refreshRun(c.run, false);
     const next = st.clamp(following ? { ...V.state, epoch: st.maxEpoch(V.P, V.state) } : V.state, V.P);
     if (next.epoch !== V.state.epoch) update({ epoch: next.epoch });
     else {
@@ -324,24 +318,38 @@ function createView(mdl, el) {
     hook.appended += c.fresh;
   }
   hook.appended = 0;
+
+  /** Forget what is drawn of run r (its parameters changed in place) and redraw. */
+  function refreshRun(r, draw = true) {
+    invalidate(V, r);
+    for (const row of V.rows.filter((x) => x.r === r)) {
+      row.chartSig = '';
+      row.headSig = '';
+      for (const p of row.panels) p.diagSig = '';
+    }
+    if (draw) controls.sync();
+  }
   const onMsg = (msg, buffers) => {
     if (!msg || msg.type !== 'chunk') return;
     for (const b of buffers || []) append(b);
   };
   mdl.on('msg:custom', onMsg);
 
-  const reload = () => {
-    V.P = load(mdl);
+  /** Show the model's data again, or other view data `P` (model.fromScene's) with `changes` to the state. */
+  const reload = (P = null, changes = {}) => {
+    V.P = P || load(mdl);
     V.cache = [];
-    V.state = st.clamp(V.state, V.P);
+    V.state = st.clamp({ ...V.state, ...changes }, V.P);
     controls.buildStatic();
     buildRows();
     controls.sync();
+    if (hash && P) hash.write(V.state, base);
     schedule();
   };
-  mdl.on('change:spec', reload);
-  mdl.on('change:data', reload);
-  mdl.on('change:envelope', reload);
+  const onChange = () => reload();
+  mdl.on('change:spec', onChange);
+  mdl.on('change:data', onChange);
+  mdl.on('change:envelope', onChange);
 
   controls.buildStatic();
   buildRows();
@@ -361,9 +369,9 @@ function createView(mdl, el) {
     clearTimeout(traitTimer);
     flushTraits();
     for (const [name, cb] of traitHandlers) mdl.off(name, cb);
-    mdl.off('change:spec', reload);
-    mdl.off('change:data', reload);
-    mdl.off('change:envelope', reload);
+    mdl.off('change:spec', onChange);
+    mdl.off('change:data', onChange);
+    mdl.off('change:envelope', onChange);
     mdl.off('msg:custom', onMsg);
     V.root.removeEventListener('keydown', onKey);
     if (hash) hash.stop();

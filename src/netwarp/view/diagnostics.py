@@ -37,6 +37,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.svm import LinearSVC
 
 from netwarp.core import activations as act
+from netwarp.core import features
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
 from netwarp.view import readout as ro
@@ -77,7 +78,7 @@ def injective_activation(name: str) -> bool:
     base, slope = act.split(act.canonical(name))
     if base == "leaky_relu":
         return (act.LEAKY_SLOPE if slope is None else slope) > 0
-    return base in INJECTIVE
+    return base in INJECTIVE or features.parse(base) is not None  # feature crosses keep x itself
 
 
 def layer_map(W: Array, activation: str) -> tuple[bool, bool, str]:
@@ -157,10 +158,13 @@ def jacobians(traj: Trajectory, X: Array, epoch: int) -> list[Array]:
     for W, b, name in zip(W_all, b_all, traj.activations, strict=True):
         z = a @ W + b
         JW = J @ W
+        cross = features.parse(name)
         if name == "softmax":
             p = act.softmax(z)
             S = p[:, :, None] * np.eye(p.shape[1]) - p[:, :, None] * p[:, None, :]
             J = JW @ S
+        elif cross is not None:
+            J = JW @ features.jacobian(z, cross)
         else:
             J = JW * derivative(name, z)[:, None, :]
         a = act.get(name)(z)

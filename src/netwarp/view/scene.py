@@ -4,18 +4,16 @@
 >>> scene = Scene(X, y, [RunMeta.from_trajectory(t)])   # doctest: +SKIP  (a live run)
 >>> delta = scene.append(0, params_rows, loss, train_score, test_score)  # doctest: +SKIP
 
-A scene holds the data points (``X`` ``(n, d)`` float64, class index, split flags, display
-jitter, a regressor's targets), and per run its layer sizes and activations, the flat
-parameters ``(n_epochs + 1, n_params)`` float64 and curves ``(n_epochs + 1,)`` appended so far,
-fixed projections of layers wider than 3, axis bounds, unit bounds, Grand Tour radii, morph
-boxes per weight layer and stage (:mod:`netwarp.view.bounds`), and diagnostics at sampled
-epochs (:mod:`netwarp.view.diagnostics`); labels come from :mod:`netwarp.view.vocabulary`.
+A scene holds the data points (``X`` ``(n, d)`` float64, class index, split flags, display jitter, a regressor's
+targets), and per run its layer sizes and activations, the flat parameters ``(n_epochs + 1, n_params)`` float64
+and curves ``(n_epochs + 1,)`` appended so far, fixed projections of layers wider than 3, axis bounds, unit
+bounds, Grand Tour radii, morph boxes per weight layer and stage (:mod:`netwarp.view.bounds`), and diagnostics
+at sampled epochs (:mod:`netwarp.view.diagnostics`); labels come from :mod:`netwarp.view.vocabulary`.
 
-``append`` costs O(k) for k new epochs: bounds and boxes only grow (the view's camera never
-jumps back); they and the diagnostics are measured at the epochs of the one sampling rule
-(:mod:`netwarp.view.sampling`) that fall in the new chunk; projections of wide layers are
-fitted on the epochs so far and refitted only when the epoch count has doubled (then the
-projected boxes are rebuilt over the current sample and the delta says ``refit``).
+``append`` costs O(k) for k new epochs: bounds and boxes only grow (the view's camera never jumps back); they
+and the diagnostics are measured at the epochs of the one sampling rule (:mod:`netwarp.view.sampling`) that fall
+in the new chunk; projections of wide layers are fitted on the epochs so far and refitted only when the epoch
+count has doubled (then the projected boxes are rebuilt over the current sample and the delta says ``refit``).
 :mod:`netwarp.view.envelope` writes a scene, and each delta, as bytes.
 """
 
@@ -61,6 +59,7 @@ class RunMeta:
     name: str = ""
     source: Any = field(default=None, compare=False, repr=False)
     layer_names: tuple[str, ...] = ()
+    spec: dict[str, Any] | None = None  # the RunSpec JSON it was trained from: the page's trainer starts there
 
     @property
     def is_classifier(self) -> bool:
@@ -74,7 +73,8 @@ class RunMeta:
     def from_trajectory(cls, traj: Trajectory) -> RunMeta:
         classes = None if traj.classes is None else tuple(str(c) for c in traj.classes)
         return cls(tuple(traj.layer_sizes), tuple(traj.activations), classes, traj.name or f"run {traj.activation}",
-                   traj if traj.recorded else None, tuple(map(str, traj.config.get("layer_names") or ())))
+                   traj if traj.recorded else None, tuple(map(str, traj.config.get("layer_names") or ())),
+                   scene_data.spec_of(traj))  # fmt: skip
 
 
 @dataclass
@@ -369,7 +369,7 @@ class Scene:
             "loss": R.curves[0, : R.n].astype(np.float32),
             "train_score": R.curves[1, : R.n].astype(np.float32), "test_score": R.curves[2, : R.n].astype(np.float32),
             "projections": self._projections(R), **self.view_data(run),
-            "diagnostics": None if R.diag is None else R.diag.to_dict(),
+            "diagnostics": None if R.diag is None else R.diag.to_dict(), "spec": m.spec,
         }  # fmt: skip
 
     def tree(self, store: Callable[[int], int] | None = None) -> dict[str, Any]:
@@ -394,7 +394,7 @@ class Scene:
             # it becomes in a hidden layer stays smooth at its bends
             "grid": {"n_lines": 11, "n_samples": 401 if d == 1 else 101},
             "tour": {"seed": tour.SEED, "length": tour.LENGTH},
-            "vocabulary": WORDS, "data": data,
+            "vocabulary": WORDS, "data": data, **scene_data.for_trainer(),
             "runs": [self.run_tree(i, None if store is None else store(R.P or recorded.floats_per_row(R) // 2))
                      for i, R in enumerate(self.runs)],
         }  # fmt: skip

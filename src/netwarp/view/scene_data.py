@@ -135,3 +135,18 @@ def check_view(view: dict[str, Any] | None, runs: list[Trajectory]) -> dict[str,
     if "points" in out and out["points"] not in ("all", "train", "test"):
         raise NetwarpError(f"view points must be 'all', 'train' or 'test', got {out['points']!r}")
     return out
+
+
+def spec_of(traj: Trajectory) -> dict[str, Any] | None:
+    """The RunSpec JSON ``traj`` was trained from (``config["spec"]``), if it says."""
+    spec = traj.config.get("spec")
+    return spec if isinstance(spec, dict) else None
+
+
+def for_trainer() -> dict[str, Any]:
+    """What a scene carries for the page's trainer: the run settings' table and the trajectory file format
+    (and the version a file of parameter runs is written as)."""
+    from netwarp.core.filecheck import FORMAT, PARAMS_VERSION
+    from netwarp.core.spec import table
+
+    return {"settings": table(), "trajectory_format": {"format": FORMAT, "version": PARAMS_VERSION}}

@@ -14,6 +14,7 @@ WORDS: dict[str, Any] = {
     # panels: representation 0 is the input, n_layers the output
     "input": "input",
     "hidden": "hidden layer {i}",
+    "crosses": "feature crosses",
     "output": "output",
     "morph": "morph",
     "training": "training",

@@ -19,7 +19,7 @@ FLAGS = {
     "task": "--task", "hidden": "--hidden", "activation": "--activation", "solver": "--solver",
     "learning_rate_init": "--lr", "batch_size": "--batch-size", "alpha": "--alpha", "max_iter": "--max-iter",
     "early_stop": "--no-early-stop", "tol": "--tol", "n_iter_no_change": "--n-iter-no-change",
-    "random_state": "--seed",
+    "random_state": "--seed", "crosses": "--crosses",
 }  # fmt: skip
 #: Said once in each command's help: where the defaults come from.
 DEFAULTS_NOTE = (

@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 #: The settings ``netwarp train`` takes as flags besides the data's.
 TRAINING = ("test_size", "task", "hidden", "activation", "solver", "learning_rate_init", "max_iter", "batch_size",
-            "alpha", "tol", "n_iter_no_change", "random_state", "early_stop")  # fmt: skip
+            "alpha", "tol", "n_iter_no_change", "random_state", "early_stop", "crosses")  # fmt: skip
 
 
 def run_spec(args: argparse.Namespace) -> RunSpec:

@@ -3,7 +3,8 @@
 Runs: ``POST /api/runs`` queues one, ``GET /api/runs/{id}`` reports it, ``GET
 /api/runs/{id}/events`` streams its progress (server-sent events), ``DELETE`` forgets it;
 downloads give it as ``.npz``, self-contained ``.html``, ``.png`` or the data as ``.csv``;
-``GET /api/view`` gives the renderer's model of up to two runs (so far, while training).
+``GET /api/view`` gives the renderer's model of up to two runs (so far, while training);
+``POST /api/page-scene`` the points and untrained network of a run the page trains itself.
 """
 
 from __future__ import annotations
@@ -33,10 +34,12 @@ from netwarp.apps.serve.models import (
     RunStatus,
     UploadInfo,
 )  # fmt: skip
+from netwarp.apps.serve.pagescene import scene_bytes
 from netwarp.apps.serve.runs import Run, RunManager
 from netwarp.apps.serve.uploads import UploadStore, info
 from netwarp.apps.serve.views import ViewPool
 from netwarp.core.engine import n_params
+from netwarp.core.features import check as check_crosses
 from netwarp.core.files import save
 from netwarp.core.spec import RunSpec
 from netwarp.core.spec import table as spec_table
@@ -163,6 +166,10 @@ def create_run(request: Request, cfg: RunConfig) -> RunCreated:
     n_classes = len(np.unique(data.y_train))
     if n_classes < 2:
         raise HTTPException(422, "dataset: the training split holds a single class; use more points")
+    try:
+        check_crosses(run_spec.crosses, data.n_features)
+    except NetwarpError as exc:
+        raise HTTPException(422, str(exc)) from None
     sizes = [data.n_features, *run_spec.hidden, 1 if n_classes == 2 else n_classes]
     p = n_params(sizes)
     if p * (run_spec.max_iter + 1) > MAX_HISTORY_FLOATS:
@@ -175,6 +182,21 @@ def create_run(request: Request, cfg: RunConfig) -> RunCreated:
     name = run_spec.name or f"{label} {run_spec.hidden_label} {run_spec.activation}"
     run = manager_of(request).submit(run_spec.replace(name=name), data)
     return RunCreated(id=run.id)
+
+
+@router.post("/page-scene", response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}},
+             summary="A run's points and untrained network as a scene envelope, for the page to train")  # fmt: skip
+def page_scene(request: Request, cfg: RunConfig) -> Response:
+    run_spec = run_spec_of(cfg)
+    data = _resolve_data(request, run_spec)
+    if len(np.unique(data.y_train)) < 2:
+        raise HTTPException(422, "dataset: the training split holds a single class; use more points")
+    name = run_spec.name or f"{run_spec.dataset} {run_spec.hidden_label} {run_spec.activation}"
+    try:
+        body = scene_bytes(run_spec, data, name)
+    except NetwarpError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return Response(body, media_type="application/octet-stream")
 
 
 @router.get("/runs", response_model=list[RunStatus], summary="This session's runs, oldest first")

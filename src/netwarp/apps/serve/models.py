@@ -56,6 +56,10 @@ def _field(s: spec.Setting) -> tuple[Any, Any]:
     if s.kind == "widths":
         kind = list[Annotated[int, Field(**_bounds(s))]]
         return kind | None, Field(None, min_length=1, max_length=MAX_LAYERS, description=help_)
+    if s.kind == "names":
+        names: Any = Literal[s.choices]
+        kind = list[names]
+        return kind | None, Field(None, max_length=len(s.choices or ()), description=help_)
     if s.kind == "batch":
         kind = Annotated[int, Field(**_bounds(s))] | Literal["auto"]
     elif s.choices is not None:

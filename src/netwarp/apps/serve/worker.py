@@ -81,6 +81,7 @@ def train_job(job: Job, report: Callable[..., None], should_stop: Callable[[Call
     """
     import numpy as np
 
+    from netwarp.core import features
     from netwarp.core.live import Chunker
     from netwarp.core.record import train
     from netwarp.core.spec import RunSpec
@@ -93,6 +94,9 @@ def train_job(job: Job, report: Callable[..., None], should_stop: Callable[[Call
     n_out = 1 if len(classes) == 2 else len(classes)
     layer_units = (X.shape[1], *spec.hidden, n_out)
     activations = (spec.activation,) * len(spec.hidden) + ("logistic" if n_out == 1 else "softmax",)
+    if spec.crosses:  # the fixed feature-cross layer comes first (netwarp.core.features)
+        layer_units = (X.shape[1], X.shape[1] + len(spec.crosses), *layer_units[1:])
+        activations = (features.activation_name(spec.crosses), *activations)
     scene: list[Any] = []
 
     def frame(chunk: dict[str, Any]) -> bytes:

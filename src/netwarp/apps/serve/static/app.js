@@ -5,6 +5,7 @@
 import { body, buildForm, fromQuery, readForm, recommended, setTable, syncUrl, writeForm } from './config.js';
 import { ACTIVE, followView, showHeader } from './header.js';
 import { applyHelp } from './help.js';
+import { inPage, trainInPage } from './inpage.js';
 import { renderRuns as drawRuns } from './runs.js';
 
 const $ = (id) => document.getElementById(id);
@@ -264,6 +265,13 @@ async function train(event) {
   syncUrl();
   $('train').disabled = true;
   try {
+    if (inPage(cfg, app.table)) { // a small run trains in this page (inpage.js)
+      stopWatching();
+      app.selected = null;
+      await trainInPage(await renderer(), body(cfg), api, mount, $('view'));
+      say('Training in this page: ❚❚ pauses, Download run saves it.');
+      return;
+    }
     const response = await api('/api/runs', {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body(cfg)),
     });
@@ -327,6 +335,7 @@ async function start() {
   try {
     const [table] = await Promise.all([api('/api/spec').then((r) => r.json()), loadDatasets()]);
     setTable(table);
+    app.table = table;
     applyHelp(table.help || {});
   } catch (e) {
     say(`cannot reach the server: ${e.message}`, 'error');

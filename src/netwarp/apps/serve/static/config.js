@@ -53,6 +53,8 @@ export function parseText(name, raw) {
       if (!v.length || v.some((x) => !Number.isInteger(x))) throw bad('comma-separated whole numbers such as 2 or 8,8');
       return v;
     }
+    case 'names':
+      return text.split(',').map((p) => p.trim()).filter(Boolean);
     case 'bool':
       if (['1', 'true', 'yes', 'on'].includes(text.toLowerCase())) return true;
       if (['0', 'false', 'no', 'off'].includes(text.toLowerCase())) return false;

@@ -1,0 +1,39 @@
+"""The web app trains a small run in the page: the server only sends its points (POST
+/api/page-scene) and queues nothing; the view trains it live and it downloads as a trajectory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import netwarp
+
+pytest.importorskip("fastapi")
+
+from test_serve_e2e import _api, server  # noqa: F401  (the module's server fixture)
+
+
+def test_a_small_run_trains_in_the_page(server: str, watched: Any, tmp_path: Path) -> None:  # noqa: F811
+    page = watched.page
+    before = _api(server, "/api/runs")
+    page.goto(server + "?dataset=xor&hidden=4,4&max_iter=60&early_stop=0")
+    page.wait_for_selector("#dataset option[value=xor]", state="attached")
+    page.click("#train")
+    hook = "document.getElementById('view').__netwarp"
+    page.wait_for_function(f"() => {{ const h = {hook}; return h && h.trainer.stats.epochs >= 1; }}")
+    assert _api(server, "/api/runs") == before  # nothing queued on the server
+    view = page.locator("#view")  # the app has a Pause of its own, for server runs
+    view.get_by_role("button", name="Play", exact=True).wait_for()  # it stops after max_iter
+    assert page.evaluate(f"() => {hook}.trainer.runIndex") == 0  # the untrained placeholder gave way
+    assert page.evaluate(f"() => {hook}.trainer.settings().hidden") == [4, 4]
+    assert page.evaluate(f"() => {hook}.state.epoch") == 60
+    with page.expect_download() as info:
+        view.get_by_role("button", name="Download run", exact=True).click()
+    info.value.save_as(tmp_path / "page.npz")
+    traj = netwarp.load(tmp_path / "page.npz")
+    assert traj.layer_sizes == (2, 4, 4, 1) and traj.n_epochs == 60
+    d = netwarp.data.datasets.load("xor")
+    assert traj.data is not None and len(traj.data.X_train) == len(d.X_train)  # the server's points
+    assert not watched.errors, watched.errors
