@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from netwarp.core import engine, features
+from netwarp.core import batchops, engine, features
 from netwarp.core.activations import SKLEARN_HIDDEN
 from netwarp.core.engine import n_params
 from netwarp.core.trajectory import Trajectory
@@ -73,7 +73,7 @@ def _run(tag: str, kind: str, activation: str, settings: dict[str, Any], seed: i
     acts = (activation,) * (len(sizes) - 2) + (out,)
     traj = Trajectory(tuple(sizes), acts, r.history[:1])
     W0 = traj.coefs(0)
-    loss0 = engine.loss_function(loss, out)(Y, traj.forward(X, 0)[-1]) + 0.5 * cfg.alpha * sum(
+    loss0 = batchops.loss_function(loss, out)(Y, traj.forward(X, 0)[-1]) + 0.5 * cfg.alpha * sum(
         float(np.dot(w.ravel(), w.ravel())) for w in W0) / len(X)  # fmt: skip
     js_cfg = {k: v for k, v in vars(cfg).items() if k not in ("hidden_layer_sizes", "random_state")}
     js_cfg["n_iter_no_change"] = 1e308 if math.isinf(cfg.n_iter_no_change) else cfg.n_iter_no_change
