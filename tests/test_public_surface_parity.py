@@ -36,11 +36,11 @@ def test_load_of_a_multi_run_file_names_load_all(three_runs: Path) -> None:
 def test_export_says_which_run_it_draws(three_runs: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = three_runs.with_name("first.png")
     assert main(["export", str(three_runs), "-o", str(out)]) == 0
-    assert "holds 3 runs; exporting run 0 (tanh)" in capsys.readouterr().err and out.is_file()
+    assert "holds 3 runs; exported run 0 (tanh)" in capsys.readouterr().err and out.is_file()
     assert main(["export", str(three_runs), "-o", str(out), "--run", "relu"]) == 0
     assert "holds 3 runs" not in capsys.readouterr().err
     assert main(["plot", str(three_runs), "-o", str(out)]) == 0
-    assert "holds 3 runs; using run 0 (tanh); choose another with --run" in capsys.readouterr().err
+    assert "holds 3 runs; used run 0 (tanh); choose another with --run" in capsys.readouterr().err
     page = three_runs.with_name("all.html")
     assert main(["export", str(three_runs), "-o", str(page)]) == 0
     assert "(3 run(s))" in capsys.readouterr().out

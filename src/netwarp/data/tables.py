@@ -139,8 +139,17 @@ def _delimiter(first: str, default: str) -> str:
     respected (``"a,b";c`` is two fields on ``;``, one on ``,``); otherwise ``default``."""
     if default != ",":
         return default
-    fields = {d: len(next(csv.reader([first], delimiter=d), [])) for d in (",", ";")}
+    fields = {d: _count_fields(first, d) for d in (",", ";")}
     return ";" if fields[";"] > fields[","] else ","
+
+
+def _count_fields(line: str, delimiter: str) -> int:
+    """Fields of ``line`` split on ``delimiter``; 1 when that reading fails (a field over the csv
+    module's size limit, say: the reader proper then reports what is wrong with the file)."""
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter), []))
+    except csv.Error:
+        return 1
 
 
 def _index_column(names: list[str], body: list[list[str]]) -> bool:

@@ -65,18 +65,21 @@ def check_output(path: str | Path, suffixes: Sequence[str]) -> Path:
     return path
 
 
-def pick_run(runs: list[Trajectory], run: str | None, source: str, verb: str = "using", alt: str = "") -> Trajectory:
-    """The run ``--run`` names; without it the first, saying so on stderr when there are several."""
+def pick_run(runs: list[Trajectory], run: str | None, source: str) -> Trajectory:
+    """The run ``--run`` names; without it the first (:func:`say_run` tells the user, once the output exists)."""
     from netwarp.core.files import select_run
 
-    if run is not None:
-        return select_run(runs, run, source)
-    if len(runs) > 1:
+    return runs[0] if run is None else select_run(runs, run, source)
+
+
+def say_run(runs: list[Trajectory], run: str | None, source: str, verb: str = "used", alt: str = "") -> None:
+    """After the output is written: on stderr, which run of several was taken when ``--run`` was not given
+    (said last, so a refused option is still the one line of an error)."""
+    if run is None and len(runs) > 1:
         print(
             f"{source} holds {len(runs)} runs; {verb} run 0 ({runs[0].name or '?'}); choose another with --run{alt}",
             file=sys.stderr,
         )
-    return runs[0]
 
 
 def save_figure(fig: Any, path: Path, dpi: float | None = None) -> Path:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import functools
 
 from netwarp.apps.commands._common import (
     add_run_arg,
     check_output,
     pick_run,
     save_figure,
+    say_run,
     size_wh,
 )
 from netwarp.errors import NetwarpError
@@ -66,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
         export_html(runs, out, title=f"netwarp: {args.file}")
         print(f"saved {out} ({len(runs)} run(s))")
         return 0
-    traj = pick_run(runs, args.run, args.file, "exporting", " (or export .html for all of them)")
+    traj = pick_run(runs, args.run, args.file)
+    say = functools.partial(say_run, runs, args.run, args.file, "exported", " (or export .html for all of them)")
     figsize = None if size is None else (size[0] / args.dpi, size[1] / args.dpi)
     if suffix in FIGURES:
         from netwarp.view.figures import plot
@@ -75,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         fig = plot(traj, epoch=epoch, layers=layers, figsize=figsize, dpi=args.dpi)
         save_figure(fig, out, dpi=args.dpi)
         print(f"saved {out} ({traj.name}, epoch {epoch})")
+        say()
         return 0
     from netwarp.view.animation import animate, parse_epochs
 
@@ -84,4 +88,5 @@ def run(args: argparse.Namespace) -> int:
         figsize=figsize, dpi=args.dpi, layers=layers, progress=True,
     )  # fmt: skip
     print(f"saved {out} ({n} frames)")
+    say()
     return 0

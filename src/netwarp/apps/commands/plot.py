@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from netwarp.apps.commands._common import add_run_arg, check_output, pick_run, save_figure
+from netwarp.apps.commands._common import add_run_arg, check_output, pick_run, save_figure, say_run
 
 FIGURE_TYPES = (".png", ".svg", ".pdf")
 
@@ -39,4 +39,5 @@ def run(args: argparse.Namespace) -> int:
     fig = plot(traj, epoch=epoch, diagnostics=args.diagnostics)
     save_figure(fig, out, dpi=args.dpi)
     print(f"saved {out} ({traj.name}, epoch {epoch})")
+    say_run(runs, args.run, args.file)
     return 0
