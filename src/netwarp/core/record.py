@@ -78,10 +78,10 @@ def record(
     scores per epoch. Scores are computed when first read (exactly, in one vectorised pass
     over the epochs); ``score=False`` leaves them NaN (for a caller that scored the epochs as
     they came). A ``Pipeline`` of affine preprocessing ending in an MLP is recorded
-    with the preprocessing as its first layers (:mod:`netwarp.adapters.pipeline`).
+    with the preprocessing as its first layers (:mod:`netwarp.core.pipeline`).
     """
     if isinstance(estimator, Pipeline):
-        from netwarp.adapters import pipeline
+        from netwarp.core import pipeline
 
         weights = {} if sample_weight is None else {"sample_weight": sample_weight}  # to the MLP step
         return pipeline.record(record, estimator, X, y, X_test, y_test, name=name, dataset_name=dataset_name,
@@ -306,10 +306,10 @@ def from_estimator(
     Any solver works (``lbfgs`` too). With ``X`` ``(n, d)`` and ``y`` (and ``X_test``,
     ``y_test``) the trajectory carries the data and its score (accuracy or R^2). A fitted
     ``Pipeline`` of affine preprocessing ending in an MLP shows the preprocessing as its first
-    layers (:mod:`netwarp.adapters.pipeline`).
+    layers (:mod:`netwarp.core.pipeline`).
     """
     if isinstance(model, Pipeline):
-        from netwarp.adapters import pipeline
+        from netwarp.core import pipeline
 
         return pipeline.from_fitted(from_estimator, model, X, y, X_test, y_test, name=name, dataset_name=dataset_name)
     if not isinstance(model, MLPClassifier | MLPRegressor):
