@@ -196,21 +196,39 @@ def train(
     batch_loss_fn = batchops.loss_function(loss, out_activation)
     defer = sample_weight is None and not sparse  # losses of a whole epoch at once (same numbers)
     elementwise, batch_losses = batchops.deferred_loss(loss, out_activation, theta.dtype)
-    outputs: list[Array] = []
     alpha = cfg.alpha
     half_alpha = 0.5 * alpha
     reduce = np.add.reduce
+    matmul = np.matmul
+    last = n_layers - 1
+    if cfg.batch_size != "auto" and int(cfg.batch_size) > n:
+        warnings.warn(
+            "Got `batch_size` less than 1 or larger than sample size. It is going to be clipped", stacklevel=3
+        )
+    batch_size = min(200, n) if cfg.batch_size == "auto" else int(np.clip(cfg.batch_size, 1, n))
+    # kept buffers for each layer's activations and deltas (their first ``rows`` rows per batch):
+    # ``matmul(a, w, out=...)`` is the same BLAS call as ``a @ w``, without an allocation
+    act_dtype = np.result_type(X.dtype, theta.dtype)
+    A = [np.empty((batch_size, width), dtype=act_dtype) for width in layer_units[1:]]
+    D = [np.empty((batch_size, width), dtype=grad.dtype) for width in layer_units[1:]]
+    decay = np.empty(n_coef, dtype=theta.dtype)  # alpha * W
+    epoch_out = np.empty((n, layer_units[-1]), dtype=act_dtype)  # the outputs of an epoch's batches, in order
 
-    def step(Xb: Any, yb: Any, swb: Any) -> Any:
+    def step(Xb: Any, yb: Any, swb: Any, out: Any = None) -> Any:
         """Forward, loss and backward for one batch, gradients into ``grad`` (scikit-learn's
-        ``_backprop``). Returns the batch loss, or (deferred) its L2 term only."""
-        m = Xb.shape[0] if swb is None else swb.sum()
+        ``_backprop``). Returns the batch loss, or (deferred) its L2 term only. ``out``
+        ``(rows, n_outputs)``, when given, receives the network's output."""
+        rows = Xb.shape[0]
+        m = rows if swb is None else swb.sum()
         acts = [Xb]
         a = Xb
         for i in range(n_layers):
-            a = a @ W[i]
+            if sparse and i == 0:
+                a = Xb @ W[0]
+            else:
+                a = matmul(a, W[i], out=out if out is not None and i == last else A[i][:rows])
             a += B[i]
-            if i != n_layers - 1:
+            if i != last:
                 hidden(a)
             acts.append(a)
         output(a)
@@ -218,33 +236,32 @@ def train(
         for s in W_flat:
             values += np.dot(s, s)
         if defer:
-            outputs.append(a)
             batch_loss = half_alpha * values / m
         else:
             batch_loss = batch_loss_fn(yb, a, swb) + half_alpha * values / m
-        delta = a - yb
+        delta = np.subtract(a, yb, out=D[last][:rows]) if a.dtype == grad.dtype else a - yb
         if swb is not None:
             delta *= swb.reshape(-1, 1)
-        for i in range(n_layers - 1, -1, -1):
+        for i in range(last, -1, -1):
             if sparse and i == 0:
                 GW[0][...] = acts[0].T @ delta
             else:
-                np.matmul(acts[i].T, delta, out=GW[i])
+                matmul(acts[i].T, delta, out=GW[i])
             if mixed:
                 np.divide(reduce(delta, axis=0), m, out=GB[i])
             else:
                 reduce(delta, axis=0, out=GB[i])
             if i > 0:
-                delta = delta @ W[i].T
+                delta = matmul(delta, W[i].T, out=D[i - 1][:rows]) if delta.dtype == W[i].dtype else delta @ W[i].T
                 derivative(acts[i], delta)
-        np.add(grad_W, alpha * theta_W, out=grad_W)  # per element: (a.T @ delta + alpha * W) / m
+        np.multiply(theta_W, alpha, out=decay)
+        np.add(grad_W, decay, out=grad_W)  # per element: (a.T @ delta + alpha * W) / m
         np.divide(grad_W if mixed else grad, m, out=grad_W if mixed else grad)
         return batch_loss
 
     def epoch_loss_sum(Ye: Any, l2: list[Any]) -> Any:
-        """The epoch's ``sum(batch loss * batch size)`` from the kept outputs, in batch order."""
-        values = elementwise(Ye, np.concatenate(outputs) if len(outputs) > 1 else outputs[0])
-        outputs.clear()
+        """The epoch's ``sum(batch loss * batch size)`` from the epoch's outputs, in batch order."""
+        values = elementwise(Ye, epoch_out)
         full = n // batch_size
         losses = list(batch_losses(values[: full * batch_size].reshape(full, batch_size, -1))) if full else []
         if n % batch_size:
@@ -258,11 +275,6 @@ def train(
     if mixed:
         shapes = list(pairwise(layer_units))
         optimizer = PairedOptimizer(cfg, theta, n_coef, grad.dtype, grad_B, shapes, layer_units[1:])
-    if cfg.batch_size != "auto" and int(cfg.batch_size) > n:
-        warnings.warn(
-            "Got `batch_size` less than 1 or larger than sample size. It is going to be clipped", stacklevel=3
-        )
-    batch_size = min(200, n) if cfg.batch_size == "auto" else int(np.clip(cfg.batch_size, 1, n))
     starts = list(range(0, n, batch_size))
     sample_idx = np.arange(n, dtype=int)
     Xbuf, Ybuf = (None, None) if sparse or not cfg.shuffle else (np.empty_like(X), np.empty_like(Y))
@@ -299,7 +311,8 @@ def train(
                         idx: Any = sample_idx[start:stop]
                     else:
                         idx = slice(start, stop)
-                    batch_loss = step(Xe[idx], Ye[idx], None if We is None else We[idx])
+                    out = epoch_out[idx] if defer else None
+                    batch_loss = step(Xe[idx], Ye[idx], None if We is None else We[idx], out)
                     if defer:
                         l2.append(batch_loss)
                     else:
