@@ -70,15 +70,10 @@ def output_inplace(name: str) -> Callable[[Array], Any]:
 
 
 def row_max(z: Array) -> Array:
-    """``z.max(axis=1)`` for ``z`` ``(batch, k)``. A maximum is exact in any order, so for a few
-    columns it is taken column by column, which NumPy does faster than a reduction over short rows."""
-    k = z.shape[1]
-    if k < 2 or k > 16:
-        return np.asarray(np.maximum.reduce(z, axis=1))
-    out = np.maximum(z[:, 0], z[:, 1])
-    for j in range(2, k):
-        np.maximum(out, z[:, j], out=out)
-    return out
+    """``z.max(axis=1)`` ``(batch,)`` for ``z`` ``(batch, k)``. A maximum is exact in any order,
+    so it is taken over a transposed copy, column against column: NumPy is several times faster
+    at that than at reducing many short rows."""
+    return np.asarray(np.maximum.reduce(np.ascontiguousarray(z.T), axis=0))
 
 
 def loss_name(loss: str, out_activation: str) -> str:

@@ -39,7 +39,7 @@ class FlatOptimizer:
         self.m1, self.m2 = self.moments
         # the factors in the moments' dtype: what a Python float becomes next to a float32 array
         self._decay = np.array([[cfg.beta_1], [cfg.beta_2]], dtype=dtype)
-        self._gain = np.array([[1 - cfg.beta_1], [1 - cfg.beta_2]], dtype=dtype)
+        self._gain = np.array([1 - cfg.beta_1, 1 - cfg.beta_2], dtype=dtype)
         self.t = 0
         self._pair = np.empty((2, *theta.shape), dtype=dtype)  # scratch: no allocation per step
         self._buffer = self._pair[0]
@@ -70,9 +70,9 @@ class FlatOptimizer:
         self.t += 1
         pair = self._pair
         self.moments *= self._decay  # beta_1 * m, beta_2 * v
-        np.copyto(pair[0], grad)
+        np.multiply(grad, self._gain[0], out=pair[0])  # (1 - beta_1) * grad
         np.square(grad, out=pair[1])  # what grad**2 computes
-        pair *= self._gain  # (1 - beta_1) * grad, (1 - beta_2) * grad**2
+        pair[1] *= self._gain[1]  # (1 - beta_2) * grad**2
         self.moments += pair  # beta_1 * m + (1 - beta_1) * grad, beta_2 * v + (1 - beta_2) * grad**2
         # a NumPy float64 as in scikit-learn (its np.sqrt of a Python float is math.sqrt's number)
         self.learning_rate = np.float64(cfg.learning_rate_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t))
