@@ -31,7 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.utils import check_random_state
 
-from netwarp.core import batchops
+from netwarp.core import batchops, fused
 from netwarp.core.history import History, blas_threads
 from netwarp.core.optimizers import FlatOptimizer, PairedOptimizer
 from netwarp.errors import NetwarpError
@@ -137,8 +137,6 @@ def initial_theta(
     return theta
 
 
-
-
 def train(
     X: Any,
     Y: Any,
@@ -213,6 +211,11 @@ def train(
     D = [np.empty((batch_size, width), dtype=grad.dtype) for width in layer_units[1:]]
     decay = np.empty(n_coef, dtype=theta.dtype)  # alpha * W
     epoch_out = np.empty((n, layer_units[-1]), dtype=act_dtype)  # the outputs of an epoch's batches, in order
+    # compiled element-wise kernels (numba, optional): float64 only, one optimizer
+    kern: Any = fused.kernels() if theta.dtype == grad.dtype == np.float64 and not mixed else None
+    relu_kernel = kern is not None and cfg.activation == "relu"
+    if relu_kernel:
+        derivative = kern.relu_backward
 
     def step(Xb: Any, yb: Any, swb: Any, out: Any = None) -> Any:
         """Forward, loss and backward for one batch, gradients into ``grad`` (scikit-learn's
@@ -227,18 +230,20 @@ def train(
                 a = Xb @ W[0]
             else:
                 a = matmul(a, W[i], out=out if out is not None and i == last else A[i][:rows])
-            a += B[i]
-            if i != last:
-                hidden(a)
+            if relu_kernel and i != last:
+                kern.bias_relu(a, B[i])
+            else:
+                a += B[i]
+                if i != last:
+                    hidden(a)
             acts.append(a)
         output(a)
         values: Any = 0
         for s in W_flat:
             values += np.dot(s, s)
-        if defer:
-            batch_loss = half_alpha * values / m
-        else:
-            batch_loss = batch_loss_fn(yb, a, swb) + half_alpha * values / m
+        batch_loss = half_alpha * values / m  # deferred: the L2 term only
+        if not defer:
+            batch_loss = batch_loss_fn(yb, a, swb) + batch_loss
         delta = np.subtract(a, yb, out=D[last][:rows]) if a.dtype == grad.dtype else a - yb
         if swb is not None:
             delta *= swb.reshape(-1, 1)
@@ -254,6 +259,9 @@ def train(
             if i > 0:
                 delta = matmul(delta, W[i].T, out=D[i - 1][:rows]) if delta.dtype == W[i].dtype else delta @ W[i].T
                 derivative(acts[i], delta)
+        if kern is not None:  # the optimizer's compiled pass finishes the gradient
+            optimizer.update_fused(kern, theta, grad, n_coef, alpha, m)
+            return batch_loss
         np.multiply(theta_W, alpha, out=decay)
         np.add(grad_W, decay, out=grad_W)  # per element: (a.T @ delta + alpha * W) / m
         np.divide(grad_W if mixed else grad, m, out=grad_W if mixed else grad)
@@ -317,7 +325,8 @@ def train(
                         l2.append(batch_loss)
                     else:
                         accumulated += batch_loss * (stop - start)
-                    optimizer.update(theta, grad)
+                    if kern is None:
+                        optimizer.update(theta, grad)
                 if defer:
                     accumulated = epoch_loss_sum(Ye, l2)
                 epoch_loss = accumulated / n

@@ -66,7 +66,6 @@ class FlatOptimizer:
             else:
                 np.add(theta, v, out=theta)
             return
-        b1, b2 = cfg.beta_1, cfg.beta_2
         self.t += 1
         pair = self._pair
         self.moments *= self._decay  # beta_1 * m, beta_2 * v
@@ -74,13 +73,33 @@ class FlatOptimizer:
         np.square(grad, out=pair[1])  # what grad**2 computes
         pair[1] *= self._gain[1]  # (1 - beta_2) * grad**2
         self.moments += pair  # beta_1 * m + (1 - beta_1) * grad, beta_2 * v + (1 - beta_2) * grad**2
-        # a NumPy float64 as in scikit-learn (its np.sqrt of a Python float is math.sqrt's number)
-        self.learning_rate = np.float64(cfg.learning_rate_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t))
+        self.learning_rate = self._adam_rate()
         np.sqrt(self.m2, out=buf)
         buf += cfg.epsilon
         np.multiply(self.m1, -self.learning_rate, out=step)
         step /= buf  # -lr * m / (sqrt(v) + epsilon)
         np.add(theta, step, out=theta)
+
+    def _adam_rate(self) -> Any:
+        """Adam's learning rate at step ``t``: a NumPy float64 as in scikit-learn (whose
+        ``np.sqrt`` of a Python float gives ``math.sqrt``'s number)."""
+        cfg = self.cfg
+        return np.float64(cfg.learning_rate_init * math.sqrt(1 - cfg.beta_2**self.t) / (1 - cfg.beta_1**self.t))
+
+    def update_fused(self, kernels: Any, theta: Array, grad: Array, n_coef: int, alpha: float, m: Any) -> None:
+        """:meth:`update` in one compiled pass (:mod:`netwarp.core.fused`, float64), which also
+        finishes the gradient: ``(grad + alpha * W) / m`` for the ``n_coef`` coefficients,
+        ``grad / m`` for the intercepts. The same operations per element, so the same numbers."""
+        cfg = self.cfg
+        if self.sgd:
+            kernels.sgd(theta, grad, n_coef, float(alpha), float(m), self.velocity, float(self.learning_rate),
+                        float(cfg.momentum), bool(cfg.nesterovs_momentum))  # fmt: skip
+            return
+        self.t += 1
+        self.learning_rate = self._adam_rate()
+        kernels.adam(theta, grad, n_coef, float(alpha), float(m), self.m1, self.m2, float(self._decay[0, 0]),
+                     float(self._decay[1, 0]), float(self._gain[0]), float(self._gain[1]), float(-self.learning_rate),
+                     float(cfg.epsilon))  # fmt: skip
 
     def iteration_ends(self, time_step: int) -> None:
         """The end-of-epoch learning-rate update (``invscaling``)."""
