@@ -33,6 +33,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
 import netwarp
+from netwarp.core import fused
 from netwarp.core.engine import n_params
 
 GOALS = {"seed": 0.2, "digits": 0.5, "moons": 0.5}
@@ -46,7 +47,11 @@ def cases() -> dict[str, tuple[MLPClassifier, Any, Any]]:
     return {
         "seed": (
             MLPClassifier(
-                hidden_layer_sizes=(2,), solver="sgd", learning_rate_init=0.02, activation="tanh", max_iter=1500,
+                hidden_layer_sizes=(2,),
+                solver="sgd",
+                learning_rate_init=0.02,
+                activation="tanh",
+                max_iter=1500,
                 **never,
             ),
             seed.X_train,
@@ -110,6 +115,11 @@ def main() -> None:
     parser.add_argument("--case", action="append", choices=list(GOALS), help="run only this case (repeatable)")
     args = parser.parse_args()
     warnings.simplefilter("ignore", ConvergenceWarning)
+    kernels = fused.kernels() is not None
+    print(f"compiled kernels (numba): {'on' if kernels else 'off (the NumPy loop)'}")
+    if kernels:  # compile (or load from the disk cache) before timing
+        netwarp.record(MLPClassifier(hidden_layer_sizes=(2,), max_iter=1), [[0.0], [1.0]], [0, 1])
+        netwarp.record(MLPClassifier(hidden_layer_sizes=(2,), max_iter=1, solver="sgd"), [[0.0], [1.0]], [0, 1])
     results = [measure(name, *case, args.repeat) for name, case in cases().items() if name in (args.case or GOALS)]
     print("all goals met" if all(results) else "some goals NOT met")
 

@@ -12,7 +12,9 @@ number: every weight matrix and bias vector is a view into one flat parameter ve
 ``theta`` (the gradients into one flat ``grad``), so the L2 term, the division by the batch
 size and the optimizer run over whole vectors, in place; each epoch's rows are gathered once
 and its batch losses computed in one element-wise pass (:func:`batchops.deferred_loss`);
-mid-sized matrix products run on one BLAS thread (:func:`history.blas_threads`).
+mid-sized matrix products run on one BLAS thread (:func:`history.blas_threads`); activations,
+deltas and the epoch's outputs live in kept buffers. With ``numba`` installed, the element-wise
+rest of a float64 step runs in compiled loops that do the same operations (:mod:`fused`).
 
 Shapes: ``X`` is ``(n_samples, n_features)``; ``Y`` is ``(n_samples, n_outputs)``;
 ``EngineResult.history`` is ``(n_epochs + 1, n_params)`` with row 0 the initialisation.

@@ -46,22 +46,33 @@ def relu_backward(z: Any, d: Any) -> None:
 def sgd(theta: Any, grad: Any, n_coef: int, alpha: float, m: float, velocity: Any, lr: float,
         momentum: float, nesterov: bool) -> None:  # fmt: skip
     """The finished gradient, then ``v = momentum * v - lr * g`` and the (Nesterov) step."""
-    for i in range(theta.size):
-        g = (grad[i] + theta[i] * alpha) / m if i < n_coef else grad[i] / m
-        grad[i] = g
-        step = g * lr
-        v = velocity[i] * momentum - step
-        velocity[i] = v
-        theta[i] = theta[i] + ((v * momentum - step) if nesterov else v)
+    for i in range(n_coef):  # the finished gradient: (grad + alpha * W) / m, then grad / m; loops
+        grad[i] = (grad[i] + theta[i] * alpha) / m  # without branches vectorise (exact per element)
+    for i in range(n_coef, grad.size):
+        grad[i] = grad[i] / m
+    if nesterov:
+        for i in range(theta.size):
+            step = grad[i] * lr
+            v = velocity[i] * momentum - step
+            velocity[i] = v
+            theta[i] = theta[i] + (v * momentum - step)
+    else:
+        for i in range(theta.size):
+            v = velocity[i] * momentum - grad[i] * lr
+            velocity[i] = v
+            theta[i] = theta[i] + v
 
 
 def adam(theta: Any, grad: Any, n_coef: int, alpha: float, m: float, m1: Any, m2: Any, b1: float,
          b2: float, g1: float, g2: float, neg_lr: float, eps: float) -> None:  # fmt: skip
     """The finished gradient, then Adam's moments and ``-lr * m1 / (sqrt(m2) + eps)``
     (``g1``, ``g2`` are ``1 - b1``, ``1 - b2``; ``neg_lr`` is ``-lr``)."""
+    for i in range(n_coef):  # the finished gradient: (grad + alpha * W) / m, then grad / m; loops
+        grad[i] = (grad[i] + theta[i] * alpha) / m  # without branches vectorise (exact per element)
+    for i in range(n_coef, grad.size):
+        grad[i] = grad[i] / m
     for i in range(theta.size):
-        g = (grad[i] + theta[i] * alpha) / m if i < n_coef else grad[i] / m
-        grad[i] = g
+        g = grad[i]
         first = m1[i] * b1 + g * g1
         second = m2[i] * b2 + (g * g) * g2
         m1[i] = first
