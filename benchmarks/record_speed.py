@@ -13,7 +13,14 @@ epochs), of ``fit``, the ratio record / fit against its goal, and the peak memor
 ``tracemalloc`` for record and for fit against the budget ``fit + 2 x parameter history +
 2 x X``. Runs alternate record and fit so a busy machine slows both alike.
 
-Goals: record / fit <= 0.2 on the seed, <= 0.5 on digits and moons.
+Goals: record / fit <= 0.2 on the seed, <= 0.5 on digits and moons. With ``numba`` installed
+(the ``numba`` extra) the element-wise part of each step runs compiled (:mod:`netwarp.core.fused`,
+same numbers); the first line says whether it is on, and ``NETWARP_NUMBA=0`` compares without it.
+
+Measured here (2 cores shared with other sessions, load 2-7, best of 5; ratios move by about
++-0.05 between runs): the NumPy loop seed 0.22-0.25, digits 0.52-0.60, moons 0.29; with numba
+seed 0.17-0.25, digits 0.48-0.60 (no clear gain: matrix products are half of a digits step and
+Python/NumPy call overhead most of the rest). Memory budgets met in every case.
 Run: ``python benchmarks/record_speed.py [--repeat N] [--case NAME ...]``.
 """
 
