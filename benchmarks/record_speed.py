@@ -19,8 +19,8 @@ same numbers); the first line says whether it is on, and ``NETWARP_NUMBA=0`` com
 
 Measured here (2 cores shared with other sessions, load 2-7, best of 5; ratios move by about
 +-0.05 between runs): the NumPy loop seed 0.22-0.25, digits 0.52-0.60, moons 0.29; with numba
-seed 0.17-0.25, digits 0.48-0.60, moons 0.21 (no clear gain on the first two: matrix products are half of a digits step and
-Python/NumPy call overhead most of the rest). Memory budgets met in every case.
+seed 0.17-0.25, digits 0.48-0.60, moons 0.21 (no clear gain on the first two: matrix products
+are half of a digits step and Python/NumPy call overhead most of the rest). Memory budgets met.
 Run: ``python benchmarks/record_speed.py [--repeat N] [--case NAME ...]``.
 """
 
