@@ -13,7 +13,14 @@ epochs), of ``fit``, the ratio record / fit against its goal, and the peak memor
 ``tracemalloc`` for record and for fit against the budget ``fit + 2 x parameter history +
 2 x X``. Runs alternate record and fit so a busy machine slows both alike.
 
-Goals: record / fit <= 0.2 on the seed, <= 0.5 on digits and moons.
+Goals: record / fit <= 0.2 on the seed, <= 0.5 on digits and moons. With ``numba`` installed
+(the ``numba`` extra) the element-wise part of each step runs compiled (:mod:`netwarp.core.fused`,
+same numbers); the first line says whether it is on, and ``NETWARP_NUMBA=0`` compares without it.
+
+Measured here (2 cores shared with other sessions, load 2-7, best of 5; ratios move by about
++-0.05 between runs): the NumPy loop seed 0.22-0.25, digits 0.52-0.60, moons 0.29; with numba
+seed 0.17-0.25, digits 0.48-0.60, moons 0.21 (no clear gain on the first two: matrix products
+are half of a digits step and Python/NumPy call overhead most of the rest). Memory budgets met.
 Run: ``python benchmarks/record_speed.py [--repeat N] [--case NAME ...]``.
 """
 
@@ -33,6 +40,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
 import netwarp
+from netwarp.core import fused
 from netwarp.core.engine import n_params
 
 GOALS = {"seed": 0.2, "digits": 0.5, "moons": 0.5}
@@ -46,7 +54,11 @@ def cases() -> dict[str, tuple[MLPClassifier, Any, Any]]:
     return {
         "seed": (
             MLPClassifier(
-                hidden_layer_sizes=(2,), solver="sgd", learning_rate_init=0.02, activation="tanh", max_iter=1500,
+                hidden_layer_sizes=(2,),
+                solver="sgd",
+                learning_rate_init=0.02,
+                activation="tanh",
+                max_iter=1500,
                 **never,
             ),
             seed.X_train,
@@ -110,6 +122,11 @@ def main() -> None:
     parser.add_argument("--case", action="append", choices=list(GOALS), help="run only this case (repeatable)")
     args = parser.parse_args()
     warnings.simplefilter("ignore", ConvergenceWarning)
+    kernels = fused.kernels() is not None
+    print(f"compiled kernels (numba): {'on' if kernels else 'off (the NumPy loop)'}")
+    if kernels:  # compile (or load from the disk cache) before timing
+        netwarp.record(MLPClassifier(hidden_layer_sizes=(2,), max_iter=1), [[0.0], [1.0]], [0, 1])
+        netwarp.record(MLPClassifier(hidden_layer_sizes=(2,), max_iter=1, solver="sgd"), [[0.0], [1.0]], [0, 1])
     results = [measure(name, *case, args.repeat) for name, case in cases().items() if name in (args.case or GOALS)]
     print("all goals met" if all(results) else "some goals NOT met")
 

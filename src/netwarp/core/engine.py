@@ -12,7 +12,9 @@ number: every weight matrix and bias vector is a view into one flat parameter ve
 ``theta`` (the gradients into one flat ``grad``), so the L2 term, the division by the batch
 size and the optimizer run over whole vectors, in place; each epoch's rows are gathered once
 and its batch losses computed in one element-wise pass (:func:`batchops.deferred_loss`);
-mid-sized matrix products run on one BLAS thread (:func:`history.blas_threads`).
+mid-sized matrix products run on one BLAS thread (:func:`history.blas_threads`); activations,
+deltas and the epoch's outputs live in kept buffers. With ``numba`` installed, the element-wise
+rest of a float64 step runs in compiled loops that do the same operations (:mod:`fused`).
 
 Shapes: ``X`` is ``(n_samples, n_features)``; ``Y`` is ``(n_samples, n_outputs)``;
 ``EngineResult.history`` is ``(n_epochs + 1, n_params)`` with row 0 the initialisation.
@@ -31,7 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.utils import check_random_state
 
-from netwarp.core import batchops
+from netwarp.core import batchops, fused
 from netwarp.core.history import History, blas_threads
 from netwarp.core.optimizers import FlatOptimizer, PairedOptimizer
 from netwarp.errors import NetwarpError
@@ -137,8 +139,6 @@ def initial_theta(
     return theta
 
 
-
-
 def train(
     X: Any,
     Y: Any,
@@ -196,55 +196,82 @@ def train(
     batch_loss_fn = batchops.loss_function(loss, out_activation)
     defer = sample_weight is None and not sparse  # losses of a whole epoch at once (same numbers)
     elementwise, batch_losses = batchops.deferred_loss(loss, out_activation, theta.dtype)
-    outputs: list[Array] = []
     alpha = cfg.alpha
     half_alpha = 0.5 * alpha
     reduce = np.add.reduce
+    matmul = np.matmul
+    last = n_layers - 1
+    if cfg.batch_size != "auto" and int(cfg.batch_size) > n:
+        warnings.warn(
+            "Got `batch_size` less than 1 or larger than sample size. It is going to be clipped", stacklevel=3
+        )
+    batch_size = min(200, n) if cfg.batch_size == "auto" else int(np.clip(cfg.batch_size, 1, n))
+    # kept buffers for each layer's activations and deltas (their first ``rows`` rows per batch):
+    # ``matmul(a, w, out=...)`` is the same BLAS call as ``a @ w``, without an allocation
+    act_dtype = np.result_type(X.dtype, theta.dtype)
+    A = [np.empty((batch_size, width), dtype=act_dtype) for width in layer_units[1:]]
+    D = [np.empty((batch_size, width), dtype=grad.dtype) for width in layer_units[1:]]
+    decay = np.empty(n_coef, dtype=theta.dtype)  # alpha * W
+    epoch_out = np.empty((n, layer_units[-1]), dtype=act_dtype)  # the outputs of an epoch's batches, in order
+    # compiled element-wise kernels (numba, optional): float64 only, one optimizer
+    kern: Any = fused.kernels() if theta.dtype == grad.dtype == np.float64 and not mixed else None
+    relu_kernel = kern is not None and cfg.activation == "relu"
+    if relu_kernel:
+        derivative = kern.relu_backward
 
-    def step(Xb: Any, yb: Any, swb: Any) -> Any:
+    def step(Xb: Any, yb: Any, swb: Any, out: Any = None) -> Any:
         """Forward, loss and backward for one batch, gradients into ``grad`` (scikit-learn's
-        ``_backprop``). Returns the batch loss, or (deferred) its L2 term only."""
-        m = Xb.shape[0] if swb is None else swb.sum()
+        ``_backprop``). Returns the batch loss, or (deferred) its L2 term only. ``out``
+        ``(rows, n_outputs)``, when given, receives the network's output."""
+        rows = Xb.shape[0]
+        m = rows if swb is None else swb.sum()
         acts = [Xb]
         a = Xb
         for i in range(n_layers):
-            a = a @ W[i]
-            a += B[i]
-            if i != n_layers - 1:
-                hidden(a)
+            if sparse and i == 0:
+                a = Xb @ W[0]
+            else:
+                a = matmul(a, W[i], out=out if out is not None and i == last else A[i][:rows])
+            if relu_kernel and i != last:
+                kern.bias_relu(a, B[i])
+            else:
+                a += B[i]
+                if i != last:
+                    hidden(a)
             acts.append(a)
         output(a)
         values: Any = 0
         for s in W_flat:
             values += np.dot(s, s)
-        if defer:
-            outputs.append(a)
-            batch_loss = half_alpha * values / m
-        else:
-            batch_loss = batch_loss_fn(yb, a, swb) + half_alpha * values / m
-        delta = a - yb
+        batch_loss = half_alpha * values / m  # deferred: the L2 term only
+        if not defer:
+            batch_loss = batch_loss_fn(yb, a, swb) + batch_loss
+        delta = np.subtract(a, yb, out=D[last][:rows]) if a.dtype == grad.dtype else a - yb
         if swb is not None:
             delta *= swb.reshape(-1, 1)
-        for i in range(n_layers - 1, -1, -1):
+        for i in range(last, -1, -1):
             if sparse and i == 0:
                 GW[0][...] = acts[0].T @ delta
             else:
-                np.matmul(acts[i].T, delta, out=GW[i])
+                matmul(acts[i].T, delta, out=GW[i])
             if mixed:
                 np.divide(reduce(delta, axis=0), m, out=GB[i])
             else:
                 reduce(delta, axis=0, out=GB[i])
             if i > 0:
-                delta = delta @ W[i].T
+                delta = matmul(delta, W[i].T, out=D[i - 1][:rows]) if delta.dtype == W[i].dtype else delta @ W[i].T
                 derivative(acts[i], delta)
-        np.add(grad_W, alpha * theta_W, out=grad_W)  # per element: (a.T @ delta + alpha * W) / m
+        if kern is not None:  # the optimizer's compiled pass finishes the gradient
+            optimizer.update_fused(kern, theta, grad, n_coef, alpha, m)
+            return batch_loss
+        np.multiply(theta_W, alpha, out=decay)
+        np.add(grad_W, decay, out=grad_W)  # per element: (a.T @ delta + alpha * W) / m
         np.divide(grad_W if mixed else grad, m, out=grad_W if mixed else grad)
         return batch_loss
 
     def epoch_loss_sum(Ye: Any, l2: list[Any]) -> Any:
-        """The epoch's ``sum(batch loss * batch size)`` from the kept outputs, in batch order."""
-        values = elementwise(Ye, np.concatenate(outputs) if len(outputs) > 1 else outputs[0])
-        outputs.clear()
+        """The epoch's ``sum(batch loss * batch size)`` from the epoch's outputs, in batch order."""
+        values = elementwise(Ye, epoch_out)
         full = n // batch_size
         losses = list(batch_losses(values[: full * batch_size].reshape(full, batch_size, -1))) if full else []
         if n % batch_size:
@@ -258,11 +285,6 @@ def train(
     if mixed:
         shapes = list(pairwise(layer_units))
         optimizer = PairedOptimizer(cfg, theta, n_coef, grad.dtype, grad_B, shapes, layer_units[1:])
-    if cfg.batch_size != "auto" and int(cfg.batch_size) > n:
-        warnings.warn(
-            "Got `batch_size` less than 1 or larger than sample size. It is going to be clipped", stacklevel=3
-        )
-    batch_size = min(200, n) if cfg.batch_size == "auto" else int(np.clip(cfg.batch_size, 1, n))
     starts = list(range(0, n, batch_size))
     sample_idx = np.arange(n, dtype=int)
     Xbuf, Ybuf = (None, None) if sparse or not cfg.shuffle else (np.empty_like(X), np.empty_like(Y))
@@ -299,12 +321,14 @@ def train(
                         idx: Any = sample_idx[start:stop]
                     else:
                         idx = slice(start, stop)
-                    batch_loss = step(Xe[idx], Ye[idx], None if We is None else We[idx])
+                    out = epoch_out[idx] if defer else None
+                    batch_loss = step(Xe[idx], Ye[idx], None if We is None else We[idx], out)
                     if defer:
                         l2.append(batch_loss)
                     else:
                         accumulated += batch_loss * (stop - start)
-                    optimizer.update(theta, grad)
+                    if kern is None:
+                        optimizer.update(theta, grad)
                 if defer:
                     accumulated = epoch_loss_sum(Ye, l2)
                 epoch_loss = accumulated / n

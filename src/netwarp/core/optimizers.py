@@ -12,6 +12,7 @@ Shapes: ``theta`` and ``grad`` ``(n_params,)``.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -32,10 +33,16 @@ class FlatOptimizer:
         # lets every step work in place
         dtype = theta.dtype if grad_dtype is None else grad_dtype
         self.velocity = np.zeros(theta.shape, dtype=dtype)
-        self.m1 = np.zeros(theta.shape, dtype=dtype)
-        self.m2 = np.zeros(theta.shape, dtype=dtype)
+        # Adam's two moments are the rows of one array, so both decay (and both take in the
+        # gradient) in one NumPy call each: per element the same products as two calls
+        self.moments = np.zeros((2, *theta.shape), dtype=dtype)
+        self.m1, self.m2 = self.moments
+        # the factors in the moments' dtype: what a Python float becomes next to a float32 array
+        self._decay = np.array([[cfg.beta_1], [cfg.beta_2]], dtype=dtype)
+        self._gain = np.array([1 - cfg.beta_1, 1 - cfg.beta_2], dtype=dtype)
         self.t = 0
-        self._buffer = np.empty(theta.shape, dtype=dtype)  # scratch: no allocation per step
+        self._pair = np.empty((2, *theta.shape), dtype=dtype)  # scratch: no allocation per step
+        self._buffer = self._pair[0]
         # Adam's step ``-lr * m`` has a NumPy float64 factor, so it is float64 whatever the dtype
         self._step = np.empty(theta.shape, dtype=np.result_type(np.float64, dtype))
 
@@ -59,21 +66,40 @@ class FlatOptimizer:
             else:
                 np.add(theta, v, out=theta)
             return
-        b1, b2 = cfg.beta_1, cfg.beta_2
         self.t += 1
-        self.m1 *= b1
-        np.multiply(grad, 1 - b1, out=buf)
-        self.m1 += buf  # beta_1 * m + (1 - beta_1) * grad
-        np.square(grad, out=buf)  # what grad**2 computes
-        buf *= 1 - b2
-        self.m2 *= b2
-        self.m2 += buf  # beta_2 * v + (1 - beta_2) * grad**2
-        self.learning_rate = cfg.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        pair = self._pair
+        self.moments *= self._decay  # beta_1 * m, beta_2 * v
+        np.multiply(grad, self._gain[0], out=pair[0])  # (1 - beta_1) * grad
+        np.square(grad, out=pair[1])  # what grad**2 computes
+        pair[1] *= self._gain[1]  # (1 - beta_2) * grad**2
+        self.moments += pair  # beta_1 * m + (1 - beta_1) * grad, beta_2 * v + (1 - beta_2) * grad**2
+        self.learning_rate = self._adam_rate()
         np.sqrt(self.m2, out=buf)
         buf += cfg.epsilon
         np.multiply(self.m1, -self.learning_rate, out=step)
         step /= buf  # -lr * m / (sqrt(v) + epsilon)
         np.add(theta, step, out=theta)
+
+    def _adam_rate(self) -> Any:
+        """Adam's learning rate at step ``t``: a NumPy float64 as in scikit-learn (whose
+        ``np.sqrt`` of a Python float gives ``math.sqrt``'s number)."""
+        cfg = self.cfg
+        return np.float64(cfg.learning_rate_init * math.sqrt(1 - cfg.beta_2**self.t) / (1 - cfg.beta_1**self.t))
+
+    def update_fused(self, kernels: Any, theta: Array, grad: Array, n_coef: int, alpha: float, m: Any) -> None:
+        """:meth:`update` in one compiled pass (:mod:`netwarp.core.fused`, float64), which also
+        finishes the gradient: ``(grad + alpha * W) / m`` for the ``n_coef`` coefficients,
+        ``grad / m`` for the intercepts. The same operations per element, so the same numbers."""
+        cfg = self.cfg
+        if self.sgd:
+            kernels.sgd(theta, grad, n_coef, float(alpha), float(m), self.velocity, float(self.learning_rate),
+                        float(cfg.momentum), bool(cfg.nesterovs_momentum))  # fmt: skip
+            return
+        self.t += 1
+        self.learning_rate = self._adam_rate()
+        kernels.adam(theta, grad, n_coef, float(alpha), float(m), self.m1, self.m2, float(self._decay[0, 0]),
+                     float(self._decay[1, 0]), float(self._gain[0]), float(self._gain[1]), float(-self.learning_rate),
+                     float(cfg.epsilon))  # fmt: skip
 
     def iteration_ends(self, time_step: int) -> None:
         """The end-of-epoch learning-rate update (``invscaling``)."""
