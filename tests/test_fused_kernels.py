@@ -82,3 +82,16 @@ def _counting(fn: Any, name: str, calls: list[str]) -> Any:
         return fn(*args)
 
     return wrapped
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_compiled_kernels_train_exactly_as_fit(solver: str) -> None:
+    """With numba installed (the ``numba`` extra, part of ``all``), record runs the compiled kernels
+    and still leaves every coefficient bit-equal to ``fit``'s."""
+    pytest.importorskip("numba")
+    fused.kernels.cache_clear()
+    assert fused.kernels() is not None
+    est = MLPClassifier(solver=solver, activation="relu", learning_rate_init=0.05, **SMALL)
+    mine = clone(est)
+    netwarp.record(mine, X, y)
+    _same(mine, clone(est).fit(X, y))
