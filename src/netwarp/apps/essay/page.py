@@ -111,8 +111,6 @@ for (const host of document.querySelectorAll('.host')) {
 """
 
 
-
-
 def _fmt(v: float | None, spec: str = ".3g") -> str:
     return "–" if v is None or not math.isfinite(v) else format(v, spec)
 
