@@ -181,11 +181,12 @@ def verdict(r: StepResult) -> bool | None:
 
 
 def stored_rows(n_params: int) -> int:
-    """Parameter rows the page stores of a run with ``n_params`` parameters: about 64 kB of
-    float64 each, between 48 and 400 rows, so the page of ten sections stays near 2 MB. A longer run keeps
-    every early epoch, then a stride (:func:`netwarp.view.sampling.stored_epochs`), and its
-    view's epoch slider steps over the stored epochs only (and says so)."""
-    return min(400, max(48, 65_536 // (8 * n_params)))
+    """Parameter rows the page stores of a run with ``n_params`` parameters: about 128 kB of
+    float64 each, between 48 and 400 rows, so the page of ten sections (its envelopes
+    gzip-compressed, :func:`packed`) stays under 2 MB. A longer run keeps every early epoch, then a
+    stride (:func:`netwarp.view.sampling.stored_epochs`), and its view's epoch slider steps over the
+    stored epochs only (and says so)."""
+    return min(400, max(48, 131_072 // (8 * n_params)))
 
 
 def packed(data: bytes) -> bytes:
