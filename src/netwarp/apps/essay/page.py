@@ -193,7 +193,7 @@ def packed(data: bytes) -> bytes:
     """A view's envelope as the page carries it: gzip-compressed (a third of the page's size; the
     JSON spec and the points compress well), unpacked in the page by the browser's
     ``DecompressionStream``. :func:`unpacked` is the inverse."""
-    return gzip.compress(data, compresslevel=9, mtime=0)
+    return gzip.compress(data, compresslevel=6, mtime=0)  # 9 saves 0.1 % in twice the time
 
 
 def unpacked(data: bytes) -> bytes:
