@@ -3,7 +3,8 @@
 Trains and measures every step (:func:`netwarp.apps.essay.tour.train_tour`, with ``--jobs``
 processes), builds each step's view (scene + envelope) and writes the page; prints the total
 seconds, the seconds spent on views (timed inside each step), the page's size and each
-step's share. Goals: at most 30 s and 2 MB.
+step's share (its view as the page carries it: gzip-compressed, base64). Goals: at most 30 s and
+2 MB, with 128 kB of parameters per run (:func:`netwarp.apps.essay.page.stored_rows`).
 Run: ``python benchmarks/essay_build.py [--jobs N] [--step KEY ...]``.
 """
 

@@ -147,7 +147,7 @@ def test_every_host_carries_the_same_envelope(runs: list[Trajectory], tmp_path: 
 
 def test_essay_page_carries_the_scene_envelope(runs: list[Trajectory]) -> None:
     from netwarp.apps.essay import tour
-    from netwarp.apps.essay.page import stored_rows, view_scripts
+    from netwarp.apps.essay.page import stored_rows, unpacked, view_scripts
     from netwarp.view.diagnostics import diagnose
 
     step = tour.steps()[2]  # interval1d
@@ -157,4 +157,4 @@ def test_essay_page_carries_the_scene_envelope(runs: list[Trajectory]) -> None:
     assert found
     want = Scene.from_trajectories(runs, title=step.title.split(". ", 1)[-1], view=step.view or None,
                                    diagnostics=[m.diag for m in measured])  # fmt: skip
-    assert base64.b64decode(found.group(1)) == envelope.encode(want, store=stored_rows)
+    assert unpacked(base64.b64decode(found.group(1))) == envelope.encode(want, store=stored_rows)

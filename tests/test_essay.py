@@ -15,7 +15,7 @@ import pytest
 
 from netwarp.apps.cli import main
 from netwarp.apps.essay import tour as essay
-from netwarp.apps.essay.page import render_page, sep_chart, verdict
+from netwarp.apps.essay.page import render_page, sep_chart, unpacked, verdict
 from netwarp.errors import NetwarpError
 from netwarp.view import envelope
 
@@ -47,7 +47,9 @@ def test_page_holds_one_view_per_step(two_steps: list[essay.StepResult]) -> None
     page = render_page(two_steps, seconds=1.0)
     assert page.count('class="host"') == 2
     for step, key in zip(two_steps, ("curves", "interval"), strict=True):
-        data = base64.b64decode(re.search(rf'id="envelope-{key}">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
+        packed = re.search(rf'id="envelope-{key}">(.*?)</script>', page, re.S)
+        assert packed
+        data = unpacked(base64.b64decode(packed.group(1)))
         kind, spec = envelope.decode(data)
         assert kind == "scene" and spec["format"] == "netwarp-view"
         diag = json.loads(re.search(rf'id="diag-{key}">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]

@@ -87,5 +87,11 @@ def test_readout_follows_the_epoch_and_3d_views_turn(watched: Watched, essay_htm
     # epoch 12 is sampled (a multiple of the sampling rule's power-of-two stride for 118 epochs)
     page.evaluate("() => window.__netwarpViews[4].set({ epoch: 12, morph: 7.5 })")
     page.wait_for_function("(t) => document.getElementById('live-easy').textContent !== t", arg=last)
-    assert "@ epoch 12:" in page.inner_text("#live-easy")
+    live = page.inner_text("#live-easy")
+    assert "@ epoch 12:" in live
+    # the easy way out is read with the stretching diagnostic: every layer's stretch, live, and the
+    # section's panels show it under each layer (tests/test_claims.py checks the claim itself)
+    assert live.count("stretch ") == 4, live
+    numbers = page.inner_text('.host[data-key="easy"] [data-panel="r0-l3"]')
+    assert "stretch" in numbers, numbers
     assert watched.errors == []

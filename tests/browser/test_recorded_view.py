@@ -15,6 +15,7 @@ import pytest
 
 import netwarp
 from netwarp.apps.export import export_html
+from netwarp.view.vocabulary import HELP, WORDS
 
 pytestmark = pytest.mark.slow
 
@@ -76,6 +77,16 @@ def test_a_recording_beside_a_parameter_run_labels_both(watched: Any, tmp_path: 
     heads = watched.page.locator(".nw-rowhead").all_inner_texts()
     assert "computed from parameters" in heads[0] and "recorded activations" in heads[1]
     assert watched.hook("h.panels['r1-l0'].grid") is None and watched.hook("h.panels['r0-l0'].grid") is not None
+    page = watched.page
+    controls = [page.locator(f'.nw-bar [aria-label="{n}"]') for n in ("grid", "regions", "morph", "play morph")]
+    assert [c.is_enabled() for c in controls] == [True] * 4  # the parameter run beside it has them
+    watched.hook("h.set({compare: false, run: 1})")
+    watched.settle()
+    why = WORDS["sources"]["recorded_off"]
+    assert [(c.is_disabled(), c.get_attribute("title")) for c in controls] == [(True, why)] * 4
+    watched.hook("h.set({run: 0})")
+    watched.settle()
+    assert [c.is_enabled() for c in controls] == [True] * 4 and controls[0].get_attribute("title") == HELP["grid"]
     assert watched.errors == []
 
 

@@ -5,6 +5,7 @@ import * as colors from './colors.js';
 import * as nn from './nn.js';
 import * as tour from './tour.js';
 import { hasWide, touring } from './display.js';
+import { helpOf } from './help.js';
 import * as st from './state.js';
 import { fill, fmtv, h } from './util.js';
 
@@ -96,6 +97,15 @@ export function createControls(V) {
     const seg = Math.min(2, Math.floor(u));
     const at = Math.abs(u - Math.round(u)) < 1e-9 ? `at ${P.words.stages[Math.round(u)]}` : P.words.segments[seg];
     c.morphLbl.textContent = `t = ${state.morph.toFixed(2)} · layer ${l + 1} of ${run.nLayers} (${run.activations[l]}) · ${at}`;
+    // a recording (netwarp.view.recorded) has no grid, regions or morph: off while only recordings show
+    const off = (state.compare ? P.runs : [run]).every((x) => x.recorded);
+    const why = (P.words.sources || {}).recorded_off || '';
+    for (const [el, key] of [[c.gridBox, 'grid'], [c.regionsBox, 'regions'], [c.boundaryBox, 'boundary'],
+      [c.morphBtn, 'morph'], [c.morphIn, 'morph']]) {
+      el.disabled = off;
+      el.title = off ? why : helpOf(V, key);
+    }
+    if (off) c.morphLbl.textContent = why;
     c.tourBar.hidden = !hasWide(V);
     c.tourIn.value = String(state.tour);
     c.tourBtn.textContent = V.tourPlaying ? '❚❚' : '▶';

@@ -52,7 +52,13 @@ WORDS: dict[str, Any] = {
     },
     "split": ["train", "test", "other"],
     # where a run's layers come from: recomputed from its parameters, or recorded (netwarp.view.recorded)
-    "sources": {"computed": "computed from parameters", "recorded": "recorded activations"},
+    # (and why a recording's grid, regions and morph controls are off: static/controls.js)
+    "sources": {
+        "computed": "computed from parameters",
+        "recorded": "recorded activations",
+        "recorded_off": "off for recorded activations: without parameters there is no grid, decision region "
+        "or morph to compute",
+    },
     # a short explanation of every control and measurement, in the essay's words
     "help": {},  # filled from HELP below
 }
