@@ -43,7 +43,7 @@ export function makePanel(V, r, kind, layer) {
     octx: draw.sizeCanvas(overlay, PANEL_W, PANEL_H, dpr),
     px: draw.createPixels(Math.round(PANEL_W * dpr), Math.round(PANEL_H * dpr)),
     regionCache: {},
-    diagEl: kind === 'layer' && run.diagnostics ? h('div', { class: 'nw-diag' }) : null,
+    diagEl: kind === 'layer' && (run.diagnostics || run.page) ? h('div', { class: 'nw-diag' }) : null,
   };
   if (kind === 'layer' && run.layer_sizes[layer] >= 3) {
     const key = `${r}.${layer}`;

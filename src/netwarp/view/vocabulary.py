@@ -54,6 +54,12 @@ WORDS: dict[str, Any] = {
         "stretch": "stretch",
     },
     "split": ["train", "test", "other"],
+    # why a layer panel shows no read-out, or an old one
+    "notes": {
+        "page_run": "read-out and stretch not measured for runs trained in the page "
+                    "(download the run: netwarp measures them when it opens the file)",
+        "edited": "read-out and stretch measured before your edits (not measured again)",
+    },
     # where a run's layers come from: recomputed from its parameters, or recorded (netwarp.view.recorded)
     "sources": {"computed": "computed from parameters", "recorded": "recorded activations"},
     # a short explanation of every control and measurement, in the essay's words
