@@ -111,7 +111,8 @@ def test_figures_name_the_feature_layer_as_the_pages_do() -> None:
     from netwarp.view.figures import plot
 
     d = RunSpec.recommended("circles").load_data()
-    traj = _train(RunSpec.recommended("circles", hidden=(3,), max_iter=5, crosses=("x1sq", "x1x2")), d.X_train, d.y_train)
+    spec = RunSpec.recommended("circles", hidden=(3,), max_iter=5, crosses=("x1sq", "x1x2"))
+    traj = _train(spec, d.X_train, d.y_train)
     titles = [ax.get_title() for ax in plot(traj).axes]
     assert titles[1] == f"{vocabulary.WORDS['crosses']} (x1², x1·x2)"  # not "hidden layer 1"
     assert titles[2] == "hidden layer 2 (3 tanh)"  # numbered by representation, as the renderer's layerName
