@@ -104,3 +104,16 @@ def test_the_feature_layer_is_an_embedding() -> None:
 
     W, _ = features.layer(2, ("x1sq", "x1x2"))
     assert layer_map(W, features.activation_name(("x1sq", "x1x2"))) == (True, False, "embedding 2 -> 4")
+
+
+def test_figures_name_the_feature_layer_as_the_pages_do() -> None:
+    from netwarp.view import vocabulary
+    from netwarp.view.figures import plot
+
+    d = RunSpec.recommended("circles").load_data()
+    spec = RunSpec.recommended("circles", hidden=(3,), max_iter=5, crosses=("x1sq", "x1x2"))
+    traj = _train(spec, d.X_train, d.y_train)
+    titles = [ax.get_title() for ax in plot(traj).axes]
+    assert titles[1] == f"{vocabulary.WORDS['crosses']} (x1², x1·x2)"  # not "hidden layer 1"
+    assert titles[2] == "hidden layer 2 (3 tanh)"  # numbered by representation, as the renderer's layerName
+    assert vocabulary.layer_name(1, 3) == "hidden layer 1"  # without activations: a hidden layer

@@ -118,6 +118,10 @@ def test_every_control_has_a_name(watched: Watched, demo_html: Path) -> None:
     names = [page.get_by_role(r, name=n, exact=True).count() for r, n in
              (("button", "play"), ("slider", "epoch"), ("slider", "morph"), ("combobox", "run"))]  # fmt: skip
     assert names == [1, 1, 1, 1]
+    trainer = [page.get_by_role(r, name=n, exact=True).count() for r, n in
+               (("button", "Play"), ("button", "Step"), ("button", "Reset"), ("button", "Download run"),
+                ("combobox", "Dataset"), ("textbox", "Hidden layers"), ("group", "Feature crosses"))]  # fmt: skip
+    assert trainer == [1] * 7  # the trainer's bar is in the audit too
     rows = page.eval_on_selector_all(".nw-row", "els => els.map((e) => e.getBoundingClientRect().toJSON())")
     assert len(rows) == 3 and len({round(r["y"]) for r in rows}) == 1  # side by side on a desktop
 
@@ -193,6 +197,15 @@ def test_phone_has_no_sideways_overflow_and_keeps_the_controls(browser: Any, dem
     assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
     page.locator('input[aria-label="epoch"]').fill("10")  # still usable down there
     page.wait_for_function("() => window.__netwarp.state.epoch === 10")
+    # the trainer's bar stays in reach too, above the epoch bar, neither covering the other
+    step = page.get_by_role("button", name="Step", exact=True).bounding_box()
+    epoch = page.locator('input[aria-label="epoch"]').bounding_box()
+    assert step is not None and epoch is not None and step["y"] >= 0 and step["y"] + step["height"] <= epoch["y"]
+    page.get_by_role("button", name="Step", exact=True).click()  # a page run, trained one epoch
+    page.wait_for_function("() => window.__netwarp.trainer.stats.epochs === 1")
+    page.evaluate("() => window.__netwarp.nextFrame()")
+    width, view = overflow(page)
+    assert width <= view, f"with a page run the page is {width} px wide in a {view} px viewport"
     context.close()
 
 

@@ -37,3 +37,30 @@ def test_a_small_run_trains_in_the_page(server: str, watched: Any, tmp_path: Pat
     d = netwarp.data.datasets.load("xor")
     assert traj.data is not None and len(traj.data.X_train) == len(d.X_train)  # the server's points
     assert not watched.errors, watched.errors
+
+
+def test_the_form_offers_the_feature_crosses_of_the_table(server: str, watched: Any, tmp_path: Path) -> None:  # noqa: F811
+    page = watched.page
+    table = _api(server, "/api/spec")
+    page.goto(server + "?dataset=xor&hidden=3&max_iter=20&early_stop=0&crosses=x1x2")
+    page.wait_for_selector("#dataset option[value=xor]", state="attached")
+    group = page.get_by_role("group", name="Feature crosses", exact=True)
+    labels = [b.get_attribute("aria-label") for b in group.get_by_role("checkbox").all()]
+    assert labels == [f["label"] for f in table["crosses"].values()]  # from the table, in its order
+    assert group.get_by_role("checkbox", name="x1·x2", exact=True).is_checked()  # from the link
+    group.get_by_role("checkbox", name="x1²", exact=True).check()
+    assert "crosses=x1sq%2Cx1x2" in page.url or "crosses=x1sq,x1x2" in page.url  # the link follows the form
+    page.click("#train")
+    hook = "document.getElementById('view').__netwarp"
+    page.wait_for_function(f"() => {{ const h = {hook}; return h && h.trainer.stats.epochs >= 20; }}")
+    assert page.evaluate(f"() => {hook}.trainer.settings().crosses") == ["x1sq", "x1x2"]
+    # the header names the page run and follows the view (not "No run yet")
+    page.wait_for_function(f"() => document.getElementById('epoch').textContent === String({hook}.state.epoch)")
+    assert page.locator("#run-title").inner_text().startswith("page")
+    assert "in this page" in page.locator("#run-detail").inner_text()
+    with page.expect_download() as info:
+        page.locator("#view").get_by_role("button", name="Download run", exact=True).click()
+    info.value.save_as(tmp_path / "crossed.npz")
+    traj = netwarp.load(tmp_path / "crossed.npz")
+    assert traj.layer_sizes == (2, 4, 3, 1) and traj.activations[0] == "features:x1sq,x1x2"
+    assert not watched.errors, watched.errors

@@ -4,7 +4,7 @@
 import * as draw from './draw.js';
 import { chartRects } from './layout.js';
 import { sourceWord } from './recorded.js';
-import { fmtv, h } from './util.js';
+import { activationName, fmtv, h } from './util.js';
 
 const INK = '#444';
 const FAINT = '#ddd';
@@ -171,7 +171,7 @@ export function drawHead(V, row, e) {
   const note = e < V.state.epoch ? ` (training stopped at epoch ${run.n_epochs})` : '';
   row.head.replaceChildren(
     h('b', { text: run.name }),
-    ` · ${run.layer_sizes.join('–')} · ${run.recorded ? run.layer_names.slice(1).join(', ') : run.activations.join(', ')}`,
+    ` · ${run.layer_sizes.join('–')} · ${run.recorded ? run.layer_names.slice(1).join(', ') : run.activations.map((a) => activationName(V.P, a)).join(', ')}`,
     h('span', { class: 'nw-source', text: ` · ${sourceWord(V.P, run)}` }),
     ` · epoch ${e}${note}`,
     run.stop_reason ? h('span', { class: 'nw-stop', text: ` · stopped: ${run.stop_reason}` }) : '',

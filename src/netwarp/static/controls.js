@@ -7,7 +7,7 @@ import * as tour from './tour.js';
 import { hasWide, touring } from './display.js';
 import { helpOf } from './help.js';
 import * as st from './state.js';
-import { fill, fmtv, h } from './util.js';
+import { activationName, fill, fmtv, h } from './util.js';
 
 const SPEEDS = [5, 15, 30, 60, 120, 240];
 
@@ -96,7 +96,7 @@ export function createControls(V) {
     const u = state.morph - 3 * l;
     const seg = Math.min(2, Math.floor(u));
     const at = Math.abs(u - Math.round(u)) < 1e-9 ? `at ${P.words.stages[Math.round(u)]}` : P.words.segments[seg];
-    c.morphLbl.textContent = `t = ${state.morph.toFixed(2)} · layer ${l + 1} of ${run.nLayers} (${run.activations[l]}) · ${at}`;
+    c.morphLbl.textContent = `t = ${state.morph.toFixed(2)} · layer ${l + 1} of ${run.nLayers} (${activationName(V.P, run.activations[l])}) · ${at}`;
     // a recording (netwarp.view.recorded) has no grid, regions or morph: off while only recordings show
     const off = (state.compare ? P.runs : [run]).every((x) => x.recorded);
     const why = (P.words.sources || {}).recorded_off || '';

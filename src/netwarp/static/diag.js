@@ -41,9 +41,16 @@ export function pct(v) {
 export function drawDiag(V, p, e) {
   const run = V.P.runs[p.r];
   const dg = run.diagnostics;
-  if (!dg || !p.diagEl) return;
+  if (!p.diagEl) return;
+  const notes = V.P.words.notes || {};
+  if (!dg) { // a run trained in the page: nothing measured, and the panel says so
+    p.diagEl.textContent = p.layer === 0 ? notes.page_run || '' : '';
+    p.diagEl.classList.add('nw-note');
+    return;
+  }
   const j = nearestSample(dg.epochs, e);
-  const sig = `${j}`;
+  const edited = Boolean(V.edits && [...V.edits.keys()].some((k) => k.startsWith(`${p.r}:`)));
+  const sig = `${j} ${edited}`;
   if (p.diagSig === sig) return;
   p.diagSig = sig;
   const d = readout(dg, p.layer, j);
@@ -65,6 +72,7 @@ export function drawDiag(V, p, e) {
       lines.push(`a read-out of ${layerName(V.P.words, run, best)} gets ${pct(ro[best])}: the output layer has yet to learn it`);
     }
   }
+  if (edited) lines.push(notes.edited || '');
   p.diagEl.textContent = lines.join('\n');
   p.diagEl.title = `diagnostics at epoch ${d.epoch} (the nearest sampled epoch)`;
   p.fig.classList.toggle('nw-firstsep', d.first);

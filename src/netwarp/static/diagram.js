@@ -10,7 +10,7 @@
 import * as nn from './nn.js';
 import { rowOf } from './model.js';
 import { deadOf } from './dead.js';
-import { fmtv, h } from './util.js';
+import { activationName, fmtv, h } from './util.js';
 import { paramIndex, restoreParams, setParam } from './edit.js';
 
 const POS = [0, 114, 178]; // #0072B2, positive values and weights
@@ -306,7 +306,7 @@ export function drawDiagram(V, dg, c, e) {
       const on = Boolean(hl && hl.r === dg.r && hl.layer === l && hl.unit === node.j);
       node.btn.setAttribute('aria-pressed', String(on));
       node.btn.classList.toggle('nw-deadunit', isDead);
-      const act = l === 0 ? 'input' : run.activations[l - 1];
+      const act = l === 0 ? 'input' : activationName(V.P, run.activations[l - 1]);
       const since = isDead && dead.since0[l - 1].includes(node.j) ? ' since epoch 0' : '';
       node.btn.setAttribute('aria-label', `Unit ${node.name} (${act})${isDead ? `, dead${since}: zero on every training point` : ''}; show its axis`);
     }

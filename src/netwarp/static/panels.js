@@ -8,7 +8,7 @@ import * as recorded from './recorded.js';
 import { choiceOf, display, projOptions } from './display.js';
 import { pointAt, setHover } from './hover.js';
 import { plotRect, tools } from './layout.js';
-import { PANEL_H, PANEL_W, h, layerName } from './util.js';
+import { PANEL_H, PANEL_W, activationName, h, layerName } from './util.js';
 
 /** The forward pass of run r at epoch e over the points (and the grid), cached per run. */
 export function compute(V, r, e) {
@@ -43,7 +43,7 @@ export function makePanel(V, r, kind, layer) {
     octx: draw.sizeCanvas(overlay, PANEL_W, PANEL_H, dpr),
     px: draw.createPixels(Math.round(PANEL_W * dpr), Math.round(PANEL_H * dpr)),
     regionCache: {},
-    diagEl: kind === 'layer' && run.diagnostics ? h('div', { class: 'nw-diag' }) : null,
+    diagEl: kind === 'layer' && (run.diagnostics || run.page) ? h('div', { class: 'nw-diag' }) : null,
   };
   if (kind === 'layer' && run.layer_sizes[layer] >= 3) {
     const key = `${r}.${layer}`;
@@ -221,7 +221,7 @@ export function drawLayer(V, p, c, e) {
   let what = `${width} ${width > 1 ? P.words.units : P.words.units.replace(/s$/, '')}`;
   if (d.vsTarget) what = `${P.words.prediction} vs ${P.words.target}`;
   else if (d.how) what = d.how.units ? d.names.join(', ') : `${d.how.tour ? 'tour' : 'PCA'} of ${width} ${P.words.units}`;
-  const act = l === 0 ? '' : ` · ${run.recorded ? recorded.sourceWord(P, run) : run.activations[l - 1]}`;
+  const act = l === 0 ? '' : ` · ${run.recorded ? recorded.sourceWord(P, run) : activationName(P, run.activations[l - 1], true)}`;
   p.cap.textContent = `${layerName(P.words, run, l)} · ${what}${act}`;
   p.cap.title = p.cap.textContent;
   const chosen = choiceOf(V, p.r, l) || (width > 3 ? 'pca3' : 'id');

@@ -39,7 +39,7 @@ const FIELDS = [
 export function createTrainerUI(V) {
   const table = V.P.spec.settings;
   const scene0 = V.P;
-  if (!table || V.P.target) return { bars: [], sync() {} };
+  if (!table || V.P.target) return { bars: [], sync() {}, stop() {} };
   const byName = Object.fromEntries(table.settings.map((s) => [s.name, s]));
   let S = initial();
   let run = null;
@@ -49,7 +49,7 @@ export function createTrainerUI(V) {
   let msPerEpoch = 1;
   const stats = { epochs: 0, trainMs: 0 };
   const els = {};
-  const say = (text) => { els.status.textContent = text; };
+  const say = (text) => { els.status.textContent = text; els.status.title = text; };
 
   function initial() {
     const spec = V.P.runs[V.state.run]?.spec || {};
@@ -387,5 +387,7 @@ export function createTrainerUI(V) {
   };
   V.hook.trainer = V.trainer;
   sync();
-  return { bars, sync };
+  /** Stop training for good (the view's data is replaced): later edits no longer reach this run. */
+  const stop = () => { pause(); run = null; };
+  return { bars, sync, stop };
 }

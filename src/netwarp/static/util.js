@@ -51,6 +51,17 @@ export function axisNames(words, kind, idx) {
 }
 
 /** 'input', 'hidden layer l' or 'output' for representation l of a run, in the scene's words. */
+/** An activation as the view names it: a feature-cross layer's "features:x1sq,x1x2" reads
+ * "feature crosses x1², x1·x2" (labels from the scene's settings table, `P.spec.settings`), or
+ * with `bare` only "x1², x1·x2" (where the layer's name already says it). */
+export function activationName(P, a, bare = false) {
+  if (!a.startsWith('features:')) return a;
+  const labels = (P.spec.settings && P.spec.settings.crosses) || {};
+  const names = a.slice('features:'.length).split(',').filter(Boolean);
+  const list = names.map((n) => (labels[n] ? labels[n].label : n)).join(', ');
+  return bare ? list : `${P.words.crosses || 'feature crosses'} ${list}`;
+}
+
 export function layerName(words, run, l) {
   if (run.layer_names && run.layer_names[l]) return run.layer_names[l]; // the run's own names (pipeline steps, recorded layers)
   if (l === 0) return words.input;

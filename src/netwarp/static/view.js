@@ -20,7 +20,7 @@ import * as st from './state.js';
 import * as tour from './tour.js';
 import { chartSeek, drawChart, drawHead } from './charts.js';
 import { createControls } from './controls.js';
-import { createTrainerUI } from './trainer_ui.js';
+import { mountTrainer } from './trainer_mount.js';
 import { drawDiag } from './diag.js';
 import { attachBoundary, drawBoundary } from './boundary.js';
 import { flagPanel, deadOf } from './dead.js';
@@ -119,9 +119,9 @@ function createView(mdl, el) {
   helpControls(V, controls.els, controls.bars);
   const rowsEl = h('div', { class: 'nw-rows' });
   V.tip = h('div', { class: 'nw-tip', role: 'status', hidden: true });
-  const trainerUI = createTrainerUI(V); // play / pause / step / reset and the run settings (V.trainer)
   V.root = h('div', { class: 'netwarp', tabindex: '0', role: 'group',
-    'aria-label': 'netwarp view (arrow keys step through epochs, space plays)' }, ...trainerUI.bars, ...controls.bars, rowsEl, V.tip);
+    'aria-label': 'netwarp view (arrow keys step through epochs, space plays)' }, ...controls.bars, rowsEl, V.tip);
+  const trainer = mountTrainer(V); // play / pause / step / reset and the run settings (V.trainer)
   el.append(V.root);
 
   function buildRows() {
@@ -340,6 +340,7 @@ function createView(mdl, el) {
     V.P = P || load(mdl);
     V.cache = [];
     V.state = st.clamp({ ...V.state, ...changes }, V.P);
+    if (!P) trainer.rebuild(); // a new scene from the host: the trainer starts on it
     controls.buildStatic();
     buildRows();
     controls.sync();
@@ -364,6 +365,7 @@ function createView(mdl, el) {
   }
   return () => {
     disposed = true;
+    trainer.stop();
     cancelAnimationFrame(raf);
     resizer.stop();
     clearTimeout(traitTimer);

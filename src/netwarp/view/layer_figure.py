@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import NDArray
 
+from netwarp.core import features
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
 from netwarp.view import camera, geometry, vocabulary
@@ -201,12 +202,15 @@ class LayerFigure:
         W = vocabulary.WORDS
         names = t.config.get("layer_names") or []  # the run's own names ("" = the word for it)
         name = str(names[layer]) if len(names) == len(t.layer_sizes) and names[layer] else None
-        name = name or vocabulary.layer_name(layer, t.n_layers)
+        name = name or vocabulary.layer_name(layer, t.n_layers, t.activations)
         if layer == 0:
             return f"{name} ({t.layer_sizes[0]}-D)"
         if layer == t.n_layers:
             vs = f": {W['prediction']} vs {W['target']}" if self._vs_target(layer) else ""
             return f"{name} ({t.out_activation}){vs}"
+        crosses = features.parse(t.activations[layer - 1])
+        if crosses is not None:
+            return f"{name} ({', '.join(features.FEATURES[c][0] for c in crosses)})"
         return f"{name} ({t.layer_sizes[layer]} {t.activations[layer - 1]})"
 
     # ----------------------------------------------------------------- update

@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from netwarp.view import vocabulary
+
 __all__ = ["dead_units", "decide", "linear_readout", "percent", "readouts"]
 
 Array = NDArray[np.float64]
@@ -110,10 +112,11 @@ def dead_note(traj: Any, X_train: Any, epoch: int | None = None) -> str | None:
         units = np.flatnonzero(d)
         if not units.size:
             continue
-        names = ", ".join(f"unit {u + 1}" for u in units)
+        names = ", ".join(vocabulary.axis("unit", int(u)) for u in units)
         since = " from epoch 0" if all(d0[u] for u in units) else ""
         alive = len(d) - units.size
         them = "it" if units.size == 1 else "them"
-        parts.append(f"hidden layer {ell}: {names} dead{since} (zero on every training point, so no "
+        layer = vocabulary.layer_name(ell, traj.n_layers, traj.activations)
+        parts.append(f"{layer}: {names} dead{since} (zero on every training point, so no "
                      f"gradient reaches {them}); {alive} of {len(d)} units work")  # fmt: skip
     return f"{traj.name or 'run'}: " + "; ".join(parts)

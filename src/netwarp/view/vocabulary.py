@@ -7,7 +7,10 @@ renderer's ``fill`` (``static/util.js``) put the values in.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+
+from netwarp.core import features
 
 #: The word table (JSON-able). Change a label here and every host follows.
 WORDS: dict[str, Any] = {
@@ -51,6 +54,12 @@ WORDS: dict[str, Any] = {
         "stretch": "stretch",
     },
     "split": ["train", "test", "other"],
+    # why a layer panel shows no read-out, or an old one
+    "notes": {
+        "page_run": "read-out and stretch not measured for runs trained in the page "
+                    "(download the run: netwarp measures them when it opens the file)",
+        "edited": "read-out and stretch measured before your edits (not measured again)",
+    },
     # where a run's layers come from: recomputed from its parameters, or recorded (netwarp.view.recorded)
     # (and why a recording's grid, regions and morph controls are off: static/controls.js)
     "sources": {
@@ -149,12 +158,16 @@ def fill(template: str, **values: Any) -> str:
     return out
 
 
-def layer_name(layer: int, n_layers: int) -> str:
-    """'input', 'hidden layer l' or 'output' for representation ``layer`` of ``n_layers`` weight layers."""
+def layer_name(layer: int, n_layers: int, activations: Sequence[str] = ()) -> str:
+    """'input', 'hidden layer l', 'feature crosses' or 'output' for representation ``layer`` of
+    ``n_layers`` weight layers (``activations``, one per layer, tell the feature-cross layer, as
+    the renderer's ``layerName``)."""
     if layer == 0:
         return str(WORDS["input"])
     if layer == n_layers:
         return str(WORDS["output"])
+    if len(activations) >= layer and features.parse(activations[layer - 1]) is not None:
+        return str(WORDS["crosses"])
     return fill(WORDS["hidden"], i=layer)
 
 

@@ -106,8 +106,29 @@ export function fromQuery(params) {
   return cfg;
 }
 
+/** The feature-cross checkboxes (in the form's #crosses group), one per cross the table names. */
+const crossBoxes = () => [...document.querySelectorAll('#crosses input[type="checkbox"]')];
+
+/** Fill the #crosses group: a checkbox per feature cross of the table, named by its label. */
+function buildCrosses() {
+  const group = $('crosses');
+  if (!group) return;
+  const s = setting('crosses');
+  group.title = s.help;
+  const boxes = Object.entries(table.crosses || {}).map(([name, f]) => {
+    const box = Object.assign(document.createElement('input'), { type: 'checkbox', value: name, title: `${f.label}: ${s.help}` });
+    box.dataset.needs = String(f.needs);
+    box.setAttribute('aria-label', f.label);
+    const label = Object.assign(document.createElement('label'), { className: 'check' });
+    label.append(box, ` ${f.label}`);
+    return label;
+  });
+  group.replaceChildren(...[...group.children].filter((c) => c.tagName === 'LEGEND' || c.classList.contains('hint')), ...boxes);
+}
+
 /** Set each input's bounds, choices and help from the table (the HTML holds none of them). */
 export function buildForm() {
+  buildCrosses();
   for (const name of FORM) {
     const s = setting(name);
     const el = $(name);
@@ -134,6 +155,7 @@ export function readForm() {
     else if (el.value.trim() === '' && setting(name).optional) cfg[name] = null;
     else if (el.value.trim() !== '') cfg[name] = parseText(name, el.value);
   }
+  if ($('crosses')) cfg.crosses = crossBoxes().filter((b) => b.checked && !b.disabled).map((b) => b.value);
   return cfg;
 }
 
@@ -143,6 +165,11 @@ export function writeForm(cfg) {
     const el = $(name);
     if (el.type === 'checkbox') el.checked = Boolean(cfg[name]);
     else el.value = textOf(cfg[name]);
+  }
+  const d = table.datasets?.[cfg.dataset]?.n_features; // a cross needing a column the data lacks is off
+  for (const b of crossBoxes()) {
+    b.checked = (cfg.crosses || []).includes(b.value);
+    b.disabled = d !== undefined && Number(b.dataset.needs) > d;
   }
 }
 

@@ -78,10 +78,36 @@ export function showHeader(app) {
   showNumbers(shown);
 }
 
+/** The header for a run trained in this page (inpage.js): its name, epochs and numbers from the view. */
+function showPage(hook) {
+  if (!hook) return;
+  const view = $('view');
+  const pick = view.querySelector('select[aria-label="run"]');
+  const name = (pick && pick.selectedOptions[0] && pick.selectedOptions[0].textContent) || 'page run';
+  const trained = Number(view.querySelector('input[aria-label="epoch"]')?.max || 0);
+  const max = hook.trainer ? hook.trainer.settings().max_iter : trained;
+  $('run-title').textContent = name;
+  $('run-title').title = name;
+  $('run-title').closest('.stage-head').classList.remove('compare');
+  $('progress-bar').style.width = `${Math.min(100, (100 * trained) / Math.max(1, max))}%`;
+  $('progress-bar').className = hook.trainer && hook.trainer.playing ? 'running' : 'done';
+  const status = view.querySelector('.nw-train-status');
+  $('run-detail').textContent = `trained in this page · ${status ? status.textContent : ''}`;
+  const c = hook.charts[hook.state.run];
+  $('epoch').textContent = String(hook.state.epoch);
+  $('epoch-of').textContent = ` / ${trained}`;
+  $('loss').textContent = fmt(c && Number.isFinite(c.loss) ? c.loss : null, 4);
+  $('acc').textContent = c && c.train !== null && c.train !== undefined ? `${fmt(c.train)} / ${fmt(c.test)}` : '–';
+}
+
 /** Keep the header's numbers on what the view draws, frame by frame. */
 export function followView(app) {
   let last = '';
   $('view').addEventListener('netwarp:frame', () => {
+    if (app.view && app.view.id === 'page') {
+      showPage($('view').__netwarp); // a run trained in this page: the server knows nothing of it
+      return;
+    }
     const { runs, hook } = drawn(app);
     if (!hook) return;
     const sig = `${hook.state.epoch}|${runs.map((r) => `${r.id}:${r.epoch}`).join()}|${JSON.stringify(hook.charts)}`;
