@@ -29,6 +29,8 @@ def test_a_small_run_trains_in_the_page(server: str, watched: Any, tmp_path: Pat
     assert page.evaluate(f"() => {hook}.trainer.runIndex") == 0  # the untrained placeholder gave way
     assert page.evaluate(f"() => {hook}.trainer.settings().hidden") == [4, 4]
     assert page.evaluate(f"() => {hook}.state.epoch") == 60
+    # the app's form is where settings change: the view shows its run bar, not a second settings bar
+    assert view.locator(".nw-trainbar").is_visible() and view.locator(".nw-settings").is_hidden()
     with page.expect_download() as info:
         view.get_by_role("button", name="Download run", exact=True).click()
     info.value.save_as(tmp_path / "page.npz")
