@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from live import give_model, live_page
 
 from netwarp.apps.export import page
 from netwarp.core.trajectory import Trajectory
@@ -17,27 +17,10 @@ from netwarp.view.scene import Scene
 
 pytestmark = pytest.mark.browser
 Watched = Any  # tests/browser/conftest.py's Watched: a page with its requests and errors
-BOOT = "__nw_view.render({ model: createLocalModel(bytes), el });"
-
-
-def live_page(data: bytes, path: Path) -> Path:
-    """The export's page, its model kept in ``window.__model`` so the test can append to it."""
-    text = page(data, title="live")
-    assert BOOT in text
-    path.write_text(text.replace(BOOT, "window.__model = createLocalModel(bytes);\n"
-                                      "__nw_view.render({ model: window.__model, el });"))  # fmt: skip
-    return path
-
-
 def send(w: Watched, chunk: bytes) -> None:
     """``model.append(chunk)`` in the page; waits for the view to take it."""
     before = w.hook("h.appended")
-    w.page.evaluate(
-        """(b64) => { const s = atob(b64); const b = new Uint8Array(s.length);
-            for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-            window.__model.append(b); }""",
-        base64.b64encode(chunk).decode(),
-    )
+    give_model(w.page, "append(b)", chunk)
     w.page.wait_for_function(f"() => window.__netwarp.appended > {before}")
     w.settle()
 
@@ -52,7 +35,7 @@ def test_appended_epochs_grow_the_slider_and_keep_the_hash(
     scene = Scene(X, np.concatenate([d.y_train, d.y_test]), [traj])
     part = lambda a, b: (traj.params[a:b], traj.loss[a:b], traj.train_score[a:b], traj.test_score[a:b])  # noqa: E731
     scene.append(0, *part(0, 5))
-    watched.open(live_page(envelope.encode(scene), tmp_path / "live.html"))
+    watched.open(live_page(envelope.encode(scene), tmp_path / "live.html", "live"))
     slider = watched.page.locator('input[aria-label="epoch"]')
     assert slider.get_attribute("max") == "4" and slider.input_value() == "4"
     watched.page.wait_for_function("() => location.hash.includes('e=4')")  # named from the first frame on

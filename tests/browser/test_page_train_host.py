@@ -5,30 +5,19 @@ read-out predates the edits."""
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 from typing import Any
 
 import pytest
+from live import give_model, live_page
 
-from netwarp.apps.export import page
 from netwarp.core.trajectory import Trajectory
 from netwarp.view import envelope, vocabulary
 from netwarp.view.scene import Scene
 
 pytestmark = pytest.mark.browser
 Watched = Any  # tests/browser/conftest.py's Watched
-BOOT = "__nw_view.render({ model: createLocalModel(bytes), el });"
 NOTES = vocabulary.WORDS["notes"]
-
-
-def live_page(data: bytes, path: Path) -> Path:
-    """The export's page, its model kept in ``window.__model`` so the test can replace its envelope."""
-    text = page(data, title="host")
-    assert BOOT in text
-    path.write_text(text.replace(BOOT, "window.__model = createLocalModel(bytes);\n"
-                                      "__nw_view.render({ model: window.__model, el });"))  # fmt: skip
-    return path
 
 
 def cross_enabled(w: Watched, label: str) -> bool:
@@ -39,17 +28,12 @@ def test_a_new_envelope_gets_a_trainer_on_the_new_scene(
     watched: Watched, disk_run: Trajectory, demo_runs: list[Trajectory], tmp_path: Path
 ) -> None:
     w = watched
-    w.open(live_page(envelope.encode(Scene.from_trajectories(disk_run)), tmp_path / "host.html"))
+    w.open(live_page(envelope.encode(Scene.from_trajectories(disk_run)), tmp_path / "host.html", "host"))
     assert cross_enabled(w, "x2²")  # 2-D points: every cross
     w.page.evaluate("() => { window.__old = window.__netwarp.trainer; window.__old.play(); }")
     w.page.wait_for_function("() => window.__old.stats.epochs >= 3")
     one_d = envelope.encode(Scene.from_trajectories(demo_runs[0]))
-    w.page.evaluate(
-        """(b64) => { const s = atob(b64); const b = new Uint8Array(s.length);
-            for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-            window.__model.set('envelope', b); }""",
-        base64.b64encode(one_d).decode(),
-    )
+    give_model(w.page, "set('envelope', b)", one_d)
     w.page.wait_for_function("() => window.__netwarp.trainer !== window.__old")
     assert w.page.evaluate("() => window.__old.playing") is False  # the old trainer stopped
     assert w.page.locator(".nw-trainbar").count() == 1
@@ -63,7 +47,7 @@ def test_a_new_envelope_gets_a_trainer_on_the_new_scene(
 def test_page_runs_and_edited_runs_say_what_their_read_out_is(watched: Watched, disk_run: Trajectory,
                                                               tmp_path: Path) -> None:
     w = watched
-    w.open(live_page(envelope.encode(Scene.from_trajectories(disk_run)), tmp_path / "host.html"))
+    w.open(live_page(envelope.encode(Scene.from_trajectories(disk_run)), tmp_path / "host.html", "host"))
     diag = w.page.locator("[data-panel='r0-l1'] .nw-diag")
     assert "%" in diag.inner_text() and NOTES["edited"] not in diag.inner_text()
     w.hook("h.setParam(0, 0, 0, 0, 2.5)")  # a recorded run edited by hand
