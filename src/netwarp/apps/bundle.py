@@ -37,8 +37,8 @@ def _read(name: str) -> str:
 
 def strip_comments(source: str) -> str:
     """``source`` without its whole-line comments (``// ...`` lines and ``/* ... */`` blocks that
-    start a line and end one) and without indentation: the shipped pages carry the code, the
-    files keep the prose and the layout. The static modules hold no multi-line string, so a line
+    start a line and end one), blank lines and indentation: the shipped pages carry the code,
+    the files keep the prose and the layout. The static modules hold no multi-line string, so a line
     that starts a comment is one, and leading blanks are never part of a string."""
     out: list[str] = []
     in_block = False
@@ -60,13 +60,9 @@ def strip_comments(source: str) -> str:
                 continue
         if t.count("`") % 2:
             raise NetwarpError("bundler: a template string spans lines (the shipped code drops indentation)")
-        out.append(line.lstrip())
+        if t:
+            out.append(t)
     return "\n".join(out)
-
-
-def _compact(source: str) -> str:
-    """``source`` without blank lines and indentation (the modules hold no multi-line string)."""
-    return "\n".join(t for t in (line.strip() for line in source.split("\n")) if t)
 
 
 def _var(module: str) -> str:
@@ -112,7 +108,7 @@ def bundle_js() -> str:
             raise NetwarpError(f"bundler: import cycle {' -> '.join((*stack, name))}")
         if name in seen:
             return
-        code, deps = _link(_compact(strip_comments(_read(name))))
+        code, deps = _link(strip_comments(_read(name)))
         for dep in deps:
             visit(dep, (*stack, name))
         seen.add(name)

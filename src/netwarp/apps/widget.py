@@ -22,6 +22,7 @@ from typing import Any
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
 from netwarp.view import envelope as envelopes
+from netwarp.view import scene_data
 from netwarp.view.scene import Delta, Scene
 
 MISSING = "the widget needs anywidget: pip install 'netwarp[widget]'"
@@ -208,7 +209,7 @@ def watch(
         curves = (chunk["loss"], chunk["train_score"], chunk["test_score"])
         if not box:
             meta = RunMeta(sizes, activations, None if classes is None else tuple(str(c) for c in classes), label)
-            split = np.repeat(np.array([0, 1], np.uint8), [len(Xa), len(Xt)])
+            split = scene_data.train_test_flags(len(Xa), len(Xt))
             scene = Scene(np.concatenate([Xa, Xt]), np.concatenate([ya, yt]), [meta], split=split, title=title)
             scene.append(0, chunk["rows"], *curves)
             box.append(widget_class()([], scene=scene))
@@ -222,10 +223,10 @@ def watch(
     chunker = Chunker(sizes, activations, classes, Xa, ya, Xt, yt, emit, every=every)
     traj = record(estimator, X, y, X_test, y_test, name=label, on_epoch=chunker.on_epoch, **record_kwargs)
     ended.append(traj.stop_reason)
-    sent = sum(len(c["rows"]) for c in chunker.sent)
+    left = bool(chunker.rows)  # epochs not yet sent: the last chunk carries the stop reason
     chunker.flush()
     w = box[0]
     w._runs = [traj]
-    if sent == sum(len(c["rows"]) for c in chunker.sent):  # nothing was left to send: just say why it ended
+    if not left:  # nothing was left to send: just say why it ended
         w.append(0, np.empty((0, traj.params.shape[1])), [], [], [], stop_reason=traj.stop_reason)
     return w

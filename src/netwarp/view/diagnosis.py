@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from netwarp.view.vocabulary import metric
+
 Array = NDArray[np.float64]
 
 
@@ -202,7 +204,7 @@ def format_summary(summary: dict[str, Any]) -> list[str]:
         det = "" if s["det"] is None else f", det {s['det']:.3g}"
         sep = f"separability {percent(s['separability'])}"
         if held_out:
-            what = "test accuracy" if s["layer"] == last else "linear read-out (test)"
+            what = metric("test_accuracy" if s["layer"] == last else "readout")
             sep = f"{what} {percent(s['readout'])} ({sep})"
         lines.append(
             f"  layer {s['layer']} ({s['map']}): {s['kind']}{det}; {sep}, "

@@ -41,7 +41,7 @@ from netwarp.core import features
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
 from netwarp.view import readout as ro
-from netwarp.view import sampling
+from netwarp.view import sampling, scene_data
 from netwarp.view.diagnosis import Diagnostics, format_summary
 
 __all__ = ["THRESHOLD", "Diagnostics", "derivative", "diagnose", "format_summary", "injective_activation",
@@ -197,7 +197,7 @@ def _data(
             raise NetwarpError("this trajectory holds no data: pass X and y to diagnose it")
         d = traj.data
         X, y = np.concatenate([d.X_train, d.X_test]), np.concatenate([d.y_train, d.y_test])
-        split = np.repeat(np.array([0, 1], np.uint8), [len(d.X_train), len(d.X_test)])
+        split = scene_data.train_test_flags(len(d.X_train), len(d.X_test))
     X = traj.check_input(X)
     if y is None:
         raise NetwarpError("pass the labels y with X (separability needs them)")

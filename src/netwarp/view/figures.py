@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
-from netwarp.view import vocabulary
+from netwarp.view import scene_data, vocabulary
 from netwarp.view.colours import (
     CLASS_COLOURS,
     GRID_COLOUR,
@@ -110,7 +110,7 @@ def _own_split(lf: LayerFigure) -> Any:
         return None
     if not np.array_equal(lf.X, np.concatenate([d.X_train, d.X_test])):
         return None
-    return np.repeat(np.array([0, 1], np.uint8), [len(d.X_train), len(d.X_test)])
+    return scene_data.train_test_flags(len(d.X_train), len(d.X_test))
 
 
 def plot_layer(

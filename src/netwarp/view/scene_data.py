@@ -79,6 +79,11 @@ def targets(runs: list[Trajectory], y: Any) -> Array | None:
     return values if np.all(np.isfinite(values)) else None
 
 
+def train_test_flags(n_train: int, n_test: int) -> NDArray[np.uint8]:
+    """``(n_train + n_test,)`` flags of points laid out training points first: 0 train, 1 test."""
+    return np.repeat(np.array([0, 1], np.uint8), [n_train, n_test])
+
+
 def split_flags(X: Array, first: Trajectory) -> NDArray[np.uint8]:
     """0 for training points, 1 for test points, 2 for points in neither (by exact row)."""
     data = first.data

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from netwarp.data.datasets import Dataset
+from netwarp.view.vocabulary import layer_name
 
 if TYPE_CHECKING:
     from netwarp.core.spec import RunSpec
@@ -88,7 +89,8 @@ def train_digits(specs: tuple[RunSpec, ...]) -> list[tuple[RunSpec, Trajectory, 
     return out
 
 
-def _pct(v: float) -> str:
+def pct(v: float) -> str:
+    """A share as the essay's findings write it: ``0.9876`` -> ``'98.8 %'``."""
     return f"{100 * v:.1f} %"
 
 
@@ -105,8 +107,8 @@ def check_manifold(traj: Trajectory, diag: Diagnostics) -> list[Said]:
         (f"Class separation (nearest other class centre over the spread around a class's own centre): "
          f"{first[0]:.2f} in the input; in the hidden layer {first[1]:.2f} at initialisation and "
          f"{last[1]:.2f} after training; at the output {last[-1]:.2f}.", last[1] > max(2 * last[0], first[1])),
-        (f"Test accuracy {_pct(traj.test_score[-1])}; linear separability by layer after training: "
-         + ", ".join(_pct(v) for v in diag.separability[:, -1]) + ".", None),
+        (f"Test accuracy {pct(traj.test_score[-1])}; linear separability by layer after training: "
+         + ", ".join(pct(v) for v in diag.separability[:, -1]) + ".", None),
     ]  # fmt: skip
 
 
@@ -116,12 +118,12 @@ def check_knn(traj: Trajectory) -> list[Said]:
     assert d is not None
     train, test = traj.forward(d.X_train), traj.forward(d.X_test)
     rows = [readouts(a, d.y_train, b, d.y_test) for a, b in zip(train[:-1], test[:-1], strict=True)]
-    text = "; ".join(f"{'input' if i == 0 else f'hidden layer {i}'}: linear {_pct(lin)}, {K}-NN {_pct(knn)}"
+    text = "; ".join(f"{layer_name(i, traj.n_layers, traj.activations)}: linear {pct(lin)}, {K}-NN {pct(knn)}"
                      for i, (lin, knn) in enumerate(rows))  # fmt: skip
     lin1, knn1 = rows[1]
     return [
         (f"Test accuracy of two read-outs fitted to each layer's values: {text}.", None),
-        (f"On hidden layer 1 the {K}-NN read-out gets {_pct(knn1)} where the linear one gets {_pct(lin1)}: "
+        (f"On hidden layer 1 the {K}-NN read-out gets {pct(knn1)} where the linear one gets {pct(lin1)}: "
                 "the layer keeps the classes apart locally before it makes them linearly separable.",
                 knn1 >= 0.98 > lin1),
     ]  # fmt: skip

@@ -17,6 +17,7 @@ import numpy as np
 
 from netwarp.apps import sweep as sw
 from netwarp.apps.essay import experiments
+from netwarp.apps.essay.experiments import pct as _pct
 from netwarp.core.spec import RunSpec
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
@@ -91,10 +92,6 @@ class StepDef:
     train: Callable[[StepDef], list[Measured]] | None = None
     #: another step whose runs are these (the page then shows that step's view here)
     shares: str = ""
-
-
-def _pct(v: float) -> str:
-    return f"{100 * v:.1f} %"
 
 
 def _range(rows: list[sw.Row], key: str = "test_accuracy") -> tuple[float, float, int]:

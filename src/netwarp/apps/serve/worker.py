@@ -100,13 +100,13 @@ def train_job(job: Job, report: Callable[..., None], should_stop: Callable[[Call
     scene: list[Any] = []
 
     def frame(chunk: dict[str, Any]) -> bytes:
-        from netwarp.view import envelope
+        from netwarp.view import envelope, scene_data
         from netwarp.view.scene import RunMeta, Scene
 
         curves = (chunk["loss"], chunk["train_score"], chunk["test_score"])
         if not scene:
             meta = RunMeta(layer_units, activations, tuple(str(c) for c in classes), job.name)
-            split = np.repeat(np.array([0, 1], np.uint8), [len(X), len(X_test)])
+            split = scene_data.train_test_flags(len(X), len(X_test))
             scene.append(Scene(np.concatenate([X, X_test]), np.concatenate([y, y_test]), [meta], split=split,
                                title=job.name))  # fmt: skip
             scene[0].append(0, chunk["rows"], *curves)
