@@ -147,9 +147,8 @@ class SampledRecorder:
                            stop_reason=f"{len(self)} snapshots recorded",
                            layer_names=tuple(self.names), values=[np.stack(v) for v in self._values])  # fmt: skip
         rec.config["marks"] = rc.class_moments(rec)  # when each class separates, for the views
-        last = rec.values[-1]
-        if classes is not None and last.shape[2] == len(classes):  # the last layer is the output: score it
-            pred = np.asarray(classes)[np.argmax(last, axis=2)]
+        pred = rec.predictions()
+        if pred is not None:  # the last layer is the output: score it
             n_train = len(d.y_train)
             rec.train_score = (pred[:, :n_train] == d.y_train[None]).mean(axis=1)
             if len(d.y_test):

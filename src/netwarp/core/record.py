@@ -22,6 +22,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import check_X_y
 
 from netwarp.core import batchops, engine, features, sklearn_state
+from netwarp.core.activations import SKLEARN_HIDDEN
 from netwarp.core.spec import RunSpec
 from netwarp.core.trajectory import Trajectory
 from netwarp.data.datasets import Dataset
@@ -319,7 +320,7 @@ def from_estimator(
     missing = [a for a in ("coefs_", "intercepts_", "out_activation_") if not hasattr(model, a)]
     if missing:
         raise NetwarpError(f"{type(model).__name__} is not fitted yet (no {missing[0]}); call fit first")
-    if model.activation not in ("identity", "logistic", "tanh", "relu") or model.out_activation_ not in (
+    if model.activation not in SKLEARN_HIDDEN or model.out_activation_ not in (
         "identity", "logistic", "softmax", "exp",
     ):  # fmt: skip
         raise NetwarpError(

@@ -146,10 +146,17 @@ class Recording(Trajectory):
         self._same_points(X)
         if sample_weight is not None:
             raise NetwarpError("a recording's scores take no sample weights")
-        if self.classes is None or self.layer_sizes[-1] != len(self.classes):
+        pred = self.predictions()
+        if pred is None:
             return np.full(self.n_epochs + 1, np.nan)
-        pred = np.asarray(self.classes)[np.argmax(self.values[-1], axis=2)]
         return np.asarray((pred == np.asarray(y)[None, :]).mean(axis=1), dtype=np.float64)
+
+    def predictions(self) -> NDArray[Any] | None:
+        """The class the last recorded layer picks (its argmax) for each sample point at each snapshot,
+        ``(n_snapshots, n_sample)`` labels; None unless that layer is the output (one unit per class)."""
+        if self.classes is None or self.layer_sizes[-1] != len(self.classes):
+            return None
+        return np.asarray(np.asarray(self.classes)[np.argmax(self.values[-1], axis=2)])
 
     def summary(self) -> dict[str, Any]:
         out = super().summary()
@@ -163,9 +170,10 @@ def class_moments(rec: Recording, share: float = 0.9) -> list[dict[str, Any]]:
     points are classified right by the last recorded layer (its argmax; the layer must be the
     output, one unit per class), as ``{"epoch", "label"}``, in order of epoch; classes that never
     get there are left out. Views mark these moments on the training chart."""
-    if rec.classes is None or rec.data is None or rec.layer_sizes[-1] != len(rec.classes):
+    pred = rec.predictions()
+    if pred is None or rec.classes is None or rec.data is None:
         return []
-    right = np.asarray(rec.classes)[np.argmax(rec.values[-1], axis=2)] == np.asarray(rec.data.y)[None]
+    right = pred == np.asarray(rec.data.y)[None]
     out = []
     for c in rec.classes:
         mine = np.asarray(rec.data.y) == c
