@@ -137,7 +137,7 @@ export const GENERATORS = {
  * n - ceil(testSize * n) rows of a shuffle (seeded by `splitSeed`) train, the rest test.
  * Returns {name, n, d, X (n * d), y (n, class index), split (n: 0 train, 1 test)}.
  */
-export function generate(name, { n, noise, seed = 0, testSize = 0.5, splitSeed = 2 }) {
+export function generate(name, { n, noise, seed, testSize, splitSeed = 2 }) {
   const gen = GENERATORS[name];
   if (!gen) throw new Error(`unknown dataset ${JSON.stringify(name)}`);
   if (!(n >= 4)) throw new Error(`a dataset needs at least 4 points, got ${n}`);

@@ -215,17 +215,18 @@ function thumbValues(V, dg, wb) {
   if (P.d > 2) return null;
   const m = P.d === 1 ? 4 * T : T * T;
   dg.pool ||= new Map();
-  if (dg.thumbX) return { m, values: nn.forward(dg.thumbX, m, run.layer_sizes, run.activations, wb, { pool: dg.pool }).values };
-  const x = new Float64Array(m * P.d);
-  dg.thumbX = x;
-  for (let i = 0; i < m; i++) {
-    if (P.d === 1) x[i] = dom[0][0] + ((i + 0.5) / m) * (dom[0][1] - dom[0][0]);
-    else {
-      x[2 * i] = dom[0][0] + (((i % T) + 0.5) / T) * (dom[0][1] - dom[0][0]);
-      x[2 * i + 1] = dom[1][1] - ((Math.floor(i / T) + 0.5) / T) * (dom[1][1] - dom[1][0]);
+  if (!dg.thumbX) {
+    const x = new Float64Array(m * P.d);
+    for (let i = 0; i < m; i++) {
+      if (P.d === 1) x[i] = dom[0][0] + ((i + 0.5) / m) * (dom[0][1] - dom[0][0]);
+      else {
+        x[2 * i] = dom[0][0] + (((i % T) + 0.5) / T) * (dom[0][1] - dom[0][0]);
+        x[2 * i + 1] = dom[1][1] - ((Math.floor(i / T) + 0.5) / T) * (dom[1][1] - dom[1][0]);
+      }
     }
+    dg.thumbX = x;
   }
-  return { m, values: nn.forward(x, m, run.layer_sizes, run.activations, wb, { pool: dg.pool }).values };
+  return { m, values: nn.forward(dg.thumbX, m, run.layer_sizes, run.activations, wb, { pool: dg.pool }).values };
 }
 
 function paintThumb(V, node, vals, m, width, center, scale, dead) {

@@ -64,7 +64,7 @@ export function createTrainerUI(V) {
     if (out.n == null) out.n = ds ? ds.n : V.P.n;
     if (out.noise == null) out.noise = ds ? ds.noise : 0;
     out.ratio = 1 - out.test_size;
-    if (!HIDDEN.includes(out.activation)) out.activation = 'tanh';
+    if (!HIDDEN.includes(out.activation)) out.activation = byName.activation.default;
     return out;
   }
 
