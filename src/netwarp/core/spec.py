@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from netwarp.core import features
 from netwarp.core.activations import SKLEARN_HIDDEN
 from netwarp.core.features import FEATURES
 from netwarp.core.features import NAMES as FEATURE_NAMES
@@ -304,6 +305,17 @@ class RunSpec:
     def label(self) -> str:
         """``name``, or a summary such as ``xor 8,8 tanh``."""
         return self.name or f"{self.dataset} {self.hidden_label} {self.activation}"
+
+    def layout(self, d: int, n_classes: int) -> tuple[list[int], tuple[int, ...], tuple[str, ...]]:
+        """The classifier this spec trains on ``d`` inputs and ``n_classes`` classes: the widths of
+        the network scikit-learn trains (on the crossed features, if any), and the layer sizes and
+        activations shown, with the fixed feature-cross layer first (:mod:`netwarp.core.features`)."""
+        n_out = 1 if n_classes <= 2 else n_classes
+        inner = [d + len(self.crosses), *self.hidden, n_out]
+        acts: tuple[str, ...] = (self.activation,) * len(self.hidden) + ("logistic" if n_out == 1 else "softmax",)
+        if not self.crosses:
+            return inner, tuple(inner), acts
+        return inner, (d, *inner), (features.activation_name(self.crosses), *acts)
 
     def estimator_params(self) -> dict[str, Any]:
         """The keyword arguments of the scikit-learn estimator this spec trains."""

@@ -23,14 +23,11 @@ def scene_bytes(spec: RunSpec, data: Dataset, name: str) -> bytes:
     classes = np.unique(data.y_train)
     d = data.n_features
     features.check(spec.crosses, d)
-    inner = [d + len(spec.crosses), *spec.hidden, 1 if len(classes) == 2 else len(classes)]
+    inner, sizes, acts = spec.layout(d, len(classes))
     cfg = engine.EngineConfig(hidden_layer_sizes=spec.hidden, activation=spec.activation)
     theta = engine.initial_theta(cfg, inner, np.random.RandomState(spec.random_state))
-    out = "logistic" if inner[-1] == 1 else "softmax"
-    sizes, acts = inner, [spec.activation] * len(spec.hidden) + [out]
     if spec.crosses:
         theta = features.prepend(theta, d, spec.crosses, inner)
-        sizes, acts = [d, *inner], [features.activation_name(spec.crosses), *acts]
-    traj = Trajectory(tuple(sizes), tuple(acts), theta[None], classes=classes, name=f"{name} (untrained)",
+    traj = Trajectory(sizes, acts, theta[None], classes=classes, name=f"{name} (untrained)",
                       config={"spec": spec.replace(name=name).to_json()}, data=data)  # fmt: skip
     return envelope.encode(Scene.from_trajectories(traj, title=name, diagnostics=False))

@@ -81,7 +81,6 @@ def train_job(job: Job, report: Callable[..., None], should_stop: Callable[[Call
     """
     import numpy as np
 
-    from netwarp.core import features
     from netwarp.core.live import Chunker
     from netwarp.core.record import train
     from netwarp.core.spec import RunSpec
@@ -91,12 +90,7 @@ def train_job(job: Job, report: Callable[..., None], should_stop: Callable[[Call
     y = np.asarray(job.y_train)
     X_test, y_test = np.asarray(job.X_test, dtype=np.float64), np.asarray(job.y_test)
     classes = np.unique(y)  # the order LabelBinarizer (and so the network's outputs) uses
-    n_out = 1 if len(classes) == 2 else len(classes)
-    layer_units = (X.shape[1], *spec.hidden, n_out)
-    activations = (spec.activation,) * len(spec.hidden) + ("logistic" if n_out == 1 else "softmax",)
-    if spec.crosses:  # the fixed feature-cross layer comes first (netwarp.core.features)
-        layer_units = (X.shape[1], X.shape[1] + len(spec.crosses), *layer_units[1:])
-        activations = (features.activation_name(spec.crosses), *activations)
+    _, layer_units, activations = spec.layout(X.shape[1], len(classes))
     scene: list[Any] = []
 
     def frame(chunk: dict[str, Any]) -> bytes:
