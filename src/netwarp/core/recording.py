@@ -91,12 +91,7 @@ class Recording(Trajectory):
         self.activations = ("recorded",) * len(self.values)
         self.config = {**self.config, "layer_names": ["", *self.layer_names]}  # views' panel names ("": their word)
         self.params = np.zeros((n, 0))
-        for attr in ("loss", "train_score", "test_score", "validation_score"):
-            arr = np.asarray(getattr(self, attr), dtype=np.float64)
-            arr = np.full(n, np.nan) if arr.size == 0 else arr
-            if arr.shape != (n,):
-                raise NetwarpError(f"{attr} must have shape ({n},), got {arr.shape}")
-            setattr(self, attr, arr)
+        self._check_curves(n)
 
     @property
     def activation(self) -> str:

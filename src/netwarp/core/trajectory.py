@@ -98,7 +98,10 @@ class Trajectory:
                 f"params must have shape (n_snapshots, {expected}) for layers "
                 f"{self.layer_sizes}, got {self.params.shape}"
             )
-        n = self.params.shape[0]
+        self._check_curves(self.params.shape[0])
+
+    def _check_curves(self, n: int) -> None:
+        """Make every curve (loss, scores) a float64 ``(n,)`` array, NaN where none was given."""
         for attr in ("loss", "train_score", "test_score", "validation_score"):
             values = np.asarray(getattr(self, attr), dtype=np.float64)
             if values.size == 0:
