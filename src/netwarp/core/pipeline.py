@@ -18,7 +18,6 @@ steps (``pipeline``) and how many first layers they are (``fixed_layers``).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +27,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_array
 
-from netwarp.core.engine import unflatten
+from netwarp.core.engine import n_params, unflatten
 from netwarp.core.trajectory import Trajectory
 from netwarp.data.datasets import Dataset
 from netwarp.errors import NetwarpError
@@ -87,7 +86,7 @@ def _row(pre: list[tuple[Array, Array]], mlp: Any, d: int, theta: Array) -> Arra
     """One flat MLP parameter row ``(n_params,)`` composed with the fixed layers ``pre``."""
     hidden = list(np.atleast_1d(mlp.hidden_layer_sizes))
     widths = [d, *hidden]
-    inner = sum(a * b for a, b in itertools.pairwise(widths)) + sum(hidden)
+    inner = n_params(widths)  # the hidden layers' parameters
     k = (len(theta) - inner) // (widths[-1] + 1)  # the output width, from the row's length
     return np.asarray(compose(pre, Trajectory((*widths, k), ("identity",) * len(widths), theta[None]), []).params[0])
 
