@@ -178,3 +178,20 @@ def test_feature_crosses_are_a_layer_of_their_own(watched: Watched, xor_html: Pa
     X = traj.data.X_test[:3] if traj.data is not None else None
     assert X is not None
     assert np.allclose(traj.forward(X)[1], np.column_stack([X, X[:, 0] ** 2, X[:, 0] * X[:, 1]]))
+
+
+def test_step_continues_an_edited_recorded_run(watched: Watched, xor_html: Path) -> None:
+    """A weight edited by hand in the recorded run: Step starts a page run from that edited epoch."""
+    w = watched
+    w.open(xor_html)
+    e = int(w.hook("h.state.epoch"))
+    w.hook(f"h.setParam(0, 0, 0, 0, 2.5, {e})")
+    w.page.get_by_role("button", name="Step", exact=True).click()
+    w.page.wait_for_function("() => window.__netwarp.trainer.runIndex === 1")
+    w.settle()
+    run = w.hook("h.trainer.runIndex")
+    assert w.hook("h.state.run") == run == 1 and w.hook("h.state.epoch") == 1
+    rows = np.array(w.hook("Array.from(h.trainer.paramsOf())")).reshape(2, -1)
+    assert rows[0, 0] == 2.5  # the page run starts from the edited network
+    assert rows[1, 0] != 2.5 and abs(rows[1, 0] - 2.5) < 0.5  # and trains one epoch on from it
+    assert w.errors == []

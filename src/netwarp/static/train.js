@@ -56,33 +56,17 @@ export function shuffle(a, random) {
   return a;
 }
 
-/** {W: [offset, length] per layer, b: [...]} of each weight matrix and bias in theta. */
-export function slices(sizes) {
-  const W = [];
-  const b = [];
-  let pos = 0;
-  for (let l = 0; l + 1 < sizes.length; l++) {
-    W.push([pos, sizes[l] * sizes[l + 1]]);
-    pos += sizes[l] * sizes[l + 1];
-  }
-  for (let l = 1; l < sizes.length; l++) {
-    b.push([pos, sizes[l]]);
-    pos += sizes[l];
-  }
-  return { W, b, n: pos };
-}
-
 /** Glorot-uniform parameters (n_params) for widths `sizes`, drawn from `random` in scikit-learn's
  * order (layer by layer, weights then biases); the bound is sqrt(6 / (fan_in + fan_out)), or
  * sqrt(2 / ...) for logistic units. */
 export function initialTheta(sizes, activation, random) {
-  const s = slices(sizes);
-  const theta = new Float64Array(s.n);
+  const theta = new Float64Array(nn.nParams(sizes));
+  const P = nn.paramsAt(sizes, theta, 0);
   const factor = activation === 'logistic' ? 2 : 6;
   for (let l = 0; l + 1 < sizes.length; l++) {
     const bound = Math.sqrt(factor / (sizes[l] + sizes[l + 1]));
-    for (const [off, len] of [s.W[l], s.b[l]]) {
-      for (let i = 0; i < len; i++) theta[off + i] = -bound + 2 * bound * random();
+    for (const a of [P.W[l], P.b[l]]) {
+      for (let i = 0; i < a.length; i++) a[i] = -bound + 2 * bound * random();
     }
   }
   return theta;
@@ -138,11 +122,10 @@ export function createTrainer({ sizes, X, Y, n, theta, cfg = {}, out = 'logistic
   if (!HIDDEN.includes(c.activation)) throw new Error(`the page trains ${HIDDEN.join(', ')} units, not ${c.activation}`);
   const L = sizes.length - 1;
   const loss = out === 'identity' ? 'squared_error' : 'log_loss';
-  const s = slices(sizes);
-  const grad = new Float64Array(s.n);
-  const views = (arr) => ({ W: s.W.map(([o, len]) => arr.subarray(o, o + len)), b: s.b.map(([o, len]) => arr.subarray(o, o + len)) });
-  const P = views(theta);
-  const G = views(grad);
+  const nP = nn.nParams(sizes);
+  const grad = new Float64Array(nP);
+  const P = nn.paramsAt(sizes, theta, 0);
+  const G = nn.paramsAt(sizes, grad, 0);
   const acts = Array.from({ length: L }, () => null);
   const pool = new Map();
   const bs = c.batch_size === 'auto' ? Math.min(200, n) : Math.max(1, Math.min(n, Math.trunc(c.batch_size)));
@@ -152,9 +135,9 @@ export function createTrainer({ sizes, X, Y, n, theta, cfg = {}, out = 'logistic
   const Yb = new Float64Array(bs * kOut);
   let deltaA = new Float64Array(bs * Math.max(...sizes));
   let deltaB = new Float64Array(bs * Math.max(...sizes));
-  const velocity = new Float64Array(s.n);
-  const m1 = new Float64Array(s.n);
-  const m2 = new Float64Array(s.n);
+  const velocity = new Float64Array(nP);
+  const m1 = new Float64Array(nP);
+  const m2 = new Float64Array(nP);
   let sampleIdx = Int32Array.from({ length: n }, (_, i) => i);
   const state = { n_iter: 0, t: 0, adam_t: 0, best_loss: Infinity, no_improve: 0, lr: Number(c.learning_rate_init), converged: false, stop_reason: '' };
   const sgd = c.solver === 'sgd';
@@ -235,7 +218,7 @@ export function createTrainer({ sizes, X, Y, n, theta, cfg = {}, out = 'logistic
     const lr = state.lr;
     if (sgd) {
       const mu = c.momentum;
-      for (let i = 0; i < s.n; i++) {
+      for (let i = 0; i < nP; i++) {
         velocity[i] = mu * velocity[i] - lr * grad[i];
         theta[i] += c.nesterovs_momentum ? mu * velocity[i] - lr * grad[i] : velocity[i];
       }
@@ -243,13 +226,13 @@ export function createTrainer({ sizes, X, Y, n, theta, cfg = {}, out = 'logistic
     }
     state.adam_t += 1;
     const { beta_1: b1, beta_2: b2 } = c;
-    for (let i = 0; i < s.n; i++) {
+    for (let i = 0; i < nP; i++) {
       m1[i] = b1 * m1[i] + (1 - b1) * grad[i];
       m2[i] = b2 * m2[i] + (1 - b2) * grad[i] ** 2;
     }
     state.lr = (c.learning_rate_init * Math.sqrt(1 - b2 ** state.adam_t)) / (1 - b1 ** state.adam_t);
     const neg = -state.lr;
-    for (let i = 0; i < s.n; i++) theta[i] += (neg * m1[i]) / (Math.sqrt(m2[i]) + c.epsilon);
+    for (let i = 0; i < nP; i++) theta[i] += (neg * m1[i]) / (Math.sqrt(m2[i]) + c.epsilon);
   }
 
   /** One epoch over the rows in `order` (n indices; default: a shuffle as the engine does). */

@@ -17,8 +17,9 @@
 //   -1), stats {epochs, trainMs, resets}
 
 import * as model from './model.js';
+import { nParams } from './nn.js';
 import { generate } from './datagen.js';
-import { HIDDEN, slices } from './train.js';
+import { HIDDEN } from './train.js';
 import { createRun, sceneSpec } from './trainrun.js';
 import { onParamEdit } from './edit.js';
 import { h } from './util.js';
@@ -262,7 +263,7 @@ export function createTrainerUI(V) {
       return;
     }
     const crosses = lifted ? shown.activations[0].slice('features:'.length).split(',') : [];
-    const P = slices(shown.layer_sizes).n;
+    const P = nParams(shown.layer_sizes);
     const row = model.rowOf(shown, e);
     const theta = shown.params.subarray(row * P, (row + 1) * P);
     const settings = { ...S, hidden: shown.layer_sizes.slice(lifted ? 2 : 1, -1), activation: act, crosses };

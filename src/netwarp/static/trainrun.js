@@ -27,11 +27,11 @@ export function expand(X, n, d, names) {
  * {n, full(theta), inner(full), index(fullIndex) -> inner index or -1 (a fixed parameter)}.
  */
 function liftParams(d, k, inner) {
-  const nInner = tr.slices(inner).n;
+  const nInner = nn.nParams(inner);
   if (!k) return { n: nInner, full: (t) => t, inner: (t) => Float64Array.from(t), index: (i) => i };
   const w = d + k;
   const nWf = d * w;
-  const nW = tr.slices(inner).b[0][0];
+  const nW = nInner - inner.slice(1).reduce((a, b) => a + b, 0); // the weights come first, then the biases
   const n = nWf + nInner + w;
   const full = new Float64Array(n);
   for (let j = 0; j < d; j++) full[j * w + j] = 1;
