@@ -77,6 +77,21 @@ def test_bundle_is_one_module() -> None:
     assert "from './" not in js
 
 
+def test_bundle_refuses_an_import_the_module_does_not_export(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A named import of something the module lacks would bind undefined and fail only when run."""
+    from netwarp.apps import bundle
+
+    sources = {"view.js": "import { there, gone } from './lib.js';\nexport default { render() { there(); } };",
+               "lib.js": "export function there() {}"}  # fmt: skip
+    monkeypatch.setattr(bundle, "_read", sources.__getitem__)
+    bundle.bundle_js.cache_clear()
+    try:
+        with pytest.raises(NetwarpError, match=r"view\.js imports gone that lib\.js does not export"):
+            bundle.bundle_js()
+    finally:
+        bundle.bundle_js.cache_clear()
+
+
 def test_bad_path_raises_and_keeps_the_existing_file(runs: list[Trajectory], tmp_path: Path) -> None:
     with pytest.raises(NetwarpError, match="does not exist"):
         export_html(runs, tmp_path / "missing" / "view.html")

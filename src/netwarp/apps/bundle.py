@@ -69,16 +69,18 @@ def _var(module: str) -> str:
     return "__nw_" + re.sub(r"\W", "_", module.removesuffix(".js"))
 
 
-def _link(source: str) -> tuple[str, list[str]]:
-    """Replace relative imports by bindings to the wrapped modules; return the dependencies."""
-    deps: list[str] = []
+def _link(source: str) -> tuple[str, list[tuple[str, list[str]]]]:
+    """Replace relative imports by bindings to the wrapped modules; return the dependencies, each
+    with the names imported from it (none for a namespace import)."""
+    deps: list[tuple[str, list[str]]] = []
 
     def sub(m: re.Match[str]) -> str:
         mod = m.group("mod")
-        deps.append(mod)
         if m.group("ns"):
+            deps.append((mod, []))
             return f"const {m.group('ns')} = {_var(mod)};"
         parts = [p.strip() for p in m.group("names").split(",") if p.strip()]
+        deps.append((mod, [p.split(" as ")[0].strip() for p in parts]))
         binds = [p.replace(" as ", ": ") if " as " in p else p for p in parts]
         return f"const {{ {', '.join(binds)} }} = {_var(mod)};"
 
@@ -109,8 +111,11 @@ def bundle_js() -> str:
         if name in seen:
             return
         code, deps = _link(strip_comments(_read(name)))
-        for dep in deps:
+        for dep, names in deps:
             visit(dep, (*stack, name))
+            missing = sorted(set(names) - set(_EXPORT.findall(linked[dep])))
+            if missing:  # the browser would bind undefined and fail only when the code runs
+                raise NetwarpError(f"bundler: {name} imports {', '.join(missing)} that {dep} does not export")
         seen.add(name)
         linked[name] = code
         order.append(name)
