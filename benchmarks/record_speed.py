@@ -41,7 +41,7 @@ from sklearn.neural_network import MLPClassifier
 
 import netwarp
 from netwarp.core import fused
-from netwarp.core.engine import n_params
+from netwarp.core.params import n_params
 
 GOALS = {"seed": 0.2, "digits": 0.5, "moons": 0.5}
 

@@ -50,6 +50,7 @@ def test_kernels_train_exactly_as_fit(est: Any, monkeypatch: pytest.MonkeyPatch)
     names = ("bias_relu", "relu_backward", "sgd", "adam")
     counted = {name: _counting(getattr(plain, name), name, calls) for name in names}
     monkeypatch.setattr(fused, "kernels", lambda: type(plain)(**counted))
+    monkeypatch.setattr(fused, "epochs", lambda *args: None)  # batch by batch (test_fused_epoch covers epochs)
     data = (Xr, yr / 100) if isinstance(est, MLPRegressor) else (X, y)
     recorded, fitted = clone(est), clone(est).fit(*data)
     netwarp.record(recorded, *data)
@@ -60,6 +61,7 @@ def test_kernels_train_exactly_as_fit(est: Any, monkeypatch: pytest.MonkeyPatch)
 
 def test_sample_weights_go_through_the_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fused, "kernels", fused.plain)
+    monkeypatch.setattr(fused, "epochs", lambda *args: None)
     w = np.random.default_rng(0).uniform(0.1, 2.0, len(X))
     est = MLPClassifier(solver="adam", **SMALL)
     recorded, fitted = clone(est), clone(est).fit(X, y, sample_weight=w)
@@ -69,11 +71,14 @@ def test_sample_weights_go_through_the_kernels(monkeypatch: pytest.MonkeyPatch) 
 
 def test_turned_off_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     fused.kernels.cache_clear()
+    fused.numba_module.cache_clear()
     monkeypatch.setenv("NETWARP_NUMBA", "0")
     try:
         assert fused.kernels() is None
+        assert fused.epochs() is None
     finally:
         fused.kernels.cache_clear()
+        fused.numba_module.cache_clear()
 
 
 def _counting(fn: Any, name: str, calls: list[str]) -> Any:

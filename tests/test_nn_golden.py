@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from netwarp.core import activations as act
-from netwarp.core.engine import n_params
+from netwarp.core.params import n_params
 from netwarp.core.trajectory import Trajectory
 from netwarp.view import geometry, tour
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from netwarp.core.engine import n_params, unflatten
+from netwarp.core.params import n_params, unflatten
 from netwarp.core.trajectory import Trajectory
 from netwarp.view import readout
 

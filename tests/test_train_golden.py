@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from netwarp.core import batchops, engine, features
+from netwarp.core import batchops, engine, features, params
 from netwarp.core.activations import SKLEARN_HIDDEN
-from netwarp.core.engine import n_params
+from netwarp.core.params import n_params
 from netwarp.core.trajectory import Trajectory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +51,7 @@ def _data(kind: str, rng: np.random.Generator, n: int = 60) -> tuple[Any, Any, s
 def _orders(cfg: engine.EngineConfig, sizes: list[int], n: int, epochs: int) -> list[list[int]]:
     """The row order of each epoch, drawn from the engine's random state as engine.train draws it."""
     rs = np.random.RandomState(cfg.random_state)
-    engine.initial_theta(cfg, sizes, rs)
+    params.initial_theta(cfg, sizes, rs)
     idx = np.arange(n)
     out = []
     for _ in range(epochs):

@@ -14,7 +14,9 @@ size and the optimizer run over whole vectors, in place; each epoch's rows are g
 and its batch losses computed in one element-wise pass (:func:`batchops.deferred_loss`);
 mid-sized matrix products run on one BLAS thread (:func:`history.blas_threads`); activations,
 deltas and the epoch's outputs live in kept buffers. With ``numba`` installed, the element-wise
-rest of a float64 step runs in compiled loops that do the same operations (:mod:`fused`).
+rest of a float64 step runs in compiled loops that do the same operations (:mod:`fused`), and
+where the run allows (float64 dense data, no sample weights) each whole epoch runs in one
+compiled call that calls NumPy's own matmul and ufunc loops (:mod:`fused_epoch`).
 
 Shapes: ``X`` is ``(n_samples, n_features)``; ``Y`` is ``(n_samples, n_outputs)``;
 ``EngineResult.history`` is ``(n_epochs + 1, n_params)`` with row 0 the initialisation.
@@ -36,6 +38,7 @@ from sklearn.utils import check_random_state
 from netwarp.core import batchops, fused
 from netwarp.core.history import History, blas_threads
 from netwarp.core.optimizers import FlatOptimizer, PairedOptimizer
+from netwarp.core.params import initial_theta, param_slices, unflatten
 from netwarp.errors import NetwarpError
 
 Array = NDArray[np.float64]
@@ -90,53 +93,6 @@ class EngineResult:
     best_validation_score: float | None = None
     best_theta: Array | None = None
     extras: dict[str, Any] = field(default_factory=dict)
-
-
-def param_slices(layer_units: list[int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Offsets of each weight matrix and bias vector in the flat vector (coefs first)."""
-    coefs, intercepts = [], []
-    pos = 0
-    for fan_in, fan_out in pairwise(layer_units):
-        coefs.append((pos, pos + fan_in * fan_out))
-        pos += fan_in * fan_out
-    for fan_out in layer_units[1:]:
-        intercepts.append((pos, pos + fan_out))
-        pos += fan_out
-    return coefs, intercepts
-
-
-def n_params(layer_units: list[int]) -> int:
-    """Number of weights and biases of a network with these layer widths."""
-    return param_slices(layer_units)[1][-1][1]
-
-
-def unflatten(theta: Array, layer_units: list[int]) -> tuple[list[Array], list[Array]]:
-    """Views of ``theta`` (``(..., n_params)``) as weight matrices and bias vectors."""
-    cs, bs = param_slices(layer_units)
-    lead = theta.shape[:-1]
-    coefs = [
-        theta[..., a:b].reshape(*lead, fi, fo)
-        for (a, b), fi, fo in zip(cs, layer_units[:-1], layer_units[1:], strict=True)
-    ]
-    intercepts = [theta[..., a:b] for a, b in bs]
-    return coefs, intercepts
-
-
-def initial_theta(
-    cfg: EngineConfig, layer_units: list[int], rng: np.random.RandomState, dtype: Any = np.float64
-) -> Array:
-    """Glorot-uniform initialisation drawn in scikit-learn's order (coef, then intercept).
-
-    Drawn in float64 and rounded to ``dtype`` (float32 for float32 data), as scikit-learn does.
-    """
-    theta = np.empty(n_params(layer_units), dtype=dtype)
-    coefs, intercepts = unflatten(theta, layer_units)
-    factor = 2.0 if cfg.activation == "logistic" else 6.0
-    for i, (fan_in, fan_out) in enumerate(pairwise(layer_units)):
-        bound = np.sqrt(factor / (fan_in + fan_out))
-        coefs[i][...] = rng.uniform(-bound, bound, (fan_in, fan_out))
-        intercepts[i][...] = rng.uniform(-bound, bound, fan_out)
-    return theta
 
 
 def train(
@@ -209,8 +165,11 @@ def train(
     # kept buffers for each layer's activations and deltas (their first ``rows`` rows per batch):
     # ``matmul(a, w, out=...)`` is the same BLAS call as ``a @ w``, without an allocation
     act_dtype = np.result_type(X.dtype, theta.dtype)
-    A = [np.empty((batch_size, width), dtype=act_dtype) for width in layer_units[1:]]
-    D = [np.empty((batch_size, width), dtype=grad.dtype) for width in layer_units[1:]]
+    flat_A = np.empty(batch_size * sum(layer_units[1:]), dtype=act_dtype)  # one block each (fused_epoch's too)
+    flat_D = np.empty(flat_A.size, dtype=grad.dtype)
+    ends = np.cumsum([0, *layer_units[1:]]) * batch_size
+    A = [flat_A[a:b].reshape(batch_size, -1) for a, b in pairwise(ends)]
+    D = [flat_D[a:b].reshape(batch_size, -1) for a, b in pairwise(ends)]
     decay = np.empty(n_coef, dtype=theta.dtype)  # alpha * W
     epoch_out = np.empty((n, layer_units[-1]), dtype=act_dtype)  # the outputs of an epoch's batches, in order
     # compiled element-wise kernels (numba, optional): float64 only, one optimizer
@@ -289,6 +248,10 @@ def train(
     sample_idx = np.arange(n, dtype=int)
     Xbuf, Ybuf = (None, None) if sparse or not cfg.shuffle else (np.empty_like(X), np.empty_like(Y))
     history = History(theta, int(cfg.max_iter) + 1)
+    compiled = None  # with numba: each epoch in one compiled call (fused_epoch: the same numbers)
+    if kern is not None and defer and not mixed:
+        compiled = fused.epochs(X, Y, theta, grad, layer_units, batch_size, cfg.activation, out_activation,
+                                optimizer, alpha, Xbuf, Ybuf, epoch_out, flat_A, flat_D)  # fmt: skip
     if callback is not None:
         callback(0, theta, math.nan)
     loss_curve: list[Any] = []
@@ -308,27 +271,30 @@ def train(
                     perm = np.arange(n)
                     rng.shuffle(perm)
                     sample_idx = sample_idx[perm]
-                    if not sparse:  # one gather per epoch into kept buffers; the batches are views
+                accumulated: Any = 0.0
+                l2: Any = []
+                if compiled is not None:  # the epoch's gather and steps in one compiled call
+                    Ye, l2 = compiled.run(sample_idx if cfg.shuffle else None)
+                else:
+                    if cfg.shuffle and not sparse:  # one gather per epoch into kept buffers; the batches are views
                         # (mode="clip": the indices are valid, and "raise" would copy through a temporary)
                         Xe = np.take(X, sample_idx, axis=0, out=Xbuf, mode="clip")
                         Ye = np.take(Y, sample_idx, axis=0, out=Ybuf, mode="clip")
                         We = None if sample_weight is None else sample_weight[sample_idx]
-                accumulated: Any = 0.0
-                l2: list[Any] = []
-                for start in starts:
-                    stop = min(start + batch_size, n)
-                    if cfg.shuffle and sparse:
-                        idx: Any = sample_idx[start:stop]
-                    else:
-                        idx = slice(start, stop)
-                    out = epoch_out[idx] if defer else None
-                    batch_loss = step(Xe[idx], Ye[idx], None if We is None else We[idx], out)
-                    if defer:
-                        l2.append(batch_loss)
-                    else:
-                        accumulated += batch_loss * (stop - start)
-                    if kern is None:
-                        optimizer.update(theta, grad)
+                    for start in starts:
+                        stop = min(start + batch_size, n)
+                        if cfg.shuffle and sparse:
+                            idx: Any = sample_idx[start:stop]
+                        else:
+                            idx = slice(start, stop)
+                        out = epoch_out[idx] if defer else None
+                        batch_loss = step(Xe[idx], Ye[idx], None if We is None else We[idx], out)
+                        if defer:
+                            l2.append(batch_loss)
+                        else:
+                            accumulated += batch_loss * (stop - start)
+                        if kern is None:
+                            optimizer.update(theta, grad)
                 if defer:
                     accumulated = epoch_loss_sum(Ye, l2)
                 epoch_loss = accumulated / n

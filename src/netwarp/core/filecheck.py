@@ -172,7 +172,7 @@ def _finite_prefix(params: np.ndarray[Any, Any], where: str) -> int:
 
 def read_runs(z: SafeNpz) -> list[Trajectory]:
     """Every run of an opened trajectory archive, checked; see the module docstring."""
-    from netwarp.core.engine import n_params
+    from netwarp.core.params import n_params
     from netwarp.core.trajectory import Trajectory
 
     meta = read_meta(z)

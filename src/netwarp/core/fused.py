@@ -9,88 +9,53 @@ Each loop does per element exactly the operations the NumPy path does, in the sa
 the same precision (no fast-math, so no reassociation and no fused multiply-add), so the
 parameters are the same bits; the matrix products, reductions and transcendental functions
 (``tanh``, ``exp``, ``log``) stay NumPy's. The kernels compile on first use (about a second,
-cached on disk afterwards). ``NETWARP_NUMBA=0`` turns them off.
+cached on disk afterwards). ``NETWARP_NUMBA=0`` turns them off. Where a run allows, the
+engine goes further and runs whole epochs compiled (:func:`epochs`,
+:mod:`netwarp.core.fused_epoch`), calling NumPy's own loops for those parts.
 
-Shapes: activations and deltas ``(batch, width)``, biases ``(width,)``; ``theta``, ``grad``
-and the optimizer state ``(n_params,)`` with the ``n_coef`` coefficients first.
+The kernels themselves are in :mod:`netwarp.core.elementwise`.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
-import math
 import os
 from types import SimpleNamespace
 from typing import Any
 
-
-def bias_relu(a: Any, b: Any) -> None:
-    """``a += b; np.maximum(a, 0, out=a)`` in one pass."""
-    rows, cols = a.shape
-    for r in range(rows):
-        for c in range(cols):
-            x = a[r, c] + b[c]
-            a[r, c] = 0.0 if x < 0.0 else x
+from netwarp.core.elementwise import adam, bias_relu, relu_backward, sgd
 
 
-def relu_backward(z: Any, d: Any) -> None:
-    """``d *= z > 0``: a product by 1.0 (left out: it changes nothing) or by 0.0."""
-    rows, cols = d.shape
-    for r in range(rows):
-        for c in range(cols):
-            if not z[r, c] > 0.0:
-                d[r, c] = d[r, c] * 0.0
-
-
-def sgd(theta: Any, grad: Any, n_coef: int, alpha: float, m: float, velocity: Any, lr: float,
-        momentum: float, nesterov: bool) -> None:  # fmt: skip
-    """The finished gradient, then ``v = momentum * v - lr * g`` and the (Nesterov) step."""
-    for i in range(n_coef):  # the finished gradient: (grad + alpha * W) / m, then grad / m; loops
-        grad[i] = (grad[i] + theta[i] * alpha) / m  # without branches vectorise (exact per element)
-    for i in range(n_coef, grad.size):
-        grad[i] = grad[i] / m
-    if nesterov:
-        for i in range(theta.size):
-            step = grad[i] * lr
-            v = velocity[i] * momentum - step
-            velocity[i] = v
-            theta[i] = theta[i] + (v * momentum - step)
-    else:
-        for i in range(theta.size):
-            v = velocity[i] * momentum - grad[i] * lr
-            velocity[i] = v
-            theta[i] = theta[i] + v
-
-
-def adam(theta: Any, grad: Any, n_coef: int, alpha: float, m: float, m1: Any, m2: Any, b1: float,
-         b2: float, g1: float, g2: float, neg_lr: float, eps: float) -> None:  # fmt: skip
-    """The finished gradient, then Adam's moments and ``-lr * m1 / (sqrt(m2) + eps)``
-    (``g1``, ``g2`` are ``1 - b1``, ``1 - b2``; ``neg_lr`` is ``-lr``)."""
-    for i in range(n_coef):  # the finished gradient: (grad + alpha * W) / m, then grad / m; loops
-        grad[i] = (grad[i] + theta[i] * alpha) / m  # without branches vectorise (exact per element)
-    for i in range(n_coef, grad.size):
-        grad[i] = grad[i] / m
-    for i in range(theta.size):
-        g = grad[i]
-        first = m1[i] * b1 + g * g1
-        second = m2[i] * b2 + (g * g) * g2
-        m1[i] = first
-        m2[i] = second
-        theta[i] = theta[i] + (first * neg_lr) / (math.sqrt(second) + eps)
+@functools.cache
+def numba_module() -> Any:
+    """numba, or None when it is missing or ``NETWARP_NUMBA=0`` turns it off."""
+    if os.environ.get("NETWARP_NUMBA", "1") == "0":
+        return None
+    try:
+        return importlib.import_module("numba")
+    except ImportError:
+        return None
 
 
 @functools.cache
 def kernels() -> Any:
     """The kernels compiled, as a namespace, or None when numba is missing or turned off."""
-    if os.environ.get("NETWARP_NUMBA", "1") == "0":
+    numba = numba_module()
+    if numba is None:
         return None
-    try:
-        numba = importlib.import_module("numba")
-    except ImportError:
-        return None
-    jit = numba.njit(cache=True, fastmath=False, nogil=True)
+    jit = numba.njit(cache=True, fastmath=False, nogil=True, error_model="numpy")
     return SimpleNamespace(bias_relu=jit(bias_relu), relu_backward=jit(relu_backward), sgd=jit(sgd), adam=jit(adam))
+
+
+def epochs(*args: Any) -> Any:
+    """A run's whole epochs compiled (:func:`netwarp.core.fused_epoch.prepare`, same arguments),
+    or None when numba is off or the run does not fit them: then the engine steps batch by batch."""
+    if numba_module() is None:
+        return None
+    from netwarp.core import fused_epoch
+
+    return fused_epoch.prepare(*args)
 
 
 def plain() -> Any:

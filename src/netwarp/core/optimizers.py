@@ -101,6 +101,17 @@ class FlatOptimizer:
                      float(self._decay[1, 0]), float(self._gain[0]), float(self._gain[1]), float(-self.learning_rate),
                      float(cfg.epsilon))  # fmt: skip
 
+    def step_rates(self, n_steps: int) -> Array:
+        """The learning rate of each of the next ``n_steps`` steps ``(n_steps,)``, as
+        :meth:`update_fused` takes them (Adam's move on with its step count ``t``)."""
+        if self.sgd:
+            return np.full(n_steps, float(self.learning_rate))
+        rates = np.empty(n_steps)
+        for k in range(n_steps):
+            self.t += 1
+            self.learning_rate = rates[k] = self._adam_rate()
+        return rates
+
     def iteration_ends(self, time_step: int) -> None:
         """The end-of-epoch learning-rate update (``invscaling``)."""
         if self.sgd and self.cfg.learning_rate == "invscaling":

@@ -27,7 +27,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_array
 
-from netwarp.core.engine import n_params, unflatten
+from netwarp.core.params import n_params, unflatten
 from netwarp.core.trajectory import Trajectory
 from netwarp.data.datasets import Dataset
 from netwarp.errors import NetwarpError

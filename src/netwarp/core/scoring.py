@@ -19,8 +19,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from netwarp.core import activations as act
-from netwarp.core.engine import unflatten
 from netwarp.core.history import blas_threads
+from netwarp.core.params import unflatten
 
 #: A :class:`netwarp.core.trajectory.Trajectory` (not imported: the trajectory imports this module).
 Trajectory = Any

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from sklearn.neural_network import MLPClassifier
 
-from netwarp.core import engine
+from netwarp.core import engine, params
 from netwarp.errors import NetwarpError, UnsupportedParameterError
 
 _ERRORS: dict[type, type] = {}
@@ -132,7 +132,7 @@ def _split(est: Any, prep: Prepared, classifier: bool) -> None:
     units = prep.layer_units
 
     def validation(theta: Any) -> float:
-        est.coefs_, est.intercepts_ = engine.unflatten(theta, units)
+        est.coefs_, est.intercepts_ = params.unflatten(theta, units)
         return float(est._score(X_val, y_val, sample_weight=sw_val))
 
     prep.X, prep.Y, prep.sample_weight, prep.validation = X_train, Y_train, sw_train, validation
@@ -143,7 +143,7 @@ def leave_fitted(est: Any, r: engine.EngineResult) -> None:
     units = r.layer_units
 
     def split(flat: Any) -> list[Any]:
-        coefs, intercepts = engine.unflatten(flat, units)
+        coefs, intercepts = params.unflatten(flat, units)
         return [np.array(a) for a in coefs + intercepts]
 
     last = split(r.history[-1])

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from netwarp.core import activations as act
-from netwarp.core.engine import n_params, unflatten
+from netwarp.core.params import n_params, unflatten
 from netwarp.data.datasets import Dataset
 from netwarp.errors import NetwarpError
 

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from netwarp.core import activations as act
-from netwarp.core.engine import unflatten
+from netwarp.core.params import unflatten
 from netwarp.view import geometry, tour
 
 Array = NDArray[np.float64]

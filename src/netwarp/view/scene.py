@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from netwarp.core.engine import n_params
+from netwarp.core.params import n_params
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
 from netwarp.view import geometry, recorded, sampling, scene_data, tour

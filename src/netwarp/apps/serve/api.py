@@ -38,9 +38,9 @@ from netwarp.apps.serve.pagescene import scene_bytes
 from netwarp.apps.serve.runs import Run, RunManager
 from netwarp.apps.serve.uploads import UploadStore, info
 from netwarp.apps.serve.views import ViewPool
-from netwarp.core.engine import n_params
 from netwarp.core.features import check as check_crosses
 from netwarp.core.files import save
+from netwarp.core.params import n_params
 from netwarp.core.spec import RunSpec
 from netwarp.core.spec import table as spec_table
 from netwarp.data import datasets

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from netwarp.core import engine, features
+from netwarp.core import engine, features, params
 from netwarp.core.spec import RunSpec
 from netwarp.core.trajectory import Trajectory
 from netwarp.data.datasets import Dataset
@@ -25,7 +25,7 @@ def scene_bytes(spec: RunSpec, data: Dataset, name: str) -> bytes:
     features.check(spec.crosses, d)
     inner, sizes, acts = spec.layout(d, len(classes))
     cfg = engine.EngineConfig(hidden_layer_sizes=spec.hidden, activation=spec.activation)
-    theta = engine.initial_theta(cfg, inner, np.random.RandomState(spec.random_state))
+    theta = params.initial_theta(cfg, inner, np.random.RandomState(spec.random_state))
     if spec.crosses:
         theta = features.prepend(theta, d, spec.crosses, inner)
     traj = Trajectory(sizes, acts, theta[None], classes=classes, name=f"{name} (untrained)",

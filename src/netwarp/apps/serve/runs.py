@@ -28,7 +28,7 @@ import numpy as np
 
 from netwarp.apps.serve.naming import distinct_name
 from netwarp.apps.serve.worker import CANCEL, PAUSE, RUN, Job, worker_main
-from netwarp.core.engine import n_params
+from netwarp.core.params import n_params
 from netwarp.core.spec import RunSpec
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError

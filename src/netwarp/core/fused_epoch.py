@@ -1,0 +1,202 @@
+"""A whole epoch of mini-batch steps in one compiled call (needs ``numba``), with fit's numbers.
+
+:func:`netwarp.core.engine.train` runs each batch as about twenty NumPy calls, each costing a
+microsecond or two of call overhead: on a small network that overhead is nearly all the time.
+Here the epoch's gather of shuffled rows, every batch's forward pass, L2 term, backward pass
+and optimizer step run in one numba function built from :mod:`netwarp.core.fused_ops`: the
+matrix products and the ``tanh`` / ``exp`` / ``expit`` are NumPy's and SciPy's own inner
+loops called by address, the sums are NumPy's summation written out, the rest is element-wise
+arithmetic in NumPy's order. So every parameter is the same bits as on the NumPy path (and as
+scikit-learn's ``fit``); the parity tests run through here whenever numba is installed.
+
+Used for float64 dense data without sample weights, hidden activations ``identity``,
+``tanh``, ``logistic``, ``relu`` and outputs ``identity``, ``logistic``, ``softmax``, ``exp``;
+:func:`prepare` returns None otherwise, or when the self-check of the building blocks fails,
+and the engine keeps its NumPy loop. The epoch's losses are still computed afterwards from
+its outputs (:func:`netwarp.core.batchops.deferred_loss`).
+
+Shapes: ``X`` ``(n, d)``, ``Y`` ``(n, k)``; ``theta``, ``grad`` ``(n_params,)``; ``out`` the
+epoch's outputs ``(n, k)`` in batch order; ``l2`` each batch's L2 term ``(n_batches,)``.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+
+from netwarp.core import fused_ops as ops
+from netwarp.core.ufunc_loops import LoopUnavailable
+
+HIDDEN = {"identity": 0, "tanh": 1, "logistic": 2, "relu": 3}
+OUTPUT = {"identity": 0, "logistic": 1, "softmax": 2, "exp": 3}
+
+
+@ops.jit  # type: ignore[untyped-decorator]
+def _epoch(X: Any, Y: Any, order: Any, shuffle: bool, Xbuf: Any, Ybuf: Any, theta: Any, grad: Any, units: Any,
+           A: Any, D: Any, out: Any, l2: Any, batch_size: int, hidden: int, output: int, use_adam: bool,
+           state1: Any, state2: Any, rates: Any, hyper: Any, loops: Any, s: Any) -> None:  # fmt: skip
+    """One epoch: gather ``X[order]`` (when ``shuffle``), then each batch's step.
+
+    ``A`` holds the hidden layers' activations and ``D`` every layer's deltas (flat, a batch's
+    rows each); ``rates`` the learning rate of each step; ``hyper`` is ``alpha, momentum,
+    nesterov, beta_1, beta_2, 1 - beta_1, 1 - beta_2, epsilon``.
+    """
+    n, n_layers = X.shape[0], units.size - 1
+    last = n_layers - 1
+    wpos, bpos = np.zeros(n_layers + 1, np.int64), np.zeros(n_layers + 1, np.int64)
+    apos, dpos = np.zeros(n_layers + 1, np.int64), np.zeros(n_layers + 1, np.int64)
+    for i in range(n_layers):
+        wpos[i + 1] = wpos[i] + units[i] * units[i + 1]
+        apos[i + 1] = apos[i] + batch_size * units[i + 1]
+    n_coef = wpos[n_layers]
+    bpos[0] = n_coef
+    for i in range(n_layers):
+        bpos[i + 1] = bpos[i] + units[i + 1]
+    dpos[:] = apos
+    Xe, Ye = X, Y
+    if shuffle:
+        for r in range(n):
+            Xbuf[r, :] = X[order[r], :]
+            Ybuf[r, :] = Y[order[r], :]
+        Xe, Ye = Xbuf, Ybuf
+    one = np.empty((1, 1))
+    alpha = hyper[0]
+    half_alpha = 0.5 * alpha
+    for b in range(l2.size):
+        start = b * batch_size
+        stop = min(start + batch_size, n)
+        rows = stop - start
+        prev = Xe[start:stop]
+        for i in range(n_layers):  # forward
+            fi, fo = units[i], units[i + 1]
+            W = theta[wpos[i] : wpos[i + 1]].reshape(fi, fo)
+            B = theta[bpos[i] : bpos[i + 1]]
+            dest = out[start:stop] if i == last else A[apos[i] : apos[i] + rows * fo].reshape(rows, fo)
+            ops.matmul(loops, prev, W, dest, s)
+            if i != last and hidden == 3:
+                ops.bias_relu(dest, B)
+            else:
+                for r in range(rows):
+                    for c in range(fo):
+                        dest[r, c] = dest[r, c] + B[c]
+                if i != last and hidden == 1:
+                    ops.unary(loops, ops.TANH, dest, s)
+                elif i != last and hidden == 2:
+                    ops.unary(loops, ops.EXPIT, dest, s)
+            prev = dest
+        z = out[start:stop]
+        if output == 1:
+            ops.unary(loops, ops.EXPIT, z, s)
+        elif output == 2:
+            ops.softmax(loops, z, s)
+        elif output == 3:
+            ops.unary(loops, ops.EXP, z, s)
+        values = 0.0
+        for i in range(n_layers):
+            values += ops.square_sum(loops, theta[wpos[i] : wpos[i + 1]], one, s)
+        l2[b] = half_alpha * values / rows
+        k = units[n_layers]
+        delta = D[dpos[last] : dpos[last] + rows * k].reshape(rows, k)
+        for r in range(rows):
+            for c in range(k):
+                delta[r, c] = z[r, c] - Ye[start + r, c]
+        for i in range(last, -1, -1):  # backward
+            fi, fo = units[i], units[i + 1]
+            act = Xe[start:stop] if i == 0 else A[apos[i - 1] : apos[i - 1] + rows * fi].reshape(rows, fi)
+            ops.matmul(loops, act.T, delta, grad[wpos[i] : wpos[i + 1]].reshape(fi, fo), s)
+            ops.column_sums(delta, grad[bpos[i] : bpos[i + 1]])
+            if i > 0:
+                below = D[dpos[i - 1] : dpos[i - 1] + rows * fi].reshape(rows, fi)
+                ops.matmul(loops, delta, theta[wpos[i] : wpos[i + 1]].reshape(fi, fo).T, below, s)
+                if hidden == 1:  # d *= 1 - z**2
+                    for r in range(rows):
+                        for c in range(fi):
+                            below[r, c] = below[r, c] * (1.0 - act[r, c] * act[r, c])
+                elif hidden == 2:  # d *= z; d *= 1 - z
+                    for r in range(rows):
+                        for c in range(fi):
+                            below[r, c] = below[r, c] * act[r, c]
+                            below[r, c] = below[r, c] * (1.0 - act[r, c])
+                elif hidden == 3:
+                    ops.relu_backward(act, below)
+                delta = below
+        if use_adam:
+            ops.adam(theta, grad, n_coef, alpha, float(rows), state1, state2, hyper[3], hyper[4], hyper[5], hyper[6],
+                     -rates[b], hyper[7])  # fmt: skip
+        else:
+            ops.sgd(theta, grad, n_coef, alpha, float(rows), state1, rates[b], hyper[1], hyper[2] != 0.0)
+
+
+@functools.cache
+def _loops() -> Any:
+    """The checked loop table, or None when a loop cannot be found or differs from NumPy's."""
+    try:
+        loops = ops.loop_table()
+    except LoopUnavailable:
+        return None
+    try:
+        same = ops.self_check(loops)
+    except Exception:  # a loop that fails is as unusable as one that differs
+        same = False
+    return loops if same else None
+
+
+class CompiledEpochs:
+    """The compiled epoch of one training run, with its kept buffers.
+
+    ``Xbuf``, ``Ybuf`` receive each epoch's shuffled rows (None without shuffling);
+    ``epoch_out`` ``(n, k)`` each epoch's outputs; ``A`` and ``D`` ``(batch_size * sum of the
+    layer widths,)`` are the engine's kept blocks for activations and deltas. ``optimizer`` is the run's
+    :class:`~netwarp.core.optimizers.FlatOptimizer`, whose state the steps update in place.
+    """
+
+    def __init__(self, X: Any, Y: Any, theta: Any, grad: Any, layer_units: list[int], batch_size: int,
+                 activation: str, out_activation: str, optimizer: Any, alpha: float, Xbuf: Any, Ybuf: Any,
+                 epoch_out: Any, A: Any, D: Any, loops: Any) -> None:  # fmt: skip
+        self.X, self.Y, self.theta, self.grad = X, Y, theta, grad
+        self.Xbuf, self.Ybuf, self.out, self.loops = Xbuf, Ybuf, epoch_out, loops
+        self.units = np.array(layer_units, dtype=np.int64)
+        self.batch_size = batch_size
+        self.codes = HIDDEN[activation], OUTPUT[out_activation]
+        self.A, self.D = A, D
+        self.l2 = np.empty(-(-X.shape[0] // batch_size))
+        self.optimizer = optimizer
+        cfg = optimizer.cfg
+        self.hyper = np.array([alpha, cfg.momentum, float(bool(cfg.nesterovs_momentum)), cfg.beta_1, cfg.beta_2,
+                               1 - cfg.beta_1, 1 - cfg.beta_2, cfg.epsilon], dtype=np.float64)  # fmt: skip
+        self.scratch = np.zeros(16, dtype=np.int64)
+
+    def run(self, order: Any) -> tuple[Any, Any]:
+        """Train one epoch over the rows ``order`` ``(n,)`` (None: in place, unshuffled).
+
+        Returns the epoch's targets in batch order ``(n, k)`` and each batch's L2 term.
+        """
+        opt = self.optimizer
+        shuffle = order is not None
+        Xbuf, Ybuf = (self.Xbuf, self.Ybuf) if shuffle else (self.X, self.Y)
+        rates = opt.step_rates(self.l2.size)
+        velocity_or_m1, m2 = (opt.velocity, opt.m1) if opt.sgd else (opt.m1, opt.m2)
+        _epoch(self.X, self.Y, order if shuffle else self.units, shuffle, Xbuf, Ybuf, self.theta, self.grad,
+               self.units, self.A, self.D, self.out, self.l2, self.batch_size, *self.codes, not opt.sgd,
+               velocity_or_m1, m2, rates, self.hyper, self.loops, self.scratch)  # fmt: skip
+        return Ybuf, self.l2
+
+
+def prepare(X: Any, Y: Any, theta: Any, grad: Any, layer_units: list[int], batch_size: int, activation: str,
+            out_activation: str, optimizer: Any, alpha: float, Xbuf: Any, Ybuf: Any, epoch_out: Any,
+            A: Any, D: Any) -> CompiledEpochs | None:  # fmt: skip
+    """The compiled epoch for this run, or None when it does not apply (then use the NumPy loop)."""
+    fits = (
+        X.dtype == theta.dtype == grad.dtype == np.float64
+        and Y.dtype in (np.bool_, np.float64)
+        and activation in HIDDEN
+        and out_activation in OUTPUT
+        and hasattr(optimizer, "step_rates")
+    )
+    loops = _loops() if fits else None
+    if loops is None:
+        return None
+    return CompiledEpochs(X, Y, theta, grad, layer_units, batch_size, activation, out_activation, optimizer,
+                          alpha, Xbuf, Ybuf, epoch_out, A, D, loops)  # fmt: skip
