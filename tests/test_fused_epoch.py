@@ -20,6 +20,8 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 import netwarp
 from netwarp.core import fused
+from netwarp.core.engine import EngineConfig
+from netwarp.core.optimizers import FlatOptimizer
 from netwarp.core.ufunc_loops import LoopUnavailable, inner_loop
 
 fused_epoch = pytest.importorskip("netwarp.core.fused_epoch")  # needs numba (the numba extra, in all)
@@ -75,9 +77,13 @@ def test_compiled_epochs_leave_the_estimator_as_fit_does(name: str, monkeypatch:
         return real_run(self, order)
 
     monkeypatch.setattr(fused_epoch.CompiledEpochs, "run", counted)
+    summed: list[int] = []
+    real_sum = fused_epoch._loss_sum
+    monkeypatch.setattr(fused_epoch, "_loss_sum", lambda *args: summed.append(1) or real_sum(*args))
     recorded, fitted = clone(est), clone(est).fit(data_X, data_y)
     trajectory = netwarp.record(recorded, data_X, data_y)
     assert len(runs) == fitted.n_iter_  # every epoch went through the compiled call
+    assert len(summed) == (0 if est.loss == "poisson" else fitted.n_iter_)  # and its loss too (poisson: NumPy)
     for mine, theirs in zip(_state(recorded), _state(fitted), strict=True):
         np.testing.assert_array_equal(mine, theirs)
     assert recorded.loss_curve_ == fitted.loss_curve_
@@ -106,6 +112,18 @@ def test_runs_it_does_not_fit_keep_the_numpy_steps(monkeypatch: pytest.MonkeyPat
         for mine, theirs in zip(_state(recorded), _state(fitted), strict=True):
             np.testing.assert_array_equal(mine, theirs)
     assert runs == []
+
+
+def test_the_log_loss_is_summed_compiled_only_for_one_hot_targets() -> None:
+    n, k = 10, 3
+    args: list[Any] = [np.ones((n, 2)), None, np.zeros(12), np.empty(12), [2, 3, k], 4, "relu", "softmax",
+                       FlatOptimizer(EngineConfig(), np.zeros(12)), 0.0, None, None, np.empty((n, k)),
+                       np.empty(24), np.empty(24), ops.loop_table(), "log_loss"]  # fmt: skip
+    one_hot = np.eye(k, dtype=bool)[np.arange(n) % k]
+    args[1] = one_hot
+    assert fused_epoch.CompiledEpochs(*args).loss_kind == 2
+    args[1] = one_hot | one_hot[::-1]  # two classes in some rows
+    assert fused_epoch.CompiledEpochs(*args).loss_kind == 0
 
 
 def test_without_its_loops_training_falls_back_exactly(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -251,7 +251,7 @@ def train(
     compiled = None  # with numba: each epoch in one compiled call (fused_epoch: the same numbers)
     if kern is not None and defer and not mixed:
         compiled = fused.epochs(X, Y, theta, grad, layer_units, batch_size, cfg.activation, out_activation,
-                                optimizer, alpha, Xbuf, Ybuf, epoch_out, flat_A, flat_D)  # fmt: skip
+                                optimizer, alpha, Xbuf, Ybuf, epoch_out, flat_A, flat_D, loss)  # fmt: skip
     if callback is not None:
         callback(0, theta, math.nan)
     loss_curve: list[Any] = []
@@ -273,8 +273,8 @@ def train(
                     sample_idx = sample_idx[perm]
                 accumulated: Any = 0.0
                 l2: Any = []
-                if compiled is not None:  # the epoch's gather and steps in one compiled call
-                    Ye, l2 = compiled.run(sample_idx if cfg.shuffle else None)
+                if compiled is not None:  # the epoch's gather, steps (and loss) in one compiled call
+                    Ye, l2, accumulated = compiled.run(sample_idx if cfg.shuffle else None)
                 else:
                     if cfg.shuffle and not sparse:  # one gather per epoch into kept buffers; the batches are views
                         # (mode="clip": the indices are valid, and "raise" would copy through a temporary)
@@ -295,7 +295,7 @@ def train(
                             accumulated += batch_loss * (stop - start)
                         if kern is None:
                             optimizer.update(theta, grad)
-                if defer:
+                if defer and (compiled is None or accumulated is None):
                     accumulated = epoch_loss_sum(Ye, l2)
                 epoch_loss = accumulated / n
                 t += n

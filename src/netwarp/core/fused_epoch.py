@@ -12,8 +12,10 @@ scikit-learn's ``fit``); the parity tests run through here whenever numba is ins
 Used for float64 dense data without sample weights, hidden activations ``identity``,
 ``tanh``, ``logistic``, ``relu`` and outputs ``identity``, ``logistic``, ``softmax``, ``exp``;
 :func:`prepare` returns None otherwise, or when the self-check of the building blocks fails,
-and the engine keeps its NumPy loop. The epoch's losses are still computed afterwards from
-its outputs (:func:`netwarp.core.batchops.deferred_loss`).
+and the engine keeps its NumPy loop. The epoch's loss is summed compiled too (:func:`_loss_sum`,
+:func:`netwarp.core.batchops.deferred_loss`'s numbers, SciPy's ``xlogy`` loop for the logs)
+for the log losses of classifiers and the squared error; other losses are summed by NumPy
+from the epoch's outputs afterwards.
 
 Shapes: ``X`` ``(n, d)``, ``Y`` ``(n, k)``; ``theta``, ``grad`` ``(n_params,)``; ``out`` the
 epoch's outputs ``(n, k)`` in batch order; ``l2`` each batch's L2 term ``(n_batches,)``.
@@ -26,11 +28,15 @@ from typing import Any
 
 import numpy as np
 
+from netwarp.core import batchops
 from netwarp.core import fused_ops as ops
 from netwarp.core.ufunc_loops import LoopUnavailable
 
 HIDDEN = {"identity": 0, "tanh": 1, "logistic": 2, "relu": 3}
 OUTPUT = {"identity": 0, "logistic": 1, "softmax": 2, "exp": 3}
+#: Losses summed compiled, by scikit-learn's name and the targets' dtype (others: NumPy afterwards).
+EPS = float(np.finfo(np.float64).eps)
+LOSSES = {("binary_log_loss", np.bool_): 1, ("log_loss", np.bool_): 2, ("squared_error", np.float64): 3}
 
 
 @ops.jit  # type: ignore[untyped-decorator]
@@ -57,9 +63,12 @@ def _epoch(X: Any, Y: Any, order: Any, shuffle: bool, Xbuf: Any, Ybuf: Any, thet
     dpos[:] = apos
     Xe, Ye = X, Y
     if shuffle:
-        for r in range(n):
-            Xbuf[r, :] = X[order[r], :]
-            Ybuf[r, :] = Y[order[r], :]
+        for r in range(n):  # element by element: a row slice per row would cost more than the copy
+            row = order[r]
+            for c in range(X.shape[1]):
+                Xbuf[r, c] = X[row, c]
+            for c in range(Y.shape[1]):
+                Ybuf[r, c] = Y[row, c]
         Xe, Ye = Xbuf, Ybuf
     one = np.empty((1, 1))
     alpha = hyper[0]
@@ -129,6 +138,57 @@ def _epoch(X: Any, Y: Any, order: Any, shuffle: bool, Xbuf: Any, Ybuf: Any, thet
             ops.sgd(theta, grad, n_coef, alpha, float(rows), state1, rates[b], hyper[1], hyper[2] != 0.0)
 
 
+@ops.jit  # type: ignore[untyped-decorator]
+def _loss_sum(Y: Any, values: Any, picked: Any, l2: Any, batch_size: int, kind: int, eps: float, loops: Any,
+              s: Any, one: Any, means: Any) -> float:  # fmt: skip
+    """The epoch's ``sum((batch loss + L2 term) * batch rows)`` from its outputs ``values``
+    ``(n, k)``, which it overwrites with the loss terms: :func:`netwarp.core.batchops.deferred_loss`'s
+    numbers for ``kind`` 1 (binary log loss, bool ``Y``), 2 (log loss, one-hot bool ``Y``: one
+    true class per row) or 3 (squared error). ``picked`` ``(n,)`` and ``means`` ``(k,)`` are scratch."""
+    n, k = values.shape
+    hi = 1.0 - eps
+    count = 0
+    for r in range(n):
+        for c in range(k):
+            p = values[r, c]
+            if kind == 3:
+                d = Y[r, c] - p
+                values[r, c] = d * d
+                continue
+            if p < eps:  # np.minimum(np.maximum(p, eps), hi): a NaN stays NaN
+                p = eps
+            if p > hi:
+                p = hi
+            if kind == 1:
+                values[r, c] = p if Y[r, c] else 1.0 - p
+            else:  # only the true classes' terms are not 0.0
+                values[r, c] = 0.0
+                if Y[r, c]:
+                    picked[count] = p
+                    count += 1
+    if kind == 1:
+        ops.log_in_place(loops, values.ravel(), one, s)
+    elif kind == 2:
+        ops.log_in_place(loops, picked[:count], one, s)
+        count = 0
+        for r in range(n):
+            for c in range(k):
+                if Y[r, c]:
+                    values[r, c] = picked[count]
+                    count += 1
+    total = 0.0
+    for b in range(l2.size):
+        start = b * batch_size
+        rows = min(start + batch_size, n) - start
+        ops.column_sums(values[start : start + rows], means)
+        for c in range(k):
+            means[c] = means[c] / rows
+        summed = 0.0 + ops.pairwise(means, 0, k)
+        loss = 0.5 * (summed / k) if kind == 3 else -summed
+        total += (loss + l2[b]) * rows
+    return total
+
+
 @functools.cache
 def _loops() -> Any:
     """The checked loop table, or None when a loop cannot be found or differs from NumPy's."""
@@ -154,7 +214,7 @@ class CompiledEpochs:
 
     def __init__(self, X: Any, Y: Any, theta: Any, grad: Any, layer_units: list[int], batch_size: int,
                  activation: str, out_activation: str, optimizer: Any, alpha: float, Xbuf: Any, Ybuf: Any,
-                 epoch_out: Any, A: Any, D: Any, loops: Any) -> None:  # fmt: skip
+                 epoch_out: Any, A: Any, D: Any, loops: Any, loss: str) -> None:  # fmt: skip
         self.X, self.Y, self.theta, self.grad = X, Y, theta, grad
         self.Xbuf, self.Ybuf, self.out, self.loops = Xbuf, Ybuf, epoch_out, loops
         self.units = np.array(layer_units, dtype=np.int64)
@@ -167,11 +227,17 @@ class CompiledEpochs:
         self.hyper = np.array([alpha, cfg.momentum, float(bool(cfg.nesterovs_momentum)), cfg.beta_1, cfg.beta_2,
                                1 - cfg.beta_1, 1 - cfg.beta_2, cfg.epsilon], dtype=np.float64)  # fmt: skip
         self.scratch = np.zeros(16, dtype=np.int64)
+        self.loss_kind = LOSSES.get((batchops.loss_name(loss, out_activation), Y.dtype.type), 0)
+        if self.loss_kind == 2 and not np.all(np.count_nonzero(Y, axis=1) == 1):
+            self.loss_kind = 0  # not one-hot: NumPy sums it
+        # scratch of the compiled loss (which overwrites the epoch's outputs: nothing reads them after)
+        self.picked, self.one, self.means = np.empty(X.shape[0]), np.ones(1), np.empty(epoch_out.shape[1])
 
-    def run(self, order: Any) -> tuple[Any, Any]:
+    def run(self, order: Any) -> tuple[Any, Any, Any]:
         """Train one epoch over the rows ``order`` ``(n,)`` (None: in place, unshuffled).
 
-        Returns the epoch's targets in batch order ``(n, k)`` and each batch's L2 term.
+        Returns the epoch's targets in batch order ``(n, k)``, each batch's L2 term, and the
+        epoch's ``sum((batch loss + L2 term) * rows)`` (None where the loss is left to NumPy).
         """
         opt = self.optimizer
         shuffle = order is not None
@@ -181,12 +247,16 @@ class CompiledEpochs:
         _epoch(self.X, self.Y, order if shuffle else self.units, shuffle, Xbuf, Ybuf, self.theta, self.grad,
                self.units, self.A, self.D, self.out, self.l2, self.batch_size, *self.codes, not opt.sgd,
                velocity_or_m1, m2, rates, self.hyper, self.loops, self.scratch)  # fmt: skip
-        return Ybuf, self.l2
+        if not self.loss_kind:
+            return Ybuf, self.l2, None
+        total = _loss_sum(Ybuf, self.out, self.picked, self.l2, self.batch_size, self.loss_kind, EPS, self.loops,
+                          self.scratch, self.one, self.means)  # fmt: skip
+        return Ybuf, self.l2, np.float64(total)
 
 
 def prepare(X: Any, Y: Any, theta: Any, grad: Any, layer_units: list[int], batch_size: int, activation: str,
             out_activation: str, optimizer: Any, alpha: float, Xbuf: Any, Ybuf: Any, epoch_out: Any,
-            A: Any, D: Any) -> CompiledEpochs | None:  # fmt: skip
+            A: Any, D: Any, loss: str) -> CompiledEpochs | None:  # fmt: skip
     """The compiled epoch for this run, or None when it does not apply (then use the NumPy loop)."""
     fits = (
         X.dtype == theta.dtype == grad.dtype == np.float64
@@ -199,4 +269,4 @@ def prepare(X: Any, Y: Any, theta: Any, grad: Any, layer_units: list[int], batch
     if loops is None:
         return None
     return CompiledEpochs(X, Y, theta, grad, layer_units, batch_size, activation, out_activation, optimizer,
-                          alpha, Xbuf, Ybuf, epoch_out, A, D, loops)  # fmt: skip
+                          alpha, Xbuf, Ybuf, epoch_out, A, D, loops, loss)  # fmt: skip

@@ -12,8 +12,8 @@ Imported only when :func:`netwarp.core.fused.epochs` finds numba. Three kinds of
   fused multiply-add).
 
 :func:`self_check` compares each with NumPy on random operands; the caller uses none of them
-unless it passes. ``loops`` is an int64 array of addresses ``(8,)``: matmul, tanh, exp and
-expit functions, then their data pointers. ``s`` is an int64 scratch ``(16,)``.
+unless it passes. ``loops`` is an int64 array of addresses ``(10,)``: the matmul, tanh, exp,
+expit and xlogy loops, then their data pointers. ``s`` is an int64 scratch ``(16,)``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ numba = importlib.import_module("numba")
 ir = importlib.import_module("llvmlite.ir")
 # no fast-math; x / 0 gives inf as in NumPy; the GIL is released (the loops called touch no Python object)
 jit = numba.njit(cache=True, fastmath=False, error_model="numpy", nogil=True)
-MATMUL, TANH, EXP, EXPIT = 0, 1, 2, 3
+MATMUL, TANH, EXP, EXPIT, XLOGY = 0, 1, 2, 3, 4
+N_LOOPS = 5
 
 
 @numba.extending.intrinsic  # type: ignore[untyped-decorator]
@@ -58,7 +59,7 @@ def matmul(loops: Any, a: Any, b: Any, out: Any, s: Any) -> None:
     s[10], s[11], s[12], s[13] = a.strides[0], a.strides[1], b.strides[0], b.strides[1]
     s[14], s[15] = out.strides[0], out.strides[1]
     base = s.ctypes.data
-    _call(loops[MATMUL], base, base + 24, base + 56, loops[4 + MATMUL])
+    _call(loops[MATMUL], base, base + 24, base + 56, loops[N_LOOPS + MATMUL])
 
 
 @jit  # type: ignore[untyped-decorator]
@@ -66,7 +67,15 @@ def unary(loops: Any, which: int, a: Any, s: Any) -> None:
     """NumPy's loop ``which`` (``TANH``, ``EXP``, ``EXPIT``) in place over a C-contiguous ``a``."""
     s[0], s[1], s[2], s[3], s[4] = a.ctypes.data, a.ctypes.data, a.size, 8, 8
     base = s.ctypes.data
-    _call(loops[which], base, base + 16, base + 24, loops[4 + which])
+    _call(loops[which], base, base + 16, base + 24, loops[N_LOOPS + which])
+
+
+@jit  # type: ignore[untyped-decorator]
+def log_in_place(loops: Any, a: Any, one: Any, s: Any) -> None:
+    """``a[:] = xlogy(1.0, a)`` (SciPy's loop; ``one`` holds 1.0) over a contiguous ``a``."""
+    s[0], s[1], s[2], s[3], s[4], s[5], s[6] = one.ctypes.data, a.ctypes.data, a.ctypes.data, a.size, 0, 8, 8
+    base = s.ctypes.data
+    _call(loops[XLOGY], base, base + 24, base + 32, loops[N_LOOPS + XLOGY])
 
 
 @jit  # type: ignore[untyped-decorator]
@@ -134,10 +143,11 @@ def column_sums(d: Any, out: Any) -> None:
     if width == 1:
         out[0] = 0.0 + pairwise(d.ravel(), 0, rows)
         return
-    out[:] = 0.0
-    for r in range(rows):
-        for c in range(width):
-            out[c] = out[c] + d[r, c]
+    for c in range(width):  # NumPy adds row after row; per column that is this order
+        total = 0.0
+        for r in range(rows):
+            total += d[r, c]
+        out[c] = total
 
 
 @jit  # type: ignore[untyped-decorator]
@@ -172,16 +182,17 @@ adam = jit(elementwise.adam)
 
 
 def loop_table() -> Any:
-    """The ``loops`` array ``(8,)`` for this process (addresses change between processes)."""
-    from scipy.special import expit
+    """The ``loops`` array ``(10,)`` for this process (addresses change between processes)."""
+    from scipy.special import expit, xlogy
 
     found = [inner_loop(np.matmul, "dd->d"), *(inner_loop(u, "d->d") for u in (np.tanh, np.exp, expit))]
+    found.append(inner_loop(xlogy, "dd->d"))
     return np.array([f for f, _ in found] + [d for _, d in found], dtype=np.int64)
 
 
 def self_check(loops: Any, seed: int = 0) -> bool:
     """True when every operation here gives NumPy's (and SciPy's) bits on random operands."""
-    from scipy.special import expit
+    from scipy.special import expit, xlogy
 
     rng = np.random.default_rng(seed)
     s = np.zeros(16, dtype=np.int64)
@@ -213,4 +224,6 @@ def self_check(loops: Any, seed: int = 0) -> bool:
         unary(loops, which, values, s)
         if not same(values, ufunc(x)):
             return False
-    return True
+    values = np.abs(x)
+    log_in_place(loops, values, np.ones(1), s)
+    return same(values, xlogy(1.0, np.abs(x)))
