@@ -70,13 +70,8 @@ CASES = {
 def test_compiled_epochs_leave_the_estimator_as_fit_does(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     est, data_X, data_y = CASES[name]
     runs: list[int] = []
-    real_run = fused_epoch.CompiledEpochs.run
-
-    def counted(self: Any, order: Any) -> Any:
-        runs.append(1)
-        return real_run(self, order)
-
-    monkeypatch.setattr(fused_epoch.CompiledEpochs, "run", counted)
+    real_epoch = fused_epoch._epoch
+    monkeypatch.setattr(fused_epoch, "_epoch", lambda *args: runs.append(1) or real_epoch(*args))
     summed: list[int] = []
     real_sum = fused_epoch._loss_sum
     monkeypatch.setattr(fused_epoch, "_loss_sum", lambda *args: summed.append(1) or real_sum(*args))
@@ -170,3 +165,13 @@ def test_turned_off_with_numba(monkeypatch: pytest.MonkeyPatch) -> None:
         assert fused.epochs() is None
     finally:
         fused.numba_module.cache_clear()
+
+
+def test_a_compilation_is_announced_once(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(ops, "_said", [])
+    fresh = ops.numba.njit(lambda v: v + 1)  # not cached: calling it compiles
+    with ops.compile_notice():
+        assert fresh(1) == 2
+        assert ops.numba.njit(lambda v: v * 2)(2) == 4
+    assert fresh(3) == 4  # outside the context nothing is said
+    assert capsys.readouterr().err.count("compiling the training loop") == 1

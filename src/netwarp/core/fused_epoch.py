@@ -197,7 +197,8 @@ def _loops() -> Any:
     except LoopUnavailable:
         return None
     try:
-        same = ops.self_check(loops)
+        with ops.compile_notice():
+            same = ops.self_check(loops)
     except Exception:  # a loop that fails is as unusable as one that differs
         same = False
     return loops if same else None
@@ -227,6 +228,7 @@ class CompiledEpochs:
         self.hyper = np.array([alpha, cfg.momentum, float(bool(cfg.nesterovs_momentum)), cfg.beta_1, cfg.beta_2,
                                1 - cfg.beta_1, 1 - cfg.beta_2, cfg.epsilon], dtype=np.float64)  # fmt: skip
         self.scratch = np.zeros(16, dtype=np.int64)
+        self.fresh = True
         self.loss_kind = LOSSES.get((batchops.loss_name(loss, out_activation), Y.dtype.type), 0)
         if self.loss_kind == 2 and not np.all(np.count_nonzero(Y, axis=1) == 1):
             self.loss_kind = 0  # not one-hot: NumPy sums it
@@ -239,6 +241,10 @@ class CompiledEpochs:
         Returns the epoch's targets in batch order ``(n, k)``, each batch's L2 term, and the
         epoch's ``sum((batch loss + L2 term) * rows)`` (None where the loss is left to NumPy).
         """
+        if self.fresh:  # the first epoch may compile (a machine's first run): say so
+            self.fresh = False
+            with ops.compile_notice():
+                return self.run(order)
         opt = self.optimizer
         shuffle = order is not None
         Xbuf, Ybuf = (self.Xbuf, self.Ybuf) if shuffle else (self.X, self.Y)

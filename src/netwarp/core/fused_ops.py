@@ -19,6 +19,7 @@ expit and xlogy loops, then their data pointers. ``s`` is an int64 scratch ``(16
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 import numpy as np
@@ -179,6 +180,31 @@ bias_relu = jit(elementwise.bias_relu)
 relu_backward = jit(elementwise.relu_backward)
 sgd = jit(elementwise.sgd)
 adam = jit(elementwise.adam)
+
+
+_said: list[bool] = []
+
+
+_Listener: Any = numba.core.event.Listener
+
+
+class _CompileNotice(_Listener):  # type: ignore[misc]
+    """Says once per process, on standard error, that numba has started compiling (a machine's
+    first run: about ten seconds; numba keeps the result on disk)."""
+
+    def on_start(self, event: Any) -> None:
+        if not _said:
+            _said.append(True)
+            print("netwarp: compiling the training loop with numba, once for this machine (about 10 s)",
+                  file=sys.stderr, flush=True)  # fmt: skip
+
+    def on_end(self, event: Any) -> None:
+        pass
+
+
+def compile_notice() -> Any:
+    """A context in which a compilation is announced (:class:`_CompileNotice`)."""
+    return numba.core.event.install_listener("numba:compile", _CompileNotice())
 
 
 def loop_table() -> Any:
