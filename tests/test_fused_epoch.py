@@ -175,3 +175,13 @@ def test_a_compilation_is_announced_once(monkeypatch: pytest.MonkeyPatch, capsys
         assert ops.numba.njit(lambda v: v * 2)(2) == 4
     assert fresh(3) == 4  # outside the context nothing is said
     assert capsys.readouterr().err.count("compiling the training loop") == 1
+
+
+def test_warm_up_compiles_the_classifier_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    from netwarp.core import engine
+
+    runs: list[int] = []
+    real_epoch = fused_epoch._epoch
+    monkeypatch.setattr(fused_epoch, "_epoch", lambda *args: runs.append(1) or real_epoch(*args))
+    engine.warm_up()
+    assert runs == [1]  # one compiled epoch ran (what serve's workers do at startup)

@@ -362,3 +362,15 @@ def train(
         best_validation_score=None if validation is None else best_score,
         best_theta=best_theta,
     )
+
+
+def warm_up() -> None:
+    """Compile now (or load from numba's disk cache) the compiled epochs a classifier trains
+    with, by training a tiny one for one epoch, so that a first real run does not wait for
+    it. For processes that train later, such as ``netwarp serve``'s workers at startup. Does
+    nothing without numba."""
+    if fused.numba_module() is None:
+        return
+    X = np.linspace(-1.0, 1.0, 16).reshape(8, 2)
+    cfg = EngineConfig(hidden_layer_sizes=(2,), activation="tanh", solver="sgd", max_iter=1, random_state=0)
+    train(X, X[:, :1] > 0, cfg, out_activation="logistic", loss="log_loss")

@@ -13,8 +13,10 @@ Imported only when :func:`netwarp.core.fused.epochs` finds numba. Three kinds of
 
 :func:`self_check` compares each with NumPy on random operands; the caller uses none of them
 unless it passes. numba's on-disk cache watches only the file a function is defined in: after
-editing this file, also touch ``fused_epoch.py`` (whose cached epoch holds copies of these). ``loops`` is an int64 array of addresses ``(10,)``: the matmul, tanh, exp,
-expit and xlogy loops, then their data pointers. ``s`` is an int64 scratch ``(16,)``.
+editing this file, also touch ``fused_epoch.py`` (whose cached epoch holds copies of these).
+
+``loops`` is an int64 array of addresses ``(10,)``: the matmul, tanh, exp, expit and xlogy
+loops, then their data pointers. ``s`` is an int64 scratch ``(16,)``.
 """
 
 from __future__ import annotations

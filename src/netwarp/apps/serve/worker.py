@@ -149,6 +149,7 @@ def worker_main(index: int, jobs: Any, events: Any, control: Any, server: int) -
 
     warnings.simplefilter("ignore")
     importlib.import_module("netwarp.core.record")  # warm up: the first job starts at once
+    importlib.import_module("netwarp.core.engine").warm_up()  # and numba's compiled epochs, if installed
 
     while True:
         try:
