@@ -197,7 +197,7 @@ def create_run(request: Request, cfg: RunConfig) -> RunCreated:
 def page_scene(request: Request, cfg: RunConfig) -> Response:
     run_spec, data = run_request(request, cfg)
     try:
-        body = scene_bytes(run_spec, data, run_spec.name)
+        body = scene_bytes(run_spec, data, run_spec.label())  # the name run_request gave it
     except NetwarpError as exc:
         raise HTTPException(422, str(exc)) from None
     return Response(body, media_type="application/octet-stream")
