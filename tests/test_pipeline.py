@@ -73,6 +73,8 @@ def test_from_estimator_takes_a_fitted_pipeline_with_pca(digits: tuple) -> None:
     assert traj.layer_sizes == (64, 64, 8, 6, 1) and traj.n_epochs == 0
     assert np.allclose(traj.predict(Xte), p.predict(Xte), atol=1e-9)
     assert traj.test_score[0] == pytest.approx(p.score(Xte, yte.astype(float)))
+    with pytest.raises(NetwarpError, match="^X has 3 features, the model takes 64$"):  # before a step sees it
+        netwarp.from_estimator(p, Xtr[:, :3], ytr.astype(float))
 
 
 def test_non_affine_steps_and_other_ends_are_refused(digits: tuple) -> None:
@@ -84,3 +86,33 @@ def test_non_affine_steps_and_other_ends_are_refused(digits: tuple) -> None:
         netwarp.record(Pipeline([("s", StandardScaler())]), Xtr, ytr)
     with pytest.raises(NetwarpError, match="not fitted"):
         netwarp.from_estimator(pipe())
+
+
+def test_a_fitted_pipeline_takes_data_as_its_mlp_does(digits: tuple) -> None:
+    """from_estimator checks and scores the data given with a fitted pipeline as with its bare MLP."""
+    Xtr, Xte, ytr, yte = digits
+    mlp = MLPClassifier((5,), max_iter=30, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mlp.fit(Xtr, ytr)
+    alone = Pipeline([("skip", "passthrough"), ("mlp", mlp)])  # no preprocessing: the same network
+    bare, piped = netwarp.from_estimator(mlp, Xtr, ytr, Xte, yte), netwarp.from_estimator(alone, Xtr, ytr, Xte, yte)
+    assert bare.data is not None and piped.data is not None
+    for key in ("X_train", "y_train", "X_test", "y_test", "X", "y"):
+        a, b = getattr(bare.data, key), getattr(piped.data, key)
+        assert a.dtype == b.dtype, key
+        np.testing.assert_array_equal(a, b, err_msg=key)
+    np.testing.assert_array_equal(bare.train_score, piped.train_score)
+    np.testing.assert_array_equal(bare.test_score, piped.test_score)
+    bad = [
+        ((Xtr, None, None, None), "give X with y"), ((None, None, Xte, yte), "give X with y"),
+        ((Xtr, ytr, Xte, None), "give both X_test and y_test"), ((Xtr[:, :3], ytr, None, None), "X has 3 features"),
+        ((Xtr, ytr[:-1], None, None), "bad data"), ((Xtr, ytr, Xte[:, :3], yte), "X_test has 3 features"),
+    ]  # fmt: skip
+    for args, words in bad:
+        said = []
+        for model in (mlp, alone):
+            with pytest.raises(NetwarpError, match=words) as err:
+                netwarp.from_estimator(model, *args)
+            said.append(str(err.value))
+        assert said[0] == said[1], said

@@ -69,3 +69,24 @@ def test_a_server_run_with_crosses_trains_and_downloads(client: TestClient, tmp_
     traj = netwarp.load(path)
     assert traj.activations[0] == "features:x1x2" and traj.layer_sizes[:2] == (2, 3) and traj.n_epochs == 8
     assert traj.config["spec"]["crosses"] == ["x1x2"]
+
+
+def test_page_scene_and_a_server_run_name_and_refuse_a_run_alike(client: TestClient) -> None:
+    """Both endpoints name a run of an upload by the file (not the upload id) and refuse one-class data alike."""
+    rng = np.random.default_rng(1)
+    rows = "".join(f"{a:.4f},{b:.4f},{'up' if a + b > 0 else 'down'}\n" for a, b in rng.normal(size=(80, 2)))
+    up = client.post("/api/uploads", files={"file": ("measured.csv", ("a,b,label\n" + rows).encode(), "text/csv")})
+    assert up.status_code == 201, up.text
+    cfg = {"dataset": up.json()["name"], "hidden": [3], "max_iter": 5}
+    r = client.post("/api/page-scene", json=cfg)
+    assert r.status_code == 200, r.text
+    _, scene = envelope.decode(r.content)
+    run_id = client.post("/api/runs", json=cfg).json()["id"]
+    name = client.get(f"/api/runs/{run_id}").json()["name"]
+    assert scene["title"] == scene["runs"][0]["spec"]["name"] == name == "measured 3 tanh"
+    client.delete(f"/api/runs/{run_id}")
+    one_class = {"dataset": "moons", "n": 4, "test_size": 0.5}  # its two training points are of one class
+    answers = [client.post(url, json=one_class) for url in ("/api/page-scene", "/api/runs")]
+    assert [a.status_code for a in answers] == [422, 422]
+    assert answers[0].json()["detail"] == answers[1].json()["detail"]
+    assert "single class" in answers[0].json()["detail"]

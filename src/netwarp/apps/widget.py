@@ -22,7 +22,6 @@ from typing import Any
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
 from netwarp.view import envelope as envelopes
-from netwarp.view import scene_data
 from netwarp.view.scene import Delta, Scene
 
 MISSING = "the widget needs anywidget: pip install 'netwarp[widget]'"
@@ -194,7 +193,7 @@ def watch(
 
     from netwarp.core.live import Chunker, layout
     from netwarp.core.record import record
-    from netwarp.view.scene import RunMeta
+    from netwarp.view.live_scene import first_scene
 
     Xa = np.asarray(X, dtype=np.float64)
     ya = np.asarray(y)
@@ -206,18 +205,14 @@ def watch(
     ended: list[str] = []  # the stop reason, for the last chunk
 
     def emit(epoch: int, chunk: dict[str, Any], first: float) -> None:
-        curves = (chunk["loss"], chunk["train_score"], chunk["test_score"])
         if not box:
-            meta = RunMeta(sizes, activations, None if classes is None else tuple(str(c) for c in classes), label)
-            split = scene_data.train_test_flags(len(Xa), len(Xt))
-            scene = Scene(np.concatenate([Xa, Xt]), np.concatenate([ya, yt]), [meta], split=split, title=title)
-            scene.append(0, chunk["rows"], *curves)
-            box.append(widget_class()([], scene=scene))
+            box.append(widget_class()([], scene=first_scene(chunker, chunk, label, title)))
             if show:
                 from IPython.display import display
 
                 display(box[0])  # type: ignore[no-untyped-call]
             return
+        curves = (chunk["loss"], chunk["train_score"], chunk["test_score"])
         box[0].append(0, chunk["rows"], *curves, stop_reason=ended[0] if ended else None)
 
     chunker = Chunker(sizes, activations, classes, Xa, ya, Xt, yt, emit, every=every)

@@ -27,6 +27,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_array
 
+from netwarp.core.given_data import checked, with_scores
 from netwarp.core.params import n_params, unflatten
 from netwarp.core.trajectory import Trajectory
 from netwarp.data.datasets import Dataset
@@ -134,22 +135,10 @@ def from_fitted(from_estimator: Callable[..., Trajectory], pipe: Pipeline, X: An
     if not hasattr(pre[0][1] if pre else mlp, "n_features_in_"):
         raise NetwarpError("the pipeline is not fitted yet; call fit first")
     d = pre[0][1].n_features_in_ if pre else mlp.n_features_in_
-    Xp = np.zeros((1, d)) if X is None else check_array(X, dtype=np.float64)
+    data = checked(X, y, X_test, y_test, d, kwargs.get("dataset_name", ""))  # as from_estimator checks it
+    Xp = np.zeros((1, d)) if data is None else data.X_train
     maps = []
     for name, step in pre:
         maps.append(affine(name, step, Xp))
         Xp = step.transform(Xp)
-    out = compose(maps, mlp_traj, _names(pipe))
-    if X is None and y is None:
-        return out
-    if X is None or y is None:
-        raise NetwarpError("give X with y (and optionally X_test with y_test), or no data")
-    if (X_test is None) != (y_test is None):
-        raise NetwarpError("give both X_test and y_test, or neither")
-    Xt = np.empty((0, d)) if X_test is None else check_array(X_test, dtype=np.float64)
-    yt = np.asarray(y)[:0] if y_test is None else np.asarray(y_test)
-    out.data = Dataset(kwargs.get("dataset_name", ""), check_array(X, dtype=np.float64), np.asarray(y), Xt, yt)
-    out.train_score = out.scores(out.data.X_train, out.data.y_train)
-    if len(yt):
-        out.test_score = out.scores(Xt, yt)
-    return out
+    return with_scores(compose(maps, mlp_traj, _names(pipe)), data)

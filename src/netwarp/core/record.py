@@ -19,13 +19,12 @@ from numpy.typing import NDArray
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
-from sklearn.utils import check_X_y
 
 from netwarp.core import batchops, engine, features, sklearn_state
 from netwarp.core.activations import SKLEARN_HIDDEN
+from netwarp.core.given_data import as_dataset, checked, with_scores
 from netwarp.core.spec import RunSpec
 from netwarp.core.trajectory import Trajectory
-from netwarp.data.datasets import Dataset
 from netwarp.errors import NetwarpError
 
 ProgressCallback = Callable[[int, int, float], None]
@@ -96,7 +95,7 @@ def record(
     sizes = sklearn_state.check_estimator(estimator)
     cfg = sklearn_state.engine_config(estimator, sizes)
     prep = sklearn_state.prepare(estimator, X, y, sample_weight, sizes)
-    data = _dataset(prep.X_all, prep.y, X_test, y_test, dataset_name)
+    data = as_dataset(prep.X_all, prep.y, X_test, y_test, dataset_name)
     out_activation = estimator.out_activation_
     activations = (cfg.activation,) * len(sizes) + (out_activation,)
     classes = getattr(estimator, "classes_", None) if isinstance(estimator, MLPClassifier) else None
@@ -165,26 +164,6 @@ def _config(est: Any, cfg: engine.EngineConfig) -> dict[str, Any]:
     if isinstance(est, MLPRegressor) and est.loss != "squared_error":
         config["loss"] = est.loss
     return config
-
-
-def _dense(X: Any) -> Any:
-    return X.toarray() if hasattr(X, "toarray") else X
-
-
-def _dataset(X: Any, y: Any, X_test: Any, y_test: Any, name: str) -> Dataset:
-    X = _dense(X)
-    if (X_test is None) != (y_test is None):
-        raise NetwarpError("give both X_test and y_test, or neither")
-    if X_test is None:
-        Xt, yt = np.empty((0, X.shape[1]), dtype=X.dtype), np.empty((0, *y.shape[1:]), dtype=y.dtype)
-        return Dataset(name, X, y, Xt, yt, X=X, y=y)  # no test set: X is X_train, not a copy
-    try:
-        Xt, yt = check_X_y(_dense(X_test), y_test, dtype=(np.float64, np.float32), multi_output=True)
-    except ValueError as exc:
-        raise NetwarpError(f"bad test data: {exc}") from None
-    if Xt.shape[1] != X.shape[1]:
-        raise NetwarpError(f"X_test has {Xt.shape[1]} features, X has {X.shape[1]}")
-    return Dataset(name, X, y, Xt, yt)
 
 
 def _full_loss(traj: Trajectory, prep: Any, alpha: float, loss: str) -> float:
@@ -280,7 +259,7 @@ def _with_features(
     """``traj`` (trained on the features) with the fixed features layer first and the raw data."""
     d = X.shape[1]
     params = features.prepend(traj.params, d, crosses, traj.layer_sizes)
-    data = _dataset(X, np.asarray(y), X_test, y_test, dataset_name)
+    data = as_dataset(X, np.asarray(y), X_test, y_test, dataset_name)
     return dataclasses.replace(
         traj, layer_sizes=(d, *traj.layer_sizes), activations=(features.activation_name(crosses), *traj.activations),
         params=params, data=data,
@@ -342,21 +321,7 @@ def from_estimator(
         name=name or type(model).__name__,
         config={"estimator": type(model).__name__, **{k: _jsonable(v) for k, v in model.get_params().items()}},
     )
-    if X is None and y is None and X_test is None and y_test is None:
-        return traj
-    if X is None or y is None:
-        raise NetwarpError("give X with y (and optionally X_test with y_test), or no data")
-    try:
-        Xa, ya = check_X_y(_dense(X), y, dtype=np.float64, multi_output=True)
-    except ValueError as exc:
-        raise NetwarpError(f"bad data: {exc}") from None
-    if Xa.shape[1] != sizes[0]:
-        raise NetwarpError(f"X has {Xa.shape[1]} features, the model takes {sizes[0]}")
-    traj.data = _dataset(Xa, ya, X_test, y_test, dataset_name)
-    traj.train_score = traj.scores(Xa, ya)
-    if len(traj.data.y_test):
-        traj.test_score = traj.scores(traj.data.X_test, traj.data.y_test)
-    return traj
+    return with_scores(traj, checked(X, y, X_test, y_test, sizes[0], dataset_name))
 
 
 def _jsonable(value: Any) -> Any:

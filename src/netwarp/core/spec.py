@@ -302,9 +302,10 @@ class RunSpec:
         """The architecture as written on the command line: ``2`` or ``2,2,2``."""
         return ",".join(map(str, self.hidden))
 
-    def label(self) -> str:
-        """``name``, or a summary such as ``xor 8,8 tanh``."""
-        return self.name or f"{self.dataset} {self.hidden_label} {self.activation}"
+    def label(self, data_name: str = "") -> str:
+        """``name``, or a summary such as ``xor 8,8 tanh``; ``data_name`` stands in the summary for
+        ``dataset`` when given (an uploaded file's name for its upload id)."""
+        return self.name or f"{data_name or self.dataset} {self.hidden_label} {self.activation}"
 
     def layout(self, d: int, n_classes: int) -> tuple[list[int], tuple[int, ...], tuple[str, ...]]:
         """The classifier this spec trains on ``d`` inputs and ``n_classes`` classes: the widths of

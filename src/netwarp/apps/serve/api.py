@@ -34,6 +34,7 @@ from netwarp.apps.serve.models import (
     RunStatus,
     UploadInfo,
 )  # fmt: skip
+from netwarp.apps.serve.naming import default_name
 from netwarp.apps.serve.pagescene import scene_bytes
 from netwarp.apps.serve.runs import Run, RunManager
 from netwarp.apps.serve.uploads import UploadStore, info
@@ -159,17 +160,26 @@ def run_settings() -> dict[str, Any]:
     return {**spec_table(), "help": HELP}  # the explanations the view shows too, for the page's "?" buttons
 
 
-@router.post("/runs", response_model=RunCreated, status_code=201, summary="Queue a training run")
-def create_run(request: Request, cfg: RunConfig) -> RunCreated:
+def run_request(request: Request, cfg: RunConfig) -> tuple[RunSpec, datasets.Dataset]:
+    """The run a request to ``POST /api/runs`` or ``/api/page-scene`` describes, named
+    (:func:`~netwarp.apps.serve.naming.default_name` when it asks for no name), and its data;
+    a 422 saying what is wrong when its training split holds one class or its crosses need
+    inputs the data lacks."""
     run_spec = run_spec_of(cfg)
     data = _resolve_data(request, run_spec)
-    n_classes = len(np.unique(data.y_train))
-    if n_classes < 2:
+    if len(np.unique(data.y_train)) < 2:
         raise HTTPException(422, "dataset: the training split holds a single class; use more points")
     try:
         check_crosses(run_spec.crosses, data.n_features)
     except NetwarpError as exc:
         raise HTTPException(422, str(exc)) from None
+    return run_spec.replace(name=default_name(run_spec, data.name)), data
+
+
+@router.post("/runs", response_model=RunCreated, status_code=201, summary="Queue a training run")
+def create_run(request: Request, cfg: RunConfig) -> RunCreated:
+    run_spec, data = run_request(request, cfg)
+    n_classes = len(np.unique(data.y_train))
     sizes = [data.n_features, *run_spec.hidden, 1 if n_classes == 2 else n_classes]
     p = n_params(sizes)
     if p * (run_spec.max_iter + 1) > MAX_HISTORY_FLOATS:
@@ -178,22 +188,16 @@ def create_run(request: Request, cfg: RunConfig) -> RunCreated:
             422, f"max_iter: a {'-'.join(map(str, sizes))} network has {p} parameters, so keeping every epoch "
             f"allows at most {most} epochs (limit {MAX_HISTORY_FLOATS:,} stored numbers); use fewer epochs or units",
         )  # fmt: skip
-    label = run_spec.dataset if not run_spec.dataset.startswith("upload-") else data.name
-    name = run_spec.name or f"{label} {run_spec.hidden_label} {run_spec.activation}"
-    run = manager_of(request).submit(run_spec.replace(name=name), data)
+    run = manager_of(request).submit(run_spec, data)
     return RunCreated(id=run.id)
 
 
 @router.post("/page-scene", response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}},
              summary="A run's points and untrained network as a scene envelope, for the page to train")  # fmt: skip
 def page_scene(request: Request, cfg: RunConfig) -> Response:
-    run_spec = run_spec_of(cfg)
-    data = _resolve_data(request, run_spec)
-    if len(np.unique(data.y_train)) < 2:
-        raise HTTPException(422, "dataset: the training split holds a single class; use more points")
-    name = run_spec.name or f"{run_spec.dataset} {run_spec.hidden_label} {run_spec.activation}"
+    run_spec, data = run_request(request, cfg)
     try:
-        body = scene_bytes(run_spec, data, name)
+        body = scene_bytes(run_spec, data, run_spec.label())  # the name run_request gave it
     except NetwarpError as exc:
         raise HTTPException(422, str(exc)) from None
     return Response(body, media_type="application/octet-stream")

@@ -1,6 +1,8 @@
-"""Distinct names for the runs of one session.
+"""Names for the runs of one session: a run's default name, made distinct from the others'.
 
-A run is named by its label (``moons 8 tanh``, or the name asked for). When another run of
+A run that asks for no name is named by :func:`default_name`: its label (``moons 8 tanh``), with
+an uploaded file's name in place of the upload's id (``points 8 tanh``); ``POST /api/runs`` and
+``POST /api/page-scene`` both name runs so. When another run of
 the session already has that name, the new one adds the settings that set it apart from
 that run, as in its link (``moons 8 tanh (learning_rate_init=0.05)``); when none do (the
 same settings twice), a counter (``moons 8 tanh #2``).
@@ -20,6 +22,11 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     return str(value)
+
+
+def default_name(spec: RunSpec, data_name: str) -> str:
+    """``spec``'s name, or its label with ``data_name`` (its data's name) for an upload's id."""
+    return spec.label(data_name if spec.dataset.startswith("upload-") else "")
 
 
 def distinct_name(spec: RunSpec, others: Iterable[tuple[str, dict[str, Any]]]) -> str:

@@ -94,17 +94,13 @@ def train_job(job: Job, report: Callable[..., None], should_stop: Callable[[Call
     scene: list[Any] = []
 
     def frame(chunk: dict[str, Any]) -> bytes:
-        from netwarp.view import envelope, scene_data
-        from netwarp.view.scene import RunMeta, Scene
+        from netwarp.view import envelope
+        from netwarp.view.live_scene import first_scene
 
-        curves = (chunk["loss"], chunk["train_score"], chunk["test_score"])
         if not scene:
-            meta = RunMeta(layer_units, activations, tuple(str(c) for c in classes), job.name)
-            split = scene_data.train_test_flags(len(X), len(X_test))
-            scene.append(Scene(np.concatenate([X, X_test]), np.concatenate([y, y_test]), [meta], split=split,
-                               title=job.name))  # fmt: skip
-            scene[0].append(0, chunk["rows"], *curves)
+            scene.append(first_scene(chunker, chunk, job.name, title=job.name))
             return envelope.encode(scene[0])
+        curves = (chunk["loss"], chunk["train_score"], chunk["test_score"])
         return envelope.encode_chunk(scene[0].append(0, chunk["rows"], *curves))
 
     def emit(epoch: int, chunk: dict[str, Any], first: float) -> None:
