@@ -73,7 +73,7 @@ def test_from_estimator_takes_a_fitted_pipeline_with_pca(digits: tuple) -> None:
     assert traj.layer_sizes == (64, 64, 8, 6, 1) and traj.n_epochs == 0
     assert np.allclose(traj.predict(Xte), p.predict(Xte), atol=1e-9)
     assert traj.test_score[0] == pytest.approx(p.score(Xte, yte.astype(float)))
-    with pytest.raises(NetwarpError, match="^X has 3 features, the model takes 64$"):  # before a step sees it
+    with pytest.raises(NetwarpError, match=r"^X has 3 features, the model takes 64$"):  # before a step sees it
         netwarp.from_estimator(p, Xtr[:, :3], ytr.astype(float))
 
 
