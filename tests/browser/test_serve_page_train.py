@@ -29,6 +29,15 @@ def test_a_small_run_trains_in_the_page(server: str, watched: Any, tmp_path: Pat
     assert page.evaluate(f"() => {hook}.trainer.runIndex") == 0  # the untrained placeholder gave way
     assert page.evaluate(f"() => {hook}.trainer.settings().hidden") == [4, 4]
     assert page.evaluate(f"() => {hook}.state.epoch") == 60
+    # the header takes the server runs' path, fed from the view: scrubbing moves its numbers too
+    view.locator("input[aria-label=epoch]").fill("7")
+    page.wait_for_function("() => document.getElementById('epoch').textContent === '7'")
+    chart = f"{hook}.charts[{hook}.state.run]"
+    shown = page.evaluate(f"() => {{ const c = {chart}; return [c.epoch, c.loss, c.train, c.test]; }}")
+    head = page.evaluate("() => ['epoch-of', 'loss', 'acc'].map((id) => document.getElementById(id).textContent)")
+    assert shown[0] == 7 and head == [" / 60", f"{shown[1]:.4f}", f"{shown[2]:.3f} / {shown[3]:.3f}"], (shown, head)
+    assert page.locator("#progress-bar").evaluate("(e) => [e.style.width, e.className]") == ["100%", "done"]
+    assert page.locator("#pause").is_disabled() and page.locator("#cancel").is_disabled()  # they act on server runs
     # the app's form is where settings change: the view shows its run bar, not a second settings bar
     assert view.locator(".nw-trainbar").is_visible() and view.locator(".nw-settings").is_hidden()
     with page.expect_download() as info:
