@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -74,4 +75,30 @@ def test_the_form_offers_the_feature_crosses_of_the_table(server: str, watched: 
     info.value.save_as(tmp_path / "crossed.npz")
     traj = netwarp.load(tmp_path / "crossed.npz")
     assert traj.layer_sizes == (2, 4, 3, 1) and traj.activations[0] == "features:x1sq,x1x2"
+    assert not watched.errors, watched.errors
+
+
+def test_a_page_run_takes_over_the_header_from_a_paused_server_run(server: str, watched: Any) -> None:  # noqa: F811
+    page = watched.page
+    # a server run (more points than the page trains), paused: the header offers to resume it
+    page.goto(server + "?dataset=moons&n=5000&hidden=32,32&max_iter=3000&early_stop=0")
+    page.wait_for_selector("#dataset option[value=moons]", state="attached")
+    page.click("#train")
+    page.wait_for_selector("#pause:enabled")
+    page.click("#pause")
+    page.wait_for_function("() => document.getElementById('pause').textContent === 'Resume'")
+    run_id = page.evaluate("() => window.__netwarpApp.selected")
+    # then a small run trains in the page: the header describes it, and the server run's buttons go
+    page.fill("#n", "300")
+    page.fill("#hidden", "4")
+    page.fill("#max_iter", "30")
+    page.click("#train")
+    hook = "document.getElementById('view').__netwarp"
+    page.wait_for_function(f"() => {{ const h = {hook}; return h && h.trainer && h.trainer.stats.epochs >= 1; }}")
+    page.wait_for_function("() => document.getElementById('run-title').textContent.startsWith('page')")
+    assert "in this page" in page.locator("#run-detail").inner_text()
+    assert page.locator("#pause").is_disabled() and page.locator("#cancel").is_disabled()
+    request = urllib.request.Request(f"{server}api/runs/{run_id}/cancel", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as r:
+        assert r.status == 200
     assert not watched.errors, watched.errors
