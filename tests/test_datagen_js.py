@@ -42,3 +42,19 @@ def test_js_datasets_follow_the_python_recipes() -> None:
             assert abs(s["count"] - len(rows)) <= 0.02 * N, (name, k)  # xor's labels are drawn, the rest fixed
             assert np.allclose(s["mean"], rows.mean(axis=0), atol=0.03), (name, k, s["mean"], rows.mean(axis=0))
             assert np.allclose(s["std"], rows.std(axis=0), atol=0.03), (name, k, s["std"], rows.std(axis=0))
+
+
+@pytest.mark.skipif(not Path(NODE).exists(), reason="node is not installed")
+def test_js_polar_datasets_put_each_class_on_its_rings() -> None:
+    """Without noise, each class of the datasets drawn by polar coordinates (datagen.js's `polar`)
+    spans the radii Python's recipe gives it: a ring, a disk, an annulus, a spiral's arm."""
+    polar = ["circles", "disk_annulus", "spirals", "spirals_tight"]
+    proc = subprocess.run([NODE, str(SCRIPT), str(N), json.dumps(dict.fromkeys(datasets.DATASETS, 0.0))],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    js = json.loads(proc.stdout)
+    for name in polar:
+        X, y = datasets.DATASETS[name].generate(N, 0.0, np.random.default_rng(5))
+        for k, s in js[name]["stats"].items():
+            r = np.hypot(*X[y == int(k)].T)
+            assert np.allclose(s["radius"], [r.min(), r.max()], atol=0.01), (name, k, s["radius"], r.min(), r.max())

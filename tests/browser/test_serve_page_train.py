@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,15 @@ def test_a_small_run_trains_in_the_page(server: str, watched: Any, tmp_path: Pat
     assert page.evaluate(f"() => {hook}.trainer.runIndex") == 0  # the untrained placeholder gave way
     assert page.evaluate(f"() => {hook}.trainer.settings().hidden") == [4, 4]
     assert page.evaluate(f"() => {hook}.state.epoch") == 60
+    # the header takes the server runs' path, fed from the view: scrubbing moves its numbers too
+    view.locator("input[aria-label=epoch]").fill("7")
+    page.wait_for_function("() => document.getElementById('epoch').textContent === '7'")
+    chart = f"{hook}.charts[{hook}.state.run]"
+    shown = page.evaluate(f"() => {{ const c = {chart}; return [c.epoch, c.loss, c.train, c.test]; }}")
+    head = page.evaluate("() => ['epoch-of', 'loss', 'acc'].map((id) => document.getElementById(id).textContent)")
+    assert shown[0] == 7 and head == [" / 60", f"{shown[1]:.4f}", f"{shown[2]:.3f} / {shown[3]:.3f}"], (shown, head)
+    assert page.locator("#progress-bar").evaluate("(e) => [e.style.width, e.className]") == ["100%", "done"]
+    assert page.locator("#pause").is_disabled() and page.locator("#cancel").is_disabled()  # they act on server runs
     # the app's form is where settings change: the view shows its run bar, not a second settings bar
     assert view.locator(".nw-trainbar").is_visible() and view.locator(".nw-settings").is_hidden()
     with page.expect_download() as info:
@@ -65,4 +75,30 @@ def test_the_form_offers_the_feature_crosses_of_the_table(server: str, watched: 
     info.value.save_as(tmp_path / "crossed.npz")
     traj = netwarp.load(tmp_path / "crossed.npz")
     assert traj.layer_sizes == (2, 4, 3, 1) and traj.activations[0] == "features:x1sq,x1x2"
+    assert not watched.errors, watched.errors
+
+
+def test_a_page_run_takes_over_the_header_from_a_paused_server_run(server: str, watched: Any) -> None:  # noqa: F811
+    page = watched.page
+    # a server run (more points than the page trains), paused: the header offers to resume it
+    page.goto(server + "?dataset=moons&n=5000&hidden=32,32&max_iter=3000&early_stop=0")
+    page.wait_for_selector("#dataset option[value=moons]", state="attached")
+    page.click("#train")
+    page.wait_for_selector("#pause:enabled")
+    page.click("#pause")
+    page.wait_for_function("() => document.getElementById('pause').textContent === 'Resume'")
+    run_id = page.evaluate("() => window.__netwarpApp.selected")
+    # then a small run trains in the page: the header describes it, and the server run's buttons go
+    page.fill("#n", "300")
+    page.fill("#hidden", "4")
+    page.fill("#max_iter", "30")
+    page.click("#train")
+    hook = "document.getElementById('view').__netwarp"
+    page.wait_for_function(f"() => {{ const h = {hook}; return h && h.trainer && h.trainer.stats.epochs >= 1; }}")
+    page.wait_for_function("() => document.getElementById('run-title').textContent.startsWith('page')")
+    assert "in this page" in page.locator("#run-detail").inner_text()
+    assert page.locator("#pause").is_disabled() and page.locator("#cancel").is_disabled()
+    request = urllib.request.Request(f"{server}api/runs/{run_id}/cancel", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as r:
+        assert r.status == 200
     assert not watched.errors, watched.errors

@@ -12,6 +12,7 @@
 import * as draw from './draw.js';
 import * as nn from './nn.js';
 import { display, morphDisplay } from './display.js';
+import { perEpoch } from './epochcache.js';
 import { plotRect } from './layout.js';
 
 export const INK = '#c0143c';
@@ -88,26 +89,19 @@ function boundaryIn(run, wb, l, box, k, n, memo = {}) {
 }
 
 /** The input's boundary and its image in every layer, for run r at the computed epoch `c`
- * (cached on `c` per epoch and edit): {kind: 'points' | 'segments', m, values}. */
+ * (cached per epoch and edit): {kind: 'points' | 'segments', m, values}. */
 function carried(V, r, c) {
-  const key = `${c.epoch}|${V.editVersion || 0}`;
-  if (c.bKey === key) return c.boundary;
-  const { P } = V;
-  const run = P.runs[r];
-  c.bKey = key;
-  c.boundary = null;
-  if (!run.is_classifier || P.d > 2 || run.recorded) return null; // recorded layers have no parameters
-  c.bMemo ||= {};
-  const raw = boundaryIn(run, c.wb, 0, P.spec.data.domain, P.d, P.d === 1 ? 100 : INPUT_N, c.bMemo);
-  const m = P.d === 1 ? raw.length : raw.length / 2;
-  if (!m) {
-    c.boundary = { kind: P.d === 1 ? 'points' : 'segments', m: 0, values: [] };
-    return c.boundary;
-  }
-  const x = Float64Array.from(raw);
-  const { values } = nn.forward(x, m, run.layer_sizes, run.activations, c.wb);
-  c.boundary = { kind: P.d === 1 ? 'points' : 'segments', m, values };
-  return c.boundary;
+  return perEpoch(V, c, c, 'carried', () => {
+    const { P } = V;
+    const run = P.runs[r];
+    if (!run.is_classifier || P.d > 2 || run.recorded) return null; // recorded layers have no parameters
+    c.bMemo ||= {};
+    const raw = boundaryIn(run, c.wb, 0, P.spec.data.domain, P.d, P.d === 1 ? 100 : INPUT_N, c.bMemo);
+    const m = P.d === 1 ? raw.length : raw.length / 2;
+    const kind = P.d === 1 ? 'points' : 'segments';
+    if (!m) return { kind, m: 0, values: [] };
+    return { kind, m, values: nn.forward(Float64Array.from(raw), m, run.layer_sizes, run.activations, c.wb).values };
+  });
 }
 
 /** The extra canvas over panel p (between its points and its hover layer). */
@@ -282,7 +276,7 @@ export function drawBoundary(V, p, c, e) {
       // the whole boundary over this layer's plane (its line in the last hidden layer)
       const box = k === 1 ? [info.bounds[0]] : info.bounds;
       p.bMemo ||= {};
-      const res = boundaryIn(run, c.wb, p.layer, box, k, FIELD_N, p.bMemo);
+      const res = perEpoch(V, c, p, 'plane', () => boundaryIn(run, c.wb, p.layer, box, k, FIELD_N, p.bMemo), `${k}|${box.flat()}`);
       ctx.globalAlpha = 0.9;
       if (k === 2) {
         const xs = res.filter((_, i) => i % 2 === 0).map((x) => p.frame.ox + p.frame.sx * x);

@@ -23,16 +23,26 @@ function addNoise(X, noise, random) {
 
 const uniform = (random, lo, hi) => lo + (hi - lo) * random();
 
-function spirals(n, noise, random, turns) {
+/** Two classes of n points in the plane by polar coordinates, the first floor(n / 2) class 1:
+ * `at(first)` gives point i's [radius, angle] (drawing from the generator in the recipe's
+ * order). Returns [X (n * 2), y (n)], noise added. */
+function polar(n, noise, random, at) {
   const na = Math.floor(n / 2);
   const X = new Float64Array(2 * n);
   for (let i = 0; i < n; i++) {
-    const s = Math.sqrt(uniform(random, 0.02, 1));
-    const a = s * turns * TAU + (i >= na ? Math.PI : 0);
-    X[2 * i] = s * Math.cos(a);
-    X[2 * i + 1] = s * Math.sin(a);
+    const [r, a] = at(i < na);
+    X[2 * i] = r * Math.cos(a);
+    X[2 * i + 1] = r * Math.sin(a);
   }
   return [addNoise(X, noise, random), labels(na, n - na)];
+}
+
+/** Two arms of `turns` turns, the second half a turn behind the first. */
+function spirals(n, noise, random, turns) {
+  return polar(n, noise, random, (first) => {
+    const s = Math.sqrt(uniform(random, 0.02, 1));
+    return [s, s * turns * TAU + (first ? 0 : Math.PI)];
+  });
 }
 
 /** name -> (n, noise, random) => [X (n * d), y (n)]. */
@@ -46,17 +56,8 @@ export const GENERATORS = {
     }
     return [addNoise(X, noise, random), y];
   },
-  disk_annulus(n, noise, random) {
-    const na = Math.floor(n / 2);
-    const X = new Float64Array(2 * n);
-    for (let i = 0; i < n; i++) {
-      const r = i < na ? Math.sqrt(random()) / 3 : Math.sqrt(uniform(random, 4 / 9, 1));
-      const t = uniform(random, 0, TAU);
-      X[2 * i] = r * Math.cos(t);
-      X[2 * i + 1] = r * Math.sin(t);
-    }
-    return [addNoise(X, noise, random), labels(na, n - na)];
-  },
+  disk_annulus: (n, noise, random) => polar(n, noise, random,
+    (first) => [first ? Math.sqrt(random()) / 3 : Math.sqrt(uniform(random, 4 / 9, 1)), uniform(random, 0, TAU)]),
   two_curves(n, noise, random) {
     const na = Math.floor(n / 2);
     const X = new Float64Array(2 * n);
@@ -92,17 +93,7 @@ export const GENERATORS = {
     }
     return [addNoise(X, noise / 1.5, random), labels(na, n - na)];
   },
-  circles(n, noise, random) {
-    const na = Math.floor(n / 2);
-    const X = new Float64Array(2 * n);
-    for (let i = 0; i < n; i++) {
-      const t = uniform(random, 0, TAU);
-      const r = i < na ? 0.5 : 1;
-      X[2 * i] = r * Math.cos(t);
-      X[2 * i + 1] = r * Math.sin(t);
-    }
-    return [addNoise(X, noise, random), labels(na, n - na)];
-  },
+  circles: (n, noise, random) => polar(n, noise, random, (first) => [first ? 0.5 : 1, uniform(random, 0, TAU)]),
   gaussians(n, noise, random) {
     const na = Math.floor(n / 2);
     const X = new Float64Array(2 * n);

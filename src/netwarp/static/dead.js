@@ -6,6 +6,7 @@
 
 import * as nn from './nn.js';
 import { rowOf } from './model.js';
+import { perEpoch } from './epochcache.js';
 import { h } from './util.js';
 
 /** Whether activation `name` is zero on a whole half-line (so a unit can die): relu, leaky_relu:0. */
@@ -39,23 +40,21 @@ export function deadUnits(values, sizes, n, mask, activations = null) {
 /** The dead units of run r at the computed epoch `c`, and which of them were dead at epoch 0:
  * {layers: [[unit...] per hidden layer], since0: same shape} (cached per epoch and edit). */
 export function deadOf(V, r, c) {
-  const key = `${c.epoch}|${V.editVersion || 0}`;
-  if (c.deadKey === key) return c.dead;
-  const { P } = V;
-  const run = P.runs[r];
-  const mask = P.split.some((s) => s === 0) ? P.masks.train : null;
-  const layers = deadUnits(c.values, run.layer_sizes, P.n, mask, run.activations);
-  let since0 = layers.map(() => []);
-  if (layers.some((d) => d.length)) {
-    const wb0 = nn.paramsAt(run.layer_sizes, run.params, rowOf(run, 0));
-    const v0 = nn.forward(P.X, P.n, run.layer_sizes, run.activations, wb0).values;
-    const at0 = deadUnits(v0, run.layer_sizes, P.n, mask, run.activations);
-    since0 = layers.map((d, i) => d.filter((u) => at0[i].includes(u)));
-  }
-  c.deadKey = key;
-  c.dead = { layers, since0 };
-  V.hook.dead[r] = c.dead;
-  return c.dead;
+  return perEpoch(V, c, c, 'dead', () => {
+    const { P } = V;
+    const run = P.runs[r];
+    const mask = P.split.some((s) => s === 0) ? P.masks.train : null;
+    const layers = deadUnits(c.values, run.layer_sizes, P.n, mask, run.activations);
+    let since0 = layers.map(() => []);
+    if (layers.some((d) => d.length)) {
+      const wb0 = nn.paramsAt(run.layer_sizes, run.params, rowOf(run, 0));
+      const v0 = nn.forward(P.X, P.n, run.layer_sizes, run.activations, wb0).values;
+      const at0 = deadUnits(v0, run.layer_sizes, P.n, mask, run.activations);
+      since0 = layers.map((d, i) => d.filter((u) => at0[i].includes(u)));
+    }
+    V.hook.dead[r] = { layers, since0 };
+    return V.hook.dead[r];
+  });
 }
 
 /** The sentence under layer panel p naming its dead units (empty when none). */

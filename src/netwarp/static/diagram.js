@@ -10,6 +10,7 @@
 import * as nn from './nn.js';
 import { rowOf } from './model.js';
 import { deadOf } from './dead.js';
+import { perEpoch } from './epochcache.js';
 import { activationName, fmtv, h } from './util.js';
 import { paramIndex, restoreParams, setParam } from './edit.js';
 
@@ -293,7 +294,7 @@ export function drawDiagram(V, dg, c, e) {
   for (const what of dg.edges) setHandle(what, c.wb.W[what.l][what.i * sizes[what.l + 1] + what.j]);
   for (const what of dg.biases) setHandle(what, c.wb.b[what.l][what.j], 3 + 3 * Math.min(1, Math.abs(c.wb.b[what.l][what.j]) / Math.max(1, maxAbs)));
   const dead = deadOf(V, dg.r, c);
-  const th = thumbValues(V, dg, c.wb);
+  const th = perEpoch(V, c, dg, 'thumbs', () => thumbValues(V, dg, c.wb)); // not again for a highlight
   for (let l = 0; l <= run.nLayers; l++) {
     const width = sizes[l];
     const K = sizes[run.nLayers];

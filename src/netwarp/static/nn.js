@@ -183,21 +183,24 @@ export function translate(z, n, dout, b, out = new Float64Array(n * dout)) {
   return out;
 }
 
+/** A buffer of `len` numbers from `pool` (a Map, or null for a fresh one); a pooled buffer
+ * only grows, a shorter request gets a view of its start (a trainer's last, smaller batch). */
 function take(pool, key, len) {
   if (!pool) return new Float64Array(len);
   let a = pool.get(key);
-  if (!a || a.length !== len) {
+  if (!a || a.length < len) {
     a = new Float64Array(len);
     pool.set(key, a);
   }
-  return a;
+  return a.length === len ? a : a.subarray(0, len);
 }
 
 /**
  * The network on `x` (n x sizes[0]) with one epoch's {W, b}.
  * Returns {values: [x, h1, ..., out], stages: [{linear, translated, activated}] per layer}
- * (stages only when `withStages`). `pool` (a Map) reuses buffers between calls: results
- * are then overwritten by the next call with the same pool.
+ * (stages only when `withStages`). `pool` (a Map) reuses buffers between calls, grown to the
+ * largest `n` seen: results are then overwritten by the next call with the same pool (the
+ * views, the diagram and the page's trainer all run this one pass).
  */
 export function forward(x, n, sizes, activations, wb, { withStages = false, pool = null } = {}) {
   const values = [x];

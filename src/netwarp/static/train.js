@@ -126,8 +126,8 @@ export function createTrainer({ sizes, X, Y, n, theta, cfg = {}, out = 'logistic
   const grad = new Float64Array(nP);
   const P = nn.paramsAt(sizes, theta, 0);
   const G = nn.paramsAt(sizes, grad, 0);
-  const acts = Array.from({ length: L }, () => null);
-  const pool = new Map();
+  const activations = [...Array(L - 1).fill(c.activation), out];
+  const pool = new Map(); // nn.forward's buffers, reused batch after batch
   const bs = c.batch_size === 'auto' ? Math.min(200, n) : Math.max(1, Math.min(n, Math.trunc(c.batch_size)));
   const d0 = sizes[0];
   const kOut = sizes[L];
@@ -142,27 +142,6 @@ export function createTrainer({ sizes, X, Y, n, theta, cfg = {}, out = 'logistic
   const state = { n_iter: 0, t: 0, adam_t: 0, best_loss: Infinity, no_improve: 0, lr: Number(c.learning_rate_init), converged: false, stop_reason: '' };
   const sgd = c.solver === 'sgd';
 
-  function forward(x, m) {
-    let a = x;
-    for (let l = 0; l < L; l++) {
-      const z = nn.linear(a, m, sizes[l], P.W[l], sizes[l + 1], take(`z${l}`, m * sizes[l + 1]));
-      nn.translate(z, m, sizes[l + 1], P.b[l], z);
-      nn.activate(l < L - 1 ? c.activation : out, z, m, sizes[l + 1], z);
-      acts[l] = z;
-      a = z;
-    }
-    return a;
-  }
-
-  function take(key, len) {
-    let a = pool.get(key);
-    if (!a || a.length < len) {
-      a = new Float64Array(len);
-      pool.set(key, a);
-    }
-    return a.length === len ? a : a.subarray(0, len);
-  }
-
   function l2() {
     let v = 0;
     for (const w of P.W) {
@@ -174,7 +153,8 @@ export function createTrainer({ sizes, X, Y, n, theta, cfg = {}, out = 'logistic
   }
 
   function step(m) {
-    const p = forward(Xb.subarray(0, m * d0), m);
+    const acts = nn.forward(Xb.subarray(0, m * d0), m, sizes, activations, P, { pool }).values; // input, then each layer
+    const p = acts[L];
     const y = Yb.subarray(0, m * kOut);
     const value = batchLoss(loss, out, y, p, m, kOut) + (0.5 * c.alpha * l2()) / m;
     let delta = deltaA;
@@ -182,7 +162,7 @@ export function createTrainer({ sizes, X, Y, n, theta, cfg = {}, out = 'logistic
     for (let l = L - 1; l >= 0; l--) {
       const din = sizes[l];
       const dout = sizes[l + 1];
-      const a = l === 0 ? Xb : acts[l - 1];
+      const a = acts[l];
       const gw = G.W[l];
       const w = P.W[l];
       gw.fill(0);
@@ -207,7 +187,7 @@ export function createTrainer({ sizes, X, Y, n, theta, cfg = {}, out = 'logistic
             next[r * din + k] = sum;
           }
         }
-        derivative(c.activation, acts[l - 1], next, m * din);
+        derivative(c.activation, acts[l], next, m * din);
         delta = next;
       }
     }
@@ -277,7 +257,7 @@ export function createTrainer({ sizes, X, Y, n, theta, cfg = {}, out = 'logistic
 
   /** The loss over `m` rows `Xs`, `Ys` with the L2 term (the engine's loss at epoch 0). */
   function lossOf(Xs, Ys, m) {
-    const p = nn.forward(Xs, m, sizes, [...Array(L - 1).fill(c.activation), out], nn.paramsAt(sizes, theta, 0)).values[L];
+    const p = nn.forward(Xs, m, sizes, activations, P).values[L];
     return batchLoss(loss, out, Ys, p, m, kOut) + (0.5 * c.alpha * l2()) / m;
   }
 

@@ -23,12 +23,30 @@ function viewHook(app, runs) {
   return app.view && hook && app.view.id === runs.map((r) => r.id).join() ? hook : null;
 }
 
+/** A run trained in this page (inpage.js), described from its view with the fields the header
+ * reads of a server run (the server knows nothing of it): name, epochs, status, its detail line. */
+function pageRun(hook) {
+  const view = $('view');
+  const pick = view.querySelector('select[aria-label="run"]');
+  const trained = Number(view.querySelector('input[aria-label="epoch"]')?.max || 0);
+  const status = view.querySelector('.nw-train-status');
+  return {
+    id: 'page', page: true, name: (pick && pick.selectedOptions[0] && pick.selectedOptions[0].textContent) || 'page run',
+    epoch: trained, max_iter: hook.trainer ? hook.trainer.settings().max_iter : trained,
+    status: hook.trainer && hook.trainer.playing ? 'running' : 'done', detail: `trained in this page · ${status ? status.textContent : ''}`,
+  };
+}
+
 /**
  * What the view draws: the runs with their indices in its scene, and its hook (null while a
  * placeholder stands in). A comparison whose view shows one run (its "side by side" box
- * unticked) shows that run only.
+ * unticked) shows that run only; a run trained in this page is the view's run.
  */
 function drawn(app) {
+  if (app.view && app.view.id === 'page') {
+    const hook = $('view').__netwarp;
+    return hook ? { runs: [pageRun(hook)], index: [hook.state.run], hook } : { runs: [], index: [], hook: null };
+  }
   const runs = shownRuns(app);
   const hook = viewHook(app, runs);
   if (hook && runs.length > 1 && !hook.state.compare) return { runs: [runs[hook.state.run]], index: [hook.state.run], hook };
@@ -66,51 +84,30 @@ export function showHeader(app) {
   $('run-title').closest('.stage-head').classList.toggle('compare', runs.length > 1);
   $('progress-bar').style.width = `${Math.min(100, (100 * run.epoch) / Math.max(1, run.max_iter))}%`;
   $('progress-bar').className = run.status;
-  const c = run.config;
-  const state = run.paused ? 'paused' : run.status;
-  const why = run.error || (ACTIVE.includes(run.status) ? '' : run.stop_reason);
-  $('run-detail').textContent = `${state}${why ? ` — ${why}` : ''} · trained ${run.epoch} of ${run.max_iter} epochs · `
-    + `${c.solver}, lr ${c.learning_rate_init}, batch ${c.batch_size}, alpha ${c.alpha}, seed ${c.random_state}`;
-  const active = ACTIVE.includes(run.status);
+  $('run-detail').textContent = run.page ? run.detail : serverDetail(run);
+  const active = !run.page && ACTIVE.includes(run.status); // the buttons act on server runs (a page run has its own)
   $('pause').disabled = !active;
   $('cancel').disabled = !active;
   $('pause').textContent = run.paused ? 'Resume' : 'Pause';
   showNumbers(shown);
 }
 
-/** The header for a run trained in this page (inpage.js): its name, epochs and numbers from the view. */
-function showPage(hook) {
-  if (!hook) return;
-  const view = $('view');
-  const pick = view.querySelector('select[aria-label="run"]');
-  const name = (pick && pick.selectedOptions[0] && pick.selectedOptions[0].textContent) || 'page run';
-  const trained = Number(view.querySelector('input[aria-label="epoch"]')?.max || 0);
-  const max = hook.trainer ? hook.trainer.settings().max_iter : trained;
-  $('run-title').textContent = name;
-  $('run-title').title = name;
-  $('run-title').closest('.stage-head').classList.remove('compare');
-  $('progress-bar').style.width = `${Math.min(100, (100 * trained) / Math.max(1, max))}%`;
-  $('progress-bar').className = hook.trainer && hook.trainer.playing ? 'running' : 'done';
-  const status = view.querySelector('.nw-train-status');
-  $('run-detail').textContent = `trained in this page · ${status ? status.textContent : ''}`;
-  const c = hook.charts[hook.state.run];
-  $('epoch').textContent = String(hook.state.epoch);
-  $('epoch-of').textContent = ` / ${trained}`;
-  $('loss').textContent = fmt(c && Number.isFinite(c.loss) ? c.loss : null, 4);
-  $('acc').textContent = c && c.train !== null && c.train !== undefined ? `${fmt(c.train)} / ${fmt(c.test)}` : '–';
+/** A server run's state, why it stopped, its epochs and its main settings. */
+function serverDetail(run) {
+  const c = run.config;
+  const state = run.paused ? 'paused' : run.status;
+  const why = run.error || (ACTIVE.includes(run.status) ? '' : run.stop_reason);
+  return `${state}${why ? ` — ${why}` : ''} · trained ${run.epoch} of ${run.max_iter} epochs · `
+    + `${c.solver}, lr ${c.learning_rate_init}, batch ${c.batch_size}, alpha ${c.alpha}, seed ${c.random_state}`;
 }
 
 /** Keep the header's numbers on what the view draws, frame by frame. */
 export function followView(app) {
   let last = '';
   $('view').addEventListener('netwarp:frame', () => {
-    if (app.view && app.view.id === 'page') {
-      showPage($('view').__netwarp); // a run trained in this page: the server knows nothing of it
-      return;
-    }
     const { runs, hook } = drawn(app);
     if (!hook) return;
-    const sig = `${hook.state.epoch}|${runs.map((r) => `${r.id}:${r.epoch}`).join()}|${JSON.stringify(hook.charts)}`;
+    const sig = JSON.stringify([hook.state.epoch, runs.map((r) => [r.id, r.name, r.epoch, r.max_iter, r.status, r.detail]), hook.charts]);
     if (sig === last) return;
     last = sig;
     showHeader(app);
