@@ -191,15 +191,21 @@ def watch(
     """
     import numpy as np
 
+    from netwarp.core.given_data import as_dataset
     from netwarp.core.live import Chunker, layout
     from netwarp.core.record import record
+    from netwarp.errors import NetwarpError
     from netwarp.view.live_scene import first_scene
+    from netwarp.view.scene_data import one_label_per_point
 
     Xa = np.asarray(X, dtype=np.float64)
     ya = np.asarray(y)
-    Xt = np.empty((0, Xa.shape[1] if Xa.ndim == 2 else 0)) if X_test is None else np.asarray(X_test, dtype=np.float64)
-    yt = np.empty(0, dtype=ya.dtype) if y_test is None else np.asarray(y_test)
-    sizes, activations, classes = layout(estimator, Xa.shape[1] if Xa.ndim == 2 else 0, ya)
+    if Xa.ndim != 2:
+        raise NetwarpError(f"X must be a 2-D table (samples, features), got shape {Xa.shape}")
+    given = as_dataset(Xa, ya, X_test, y_test, "")  # the test set shaped like y, or empty
+    Xt, yt = given.X_test.astype(np.float64, copy=False), given.y_test
+    sizes, activations, classes = layout(estimator, Xa.shape[1], ya)
+    one_label_per_point(classes, ya, name or "")  # before training, not at the first scene
     label = name or str(estimator.get_params()["activation"])
     box: list[Any] = []
     ended: list[str] = []  # the stop reason, for the last chunk

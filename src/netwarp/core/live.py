@@ -31,7 +31,9 @@ def layout(estimator: Any, n_features: int, y: Any) -> tuple[tuple[int, ...], tu
     hidden = estimator.get_params()["hidden_layer_sizes"]
     hidden = tuple(hidden) if hasattr(hidden, "__iter__") else (hidden,)
     ya = np.asarray(y)
-    if hasattr(estimator, "predict_proba"):  # a classifier: LabelBinarizer's order
+    if hasattr(estimator, "predict_proba") and ya.ndim == 2 and ya.shape[1] > 1:
+        classes, n_out, out = np.arange(ya.shape[1]), ya.shape[1], "logistic"  # multilabel: a unit per label
+    elif hasattr(estimator, "predict_proba"):  # a classifier: LabelBinarizer's order
         classes = np.unique(ya)
         n_out = 1 if len(classes) <= 2 else len(classes)
         out = "logistic" if n_out == 1 else "softmax"

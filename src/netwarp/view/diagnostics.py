@@ -202,6 +202,7 @@ def _data(
     if y is None:
         raise NetwarpError("pass the labels y with X (separability needs them)")
     y = np.asarray(y)
+    scene_data.one_label_per_point(traj.classes, y, traj.name)
     if y.shape != (len(X),):
         raise NetwarpError(f"y must have shape ({len(X)},), got {y.shape}")
     flags = np.full(len(X), 2, np.uint8) if split is None else np.asarray(split, dtype=np.uint8)

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from netwarp.core import features
 from netwarp.core.trajectory import Trajectory
 from netwarp.errors import NetwarpError
-from netwarp.view import camera, geometry, vocabulary
+from netwarp.view import camera, geometry, scene_data, vocabulary
 from netwarp.view.colours import GRID_COLOUR, class_cmap, class_colours, region_cmap, target_colours
 from netwarp.view.scene import Scene
 
@@ -44,7 +44,9 @@ def _data(traj: Trajectory, X: Any, y: Any) -> tuple[Array, NDArray[Any]]:
     if X is None:
         if traj.data is None:
             raise NetwarpError("this trajectory holds no data: pass X and y")
+        scene_data.one_label_per_point(traj.classes, traj.data.y, traj.name)
         return traj.data.X, traj.data.y
+    scene_data.one_label_per_point(traj.classes, y, traj.name)
     X = traj.check_input(X)
     y = np.zeros(len(X)) if y is None else np.asarray(y)
     if len(y) != len(X):

@@ -44,9 +44,26 @@ def as_runs(runs: Trajectory | Sequence[Trajectory]) -> list[Trajectory]:
     return out
 
 
+def is_multilabel(classes: Any, y: Any) -> bool:
+    """Whether a classifier's targets ``y`` give several labels per point (``(n, n_labels)``)."""
+    shape = np.shape(y)
+    return classes is not None and len(shape) == 2 and shape[1] > 1
+
+
+def one_label_per_point(classes: Any, y: Any, name: str = "") -> None:
+    """Refuse a multilabel run (its ``classes`` and targets ``y``): every view colours, scores
+    and reads out each point by one label, so such a run cannot be drawn yet."""
+    if is_multilabel(classes, y):
+        raise NetwarpError(
+            f"{f'run {name!r}' if name else 'this run'} is multilabel ({np.shape(y)[1]} labels per point) and "
+            "netwarp draws one label per point, so it cannot be shown yet; it still loads, predicts, scores and saves"
+        )
+
+
 def labels(first: Trajectory, runs: list[Trajectory], y: Any) -> tuple[NDArray[np.int32], list[str]]:
     """Class index per point ``(n,)`` and class names, consistent across runs."""
     y = np.asarray(y)
+    one_label_per_point(first.classes, y, first.name)
     if first.classes is not None:
         names = [str(c) for c in first.classes]
         for r in runs[1:]:

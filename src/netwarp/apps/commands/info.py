@@ -24,6 +24,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from netwarp.core.files import load_all
 
     runs = load_all(args.file)
@@ -34,8 +36,11 @@ def run(args: argparse.Namespace) -> int:
         if t.data is not None:
             s["data"] = {"name": t.data.name, "train": len(t.data.y_train), "test": len(t.data.y_test)}
         if not args.no_diagnostics and t.data is not None and len(t.data.X) and not t.recorded:
-            e = t.epoch_index(args.epoch)
-            s["diagnostics"] = diagnose(t, epochs=[e]).summary(e)
+            if np.ndim(t.data.y) != 1:  # several labels or outputs per point: diagnostics take one
+                s["diagnostics_skipped"] = f"{np.shape(t.data.y)[1]} targets per point; the diagnostics take one"
+            else:
+                e = t.epoch_index(args.epoch)
+                s["diagnostics"] = diagnose(t, epochs=[e]).summary(e)
     if args.json:
         print(json.dumps(summaries, indent=2))
         return 0
@@ -55,4 +60,6 @@ def run(args: argparse.Namespace) -> int:
         if "diagnostics" in s:
             for line in format_summary(s["diagnostics"]):
                 print("  " + line)
+        if "diagnostics_skipped" in s:
+            print(f"  diagnostics skipped: {s['diagnostics_skipped']}")
     return 0
