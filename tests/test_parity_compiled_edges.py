@@ -136,6 +136,19 @@ EDGES: dict[str, tuple[Any, Any, Any]] = {
     "one-row": (R(**B), X[:1], yr[:1]),
     "two-rows": (C(**B), X[:2], y2[:2]),
     "one-feature": (C(**B), X[:, :1], y3),
+    "float16-X": (C(**B), X.astype(np.float16), y3),
+    "bool-X": (C(**B), X > 0, y3),
+    "random-state-instance": (C(max_iter=4, random_state=np.random.RandomState(3)), X, y3),
+    "hidden-sizes-as-int": (C(hidden_layer_sizes=7, **B), X, y3),
+    "warm-start-unfitted": (C(warm_start=True, **B), X, y3),
+    "tol-0": (C(tol=0.0, **B), X, y3),
+    "never-stop": (C(n_iter_no_change=np.inf, tol=10.0, **B), X, y3),
+    "early-stopping-string-labels": (C(early_stopping=True, max_iter=6, random_state=0), X,
+                                     np.array(["a", "b", "c"])[y3]),
+    "early-stopping-multilabel": (C(early_stopping=True, max_iter=6, random_state=0), X, Y12),
+    "early-stopping-two-outputs": (R(early_stopping=True, max_iter=6, random_state=0), X,
+                                   np.stack([X[:, 0], y3], axis=1)),
+    "early-stopping-fortran-unshuffled": (C(early_stopping=True, shuffle=False, **B), np.asfortranarray(X), y3),
 }  # fmt: skip
 
 XFAIL: dict[str, tuple[Any, Any, Any, str]] = {
@@ -209,23 +222,38 @@ def test_known_mismatches(name: str, compiled_runs: list[int], request: pytest.F
 
 
 # engine.train runs the products of mid-sized networks on one BLAS thread (history.blas_threads,
-# whose docstring says OpenBLAS gives the same numbers either way); fit uses all of them. For a
-# (101, 200) @ (200, 101) product (the gradient of a 100-by-100 layer over a batch of 200) OpenBLAS
-# 0.3.31 on 2 threads gives other last bits than on 1 (NumPy path too).
-TWO_WIDE_LAYERS = (C(hidden_layer_sizes=(100, 100), max_iter=1, random_state=0),
-                   *make_classification(200, 4, random_state=0))  # fmt: skip
+# whose docstring says OpenBLAS gives the same numbers either way); fit uses all of them. OpenBLAS
+# 0.3.31 on 2 threads gives other last bits than on 1 for a (100, 200) @ (200, 100) product (the
+# gradient of a 100-wide layer over a batch of 200) and for np.dot of more than 10000 values (the
+# L2 term of a 101-by-101 layer). The NumPy path differs the same way.
+Xw, yw = make_classification(400, 100, random_state=0)
+Xs, ys = make_classification(64, 4, random_state=0)
+THREADED: dict[str, tuple[Any, Any, Any, str]] = {
+    "default-estimator-100-features": (C(max_iter=1, random_state=0), Xw, yw,
+                                       "MLPClassifier() on 100 features: coefs_[0] differs in the last bits "
+                                       "(~3e-17, 11 values), intercepts_ and Adam's moments too"),
+    "two-100-wide-hidden-layers": (C(hidden_layer_sizes=(100, 100), max_iter=1, random_state=0), Xw[:200, :4],
+                                   yw[:200], "hidden_layer_sizes=(100, 100), batch 200: coefs_[1] differs in the "
+                                   "last bits (~7e-18), Adam's moments too"),
+    "l2-term-of-10201-weights": (C(hidden_layer_sizes=(101, 101), batch_size=8, alpha=0.5, max_iter=1,
+                                   random_state=0), Xs, ys,
+                                 "hidden_layer_sizes=(101, 101), alpha=0.5: loss_curve_ and best_loss_ differ in "
+                                 "the last bit (np.dot over 10201 weights); the parameters are equal"),
+}  # fmt: skip
 
 
-@pytest.mark.xfail(BLAS_THREADS > 1, strict=True, raises=AssertionError,
-                   reason="hidden_layer_sizes=(100, 100), batch 200: coefs_[1] and Adam's moments differ in the "
-                          "last bits (~7e-18) because engine.train limits BLAS to one thread (history.blas_threads) "
-                          "and fit does not")  # fmt: skip
-def test_two_wide_hidden_layers(compiled_runs: list[int]) -> None:
-    _check(*TWO_WIDE_LAYERS, compiled_runs)
+@pytest.mark.parametrize("name", list(THREADED))
+def test_runs_on_multi_threaded_blas(name: str, compiled_runs: list[int], request: pytest.FixtureRequest) -> None:
+    est, data_X, data_y, reason = THREADED[name]
+    request.applymarker(pytest.mark.xfail(BLAS_THREADS > 1, strict=True, raises=AssertionError,
+                                          reason=reason + ": engine.train limits BLAS to one thread "
+                                          "(history.blas_threads), fit does not"))  # fmt: skip
+    _check(est, data_X, data_y, compiled_runs)
 
 
-def test_two_wide_hidden_layers_match_a_single_threaded_fit(compiled_runs: list[int]) -> None:
-    est, data_X, data_y = TWO_WIDE_LAYERS
+@pytest.mark.parametrize("name", list(THREADED))
+def test_the_same_runs_match_a_single_threaded_fit(name: str, compiled_runs: list[int]) -> None:
+    est, data_X, data_y, _ = THREADED[name]
     with threadpool_limits(1, user_api="blas"):
         fitted = clone(est).fit(data_X, data_y)
     recorded = clone(est)
