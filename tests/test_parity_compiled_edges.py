@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
-from sklearn.datasets import make_classification, make_regression
+from sklearn.datasets import load_digits, make_classification, make_regression
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from threadpoolctl import threadpool_info, threadpool_limits
 
@@ -223,12 +223,17 @@ def test_known_mismatches(name: str, compiled_runs: list[int], request: pytest.F
 
 # engine.train runs the products of mid-sized networks on one BLAS thread (history.blas_threads,
 # whose docstring says OpenBLAS gives the same numbers either way); fit uses all of them. OpenBLAS
-# 0.3.31 on 2 threads gives other last bits than on 1 for a (100, 200) @ (200, 100) product (the
-# gradient of a 100-wide layer over a batch of 200) and for np.dot of more than 10000 values (the
-# L2 term of a 101-by-101 layer). The NumPy path differs the same way.
+# 0.3.31 on 2 threads gives other last bits than on 1 for products it splits between threads (from
+# about 10**6 multiply-adds: (60, 200) @ (200, 100), the gradient of a 100-wide layer over 60 inputs
+# and a batch of 200, differs; blas_threads limits up to 2**22) and for np.dot of more than 10000
+# values (the L2 term of a 101-by-101 layer). The NumPy path differs the same way.
 Xw, yw = make_classification(400, 100, random_state=0)
+Xdigits, ydigits = load_digits(return_X_y=True)
 Xs, ys = make_classification(64, 4, random_state=0)
 THREADED: dict[str, tuple[Any, Any, Any, str]] = {
+    "default-estimator-on-digits": (C(max_iter=1, random_state=0), Xdigits / 16, ydigits,
+                                    "MLPClassifier() on load_digits: coefs_[0] differs in the last bits (~7e-18), "
+                                    "intercepts_ and Adam's moments too"),
     "default-estimator-100-features": (C(max_iter=1, random_state=0), Xw, yw,
                                        "MLPClassifier() on 100 features: coefs_[0] differs in the last bits "
                                        "(~3e-17, 11 values), intercepts_ and Adam's moments too"),
