@@ -139,6 +139,12 @@ EDGES: dict[str, tuple[Any, Any, Any]] = {
     "two-rows": (C(**B), X[:2], y2[:2]),
     "one-feature": (C(**B), X[:, :1], y3),
     "float16-X": (C(**B), X.astype(np.float16), y3),
+    "numpy-scalar-parameters": (C(alpha=np.float64(0.1), learning_rate_init=np.float64(0.01), beta_1=np.float64(0.8),
+                                  epsilon=np.float32(1e-7), max_iter=np.int64(3), batch_size=np.int64(50),
+                                  hidden_layer_sizes=np.array([7, 3]), random_state=np.int64(0)), X, y3),
+    "sgd-float32-parameters": (C(solver="sgd", learning_rate="invscaling", learning_rate_init=np.float32(0.01),
+                                 momentum=np.float32(0.8), power_t=np.float32(0.3), alpha=np.float32(0.1), **B), X,
+                               y3),
     "bool-X": (C(**B), X > 0, y3),
     "random-state-instance": (C(max_iter=4, random_state=np.random.RandomState(3)), X, y3),
     "hidden-sizes-as-int": (C(hidden_layer_sizes=7, **B), X, y3),
@@ -165,6 +171,15 @@ XFAIL: dict[str, tuple[Any, Any, Any, str]] = {
     "dataframe-X-unshuffled": (C(shuffle=False, max_iter=3, random_state=0), pd.DataFrame(X), y3,
                                "unshuffled DataFrame (np.asarray of it is Fortran-ordered): coefs_ differ in the "
                                "last bits (~3e-17); engine.train copies X to C order"),
+    # optimizers.FlatOptimizer._adam_rate computes cfg.learning_rate_init * math.sqrt(1 - cfg.beta_2**t) / ...:
+    # a np.float32 times a Python float stays float32 (NEP 50), and math.sqrt of a float32 is a double,
+    # where fit's AdamOptimizer has np.sqrt (float32 for a float32 argument) and a float64 product
+    "adam-float32-learning-rate": (C(learning_rate_init=np.float32(0.01), **B), X, y3,
+                                   "Adam with learning_rate_init=np.float32(0.01): every parameter differs "
+                                   "(~1e-8); _adam_rate's product is rounded to float32"),
+    "adam-float32-betas": (C(beta_1=np.float32(0.8), beta_2=np.float32(0.99), **B), X, y3,
+                           "Adam with np.float32 beta_1, beta_2: every parameter differs (~1e-9); _adam_rate takes "
+                           "math.sqrt of the float32 1 - beta_2**t where fit takes np.sqrt (float32)"),
     "pipeline-dataframe-unshuffled": (make_pipeline(StandardScaler(), C(shuffle=False, max_iter=3, random_state=0)),
                                       pd.DataFrame(X), y3,
                                       "StandardScaler + MLP on an unshuffled DataFrame (the scaled X stays Fortran-"
