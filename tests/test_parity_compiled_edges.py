@@ -207,6 +207,8 @@ def _assert_same(recorded: Any, fitted: Any) -> None:
                  "_no_improvement_count", "n_outputs_", "out_activation_"]:  # fmt: skip
         assert getattr(recorded, name, None) == getattr(fitted, name, None), name
     assert recorded._optimizer.learning_rate == fitted._optimizer.learning_rate
+    assert getattr(recorded._optimizer, "t", None) == getattr(fitted._optimizer, "t", None)
+    assert set(vars(recorded)) == set(vars(fitted))  # no attribute more or less than fit's
     if hasattr(fitted, "classes_"):
         np.testing.assert_array_equal(recorded.classes_, fitted.classes_)
 
@@ -295,6 +297,28 @@ def test_the_same_runs_match_a_single_threaded_fit(name: str, compiled_runs: lis
     recorded = clone(est)
     netwarp.record(recorded, data_X, data_y)
     assert compiled_runs == [1]
+    _assert_same(recorded, fitted)
+
+
+PRIOR = {
+    "partial-fit": lambda est: est.partial_fit(X, y3, classes=[0, 1, 2]),
+    "fit-on-fewer-rows": lambda est: est.fit(X[:50], y3[:50]),
+    "fit-with-early-stopping": lambda est: (
+        est.set_params(early_stopping=True).fit(X, y3).set_params(early_stopping=False)
+    ),
+}
+
+
+@pytest.mark.parametrize("prior", list(PRIOR))
+def test_a_trained_estimator_is_trained_again_as_fit_does(prior: str, compiled_runs: list[int]) -> None:
+    est = C(max_iter=3, random_state=0)
+    recorded, fitted = clone(est), clone(est)
+    PRIOR[prior](recorded)
+    PRIOR[prior](fitted)
+    fitted.fit(X, y3)
+    runs_before = len(compiled_runs)
+    netwarp.record(recorded, X, y3)
+    assert len(compiled_runs) - runs_before == 3
     _assert_same(recorded, fitted)
 
 
