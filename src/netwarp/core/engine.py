@@ -12,7 +12,8 @@ number: every weight matrix and bias vector is a view into one flat parameter ve
 ``theta`` (the gradients into one flat ``grad``), so the L2 term, the division by the batch
 size and the optimizer run over whole vectors, in place; each epoch's rows are gathered once
 and its batch losses computed in one element-wise pass (:func:`batchops.deferred_loss`);
-mid-sized matrix products run on one BLAS thread (:func:`history.blas_threads`); activations,
+BLAS keeps the threads ``fit`` has (OpenBLAS's last bits depend on how a product is split between
+threads, so fewer threads would give other numbers on bigger layers); activations,
 deltas and the epoch's outputs live in kept buffers. With ``numba`` installed, the element-wise
 rest of a float64 step runs in compiled loops that do the same operations (:mod:`fused`), and
 where the run allows (float64 dense data, no sample weights) each whole epoch runs in one
@@ -36,7 +37,7 @@ from numpy.typing import NDArray
 from sklearn.utils import check_random_state
 
 from netwarp.core import batchops, fused
-from netwarp.core.history import History, blas_threads
+from netwarp.core.history import History
 from netwarp.core.optimizers import FlatOptimizer, PairedOptimizer
 from netwarp.core.params import initial_theta, param_slices, unflatten
 from netwarp.errors import NetwarpError
@@ -126,8 +127,8 @@ def train(
     scikit-learn prints.
     """
     sparse = hasattr(X, "tocsr")
-    if not sparse:
-        X = np.ascontiguousarray(X, dtype=X.dtype if X.dtype in (np.float32, np.float64) else np.float64)
+    if not sparse:  # in its own memory layout: unshuffled, fit multiplies X's own slices (a Fortran X too)
+        X = np.asarray(X, dtype=X.dtype if X.dtype in (np.float32, np.float64) else np.float64)
     n, d = X.shape
     layer_units = [d, *map(int, cfg.hidden_layer_sizes), Y.shape[1]]
     n_layers = len(layer_units) - 1
@@ -246,7 +247,8 @@ def train(
         optimizer = PairedOptimizer(cfg, theta, n_coef, grad.dtype, grad_B, shapes, layer_units[1:])
     starts = list(range(0, n, batch_size))
     sample_idx = np.arange(n, dtype=int)
-    Xbuf, Ybuf = (None, None) if sparse or not cfg.shuffle else (np.empty_like(X), np.empty_like(Y))
+    # shuffled batches are gathered in C order, as fit's fancy indexing gathers them
+    Xbuf, Ybuf = (None, None) if sparse or not cfg.shuffle else (np.empty(X.shape, X.dtype), np.empty_like(Y))
     history = History(theta, int(cfg.max_iter) + 1)
     compiled = None  # with numba: each epoch in one compiled call (fused_epoch: the same numbers)
     if kern is not None and defer and not mixed:
@@ -263,86 +265,85 @@ def train(
     t = 0
     stop_reason = f"reached max_iter={cfg.max_iter}"
     converged = False
-    with blas_threads(batch_size, layer_units):
-        try:
-            for _ in range(int(cfg.max_iter)):
-                Xe, Ye, We = X, Y, sample_weight
-                if cfg.shuffle:
-                    perm = np.arange(n)
-                    rng.shuffle(perm)
-                    sample_idx = sample_idx[perm]
-                accumulated: Any = 0.0
-                l2: Any = []
-                if compiled is not None:  # the epoch's gather, steps (and loss) in one compiled call
-                    Ye, l2, accumulated = compiled.run(sample_idx if cfg.shuffle else None)
-                else:
-                    if cfg.shuffle and not sparse:  # one gather per epoch into kept buffers; the batches are views
-                        # (mode="clip": the indices are valid, and "raise" would copy through a temporary)
-                        Xe = np.take(X, sample_idx, axis=0, out=Xbuf, mode="clip")
-                        Ye = np.take(Y, sample_idx, axis=0, out=Ybuf, mode="clip")
-                        We = None if sample_weight is None else sample_weight[sample_idx]
-                    for start in starts:
-                        stop = min(start + batch_size, n)
-                        if cfg.shuffle and sparse:
-                            idx: Any = sample_idx[start:stop]
-                        else:
-                            idx = slice(start, stop)
-                        out = epoch_out[idx] if defer else None
-                        batch_loss = step(Xe[idx], Ye[idx], None if We is None else We[idx], out)
-                        if defer:
-                            l2.append(batch_loss)
-                        else:
-                            accumulated += batch_loss * (stop - start)
-                        if kern is None:
-                            optimizer.update(theta, grad)
-                if defer and (compiled is None or accumulated is None):
-                    accumulated = epoch_loss_sum(Ye, l2)
-                epoch_loss = accumulated / n
-                t += n
-                loss_curve.append(epoch_loss)
+    try:
+        for _ in range(int(cfg.max_iter)):
+            Xe, Ye, We = X, Y, sample_weight
+            if cfg.shuffle:
+                perm = np.arange(n)
+                rng.shuffle(perm)
+                sample_idx = sample_idx[perm]
+            accumulated: Any = 0.0
+            l2: Any = []
+            if compiled is not None:  # the epoch's gather, steps (and loss) in one compiled call
+                Ye, l2, accumulated = compiled.run(sample_idx if cfg.shuffle else None)
+            else:
+                if cfg.shuffle and not sparse:  # one gather per epoch into kept buffers; the batches are views
+                    # (mode="clip": the indices are valid, and "raise" would copy through a temporary)
+                    Xe = np.take(X, sample_idx, axis=0, out=Xbuf, mode="clip")
+                    Ye = np.take(Y, sample_idx, axis=0, out=Ybuf, mode="clip")
+                    We = None if sample_weight is None else sample_weight[sample_idx]
+                for start in starts:
+                    stop = min(start + batch_size, n)
+                    if cfg.shuffle and sparse:
+                        idx: Any = sample_idx[start:stop]
+                    else:
+                        idx = slice(start, stop)
+                    out = epoch_out[idx] if defer else None
+                    batch_loss = step(Xe[idx], Ye[idx], None if We is None else We[idx], out)
+                    if defer:
+                        l2.append(batch_loss)
+                    else:
+                        accumulated += batch_loss * (stop - start)
+                    if kern is None:
+                        optimizer.update(theta, grad)
+            if defer and (compiled is None or accumulated is None):
+                accumulated = epoch_loss_sum(Ye, l2)
+            epoch_loss = accumulated / n
+            t += n
+            loss_curve.append(epoch_loss)
+            if cfg.verbose:
+                print("Iteration %d, loss = %.8f" % (len(loss_curve), epoch_loss))  # noqa: UP031
+            if validation is not None and scores is not None:
+                score = validation(theta)
+                scores.append(score)
                 if cfg.verbose:
-                    print("Iteration %d, loss = %.8f" % (len(loss_curve), epoch_loss))  # noqa: UP031
-                if validation is not None and scores is not None:
-                    score = validation(theta)
-                    scores.append(score)
-                    if cfg.verbose:
-                        print("Validation score: %f" % score)  # noqa: UP031
-                    no_improve = no_improve + 1 if score < best_score + cfg.tol else 0
-                    if score > best_score:
-                        best_score = score
-                        best_theta = theta.copy()
-                else:
-                    no_improve = no_improve + 1 if epoch_loss > best_loss - cfg.tol else 0
-                    if epoch_loss < best_loss:
-                        best_loss = epoch_loss
-                optimizer.iteration_ends(t)
-                history.append(theta)
-                if callback is not None:
-                    callback(len(loss_curve), theta, epoch_loss)
-                if no_improve > cfg.n_iter_no_change:
-                    what = "Validation score" if validation is not None else "Training loss"
-                    # fit's words, formatted as fit formats them
-                    rule = f"tol={cfg.tol:f} for {cfg.n_iter_no_change:.0f} consecutive epochs."
-                    msg = f"{what} did not improve more than {rule}"
-                    if optimizer.trigger_stopping(msg, cfg.verbose):
-                        stop_reason = (
-                            f"converged: {what.lower()} did not improve by tol={cfg.tol:g} "
-                            f"for {cfg.n_iter_no_change:g} consecutive epochs"
-                        )
-                        if optimizer.sgd and cfg.learning_rate == "adaptive":
-                            stop_reason += " at the smallest learning rate"
-                        converged = True
-                        break
-                    no_improve = 0
-                if should_stop is not None and should_stop():
-                    stop_reason = "cancelled"
+                    print("Validation score: %f" % score)  # noqa: UP031
+                no_improve = no_improve + 1 if score < best_score + cfg.tol else 0
+                if score > best_score:
+                    best_score = score
+                    best_theta = theta.copy()
+            else:
+                no_improve = no_improve + 1 if epoch_loss > best_loss - cfg.tol else 0
+                if epoch_loss < best_loss:
+                    best_loss = epoch_loss
+            optimizer.iteration_ends(t)
+            history.append(theta)
+            if callback is not None:
+                callback(len(loss_curve), theta, epoch_loss)
+            if no_improve > cfg.n_iter_no_change:
+                what = "Validation score" if validation is not None else "Training loss"
+                # fit's words, formatted as fit formats them
+                rule = f"tol={cfg.tol:f} for {cfg.n_iter_no_change:.0f} consecutive epochs."
+                msg = f"{what} did not improve more than {rule}"
+                if optimizer.trigger_stopping(msg, cfg.verbose):
+                    stop_reason = (
+                        f"converged: {what.lower()} did not improve by tol={cfg.tol:g} "
+                        f"for {cfg.n_iter_no_change:g} consecutive epochs"
+                    )
+                    if optimizer.sgd and cfg.learning_rate == "adaptive":
+                        stop_reason += " at the smallest learning rate"
+                    converged = True
                     break
-        except KeyboardInterrupt:
-            stop_reason = "interrupted"
-            if len(history) > len(loss_curve) + 1:
-                history.pop()
+                no_improve = 0
+            if should_stop is not None and should_stop():
+                stop_reason = "cancelled"
+                break
+    except KeyboardInterrupt:
+        stop_reason = "interrupted"
+        if len(history) > len(loss_curve) + 1:
+            history.pop()
 
-    if not np.all(np.isfinite(theta)):
+    if not np.all(np.isfinite(theta if best_theta is None else best_theta)):  # what the estimator keeps
         raise NetwarpError(
             "training diverged: parameters became infinite or NaN (lower the learning rate or scale the inputs)"
         )

@@ -271,6 +271,10 @@ def prepare(X: Any, Y: Any, theta: Any, grad: Any, layer_units: list[int], batch
         and out_activation in OUTPUT
         and hasattr(optimizer, "step_rates")
     )
+    if fits and not X.flags.c_contiguous:  # rows gathered from a C copy are the same numbers; unshuffled,
+        if Xbuf is None:  # fit multiplies X's own (Fortran or strided) slices: the NumPy loop does that
+            return None
+        X = np.ascontiguousarray(X)
     loops = _loops() if fits else None
     if loops is None:
         return None

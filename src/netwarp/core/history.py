@@ -1,4 +1,4 @@
-"""Helpers of the training loop: the parameter history kept in blocks, and BLAS threads.
+"""Helpers of the training loop: the parameter history kept in blocks, and BLAS threads for scoring.
 
 Shapes: a history row is one flat parameter vector ``(n_params,)``; :meth:`History.stack`
 gives ``(n_rows, n_params)``.
@@ -62,12 +62,14 @@ def _threadpools() -> Any:
 
 
 def blas_threads(batch_size: int, layer_units: list[int], upto: int = 1 << 22) -> Any:
-    """One BLAS thread while the matrix products are mid-sized (mini-batches of a small network).
+    """One BLAS thread while the matrix products are mid-sized (a small network's blocks of points).
 
-    Threads only cost there: OpenBLAS splits the output between threads, each element still
-    computed the same way, so the numbers do not change; on a busy machine the waiting threads
-    make a small product several times slower. Tiny products are single-threaded anyway;
-    products of ``upto`` multiply-adds and more keep every thread.
+    Threads only cost there: on a busy machine the waiting threads make a small product several
+    times slower. They can change the last bits of a product OpenBLAS splits between threads, so
+    this is for the per-epoch scores (:mod:`netwarp.core.scoring`, accuracies and R^2 summed over
+    blocks), never for training, which must give ``fit``'s bits and so keeps ``fit``'s threads.
+    Tiny products are single-threaded anyway; products of ``upto`` multiply-adds and more keep
+    every thread.
     """
     largest = batch_size * max(a * b for a, b in pairwise(layer_units))
     if not 1 << 12 <= largest < upto:

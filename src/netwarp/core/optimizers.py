@@ -12,7 +12,6 @@ Shapes: ``theta`` and ``grad`` ``(n_params,)``.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -81,10 +80,11 @@ class FlatOptimizer:
         np.add(theta, step, out=theta)
 
     def _adam_rate(self) -> Any:
-        """Adam's learning rate at step ``t``: a NumPy float64 as in scikit-learn (whose
-        ``np.sqrt`` of a Python float gives ``math.sqrt``'s number)."""
+        """Adam's learning rate at step ``t``: scikit-learn's expression on the same scalars, so
+        its type follows theirs (a NumPy float64 for Python floats, float32 arithmetic where the
+        hyper-parameters are ``np.float32``)."""
         cfg = self.cfg
-        return np.float64(cfg.learning_rate_init * math.sqrt(1 - cfg.beta_2**self.t) / (1 - cfg.beta_1**self.t))
+        return cfg.learning_rate_init * np.sqrt(1 - cfg.beta_2**self.t) / (1 - cfg.beta_1**self.t)
 
     def update_fused(self, kernels: Any, theta: Array, grad: Array, n_coef: int, alpha: float, m: Any) -> None:
         """:meth:`update` in one compiled pass (:mod:`netwarp.core.fused`, float64), which also

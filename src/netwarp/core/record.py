@@ -67,8 +67,10 @@ def record(
     optimizer's state...), so ``predict``, ``partial_fit`` and ``warm_start`` continue as after
     ``fit``; with ``early_stopping`` it holds the best validation epoch, the trajectory every
     epoch, and :attr:`Trajectory.validation_score` the validation scores. ``verbose`` prints
-    what ``fit`` prints. Only ``solver='lbfgs'`` (no epochs) is refused, with
-    :class:`~netwarp.errors.UnsupportedParameterError`.
+    what ``fit`` prints. Refused with :class:`~netwarp.errors.UnsupportedParameterError`:
+    ``solver='lbfgs'`` (no epochs) and recording again with ``warm_start=True`` on a fitted
+    estimator (the trajectory would not start at initialisation; ``fit`` would continue). A
+    single-class ``y`` is refused too.
 
     ``progress(epoch, max_iter, loss)`` is called after each epoch; ``should_stop()`` may
     cancel training between epochs. ``on_epoch(epoch, params, loss)`` receives a copy of the
