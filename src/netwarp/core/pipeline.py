@@ -27,10 +27,9 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_array
 
-from netwarp.core.given_data import checked, with_scores
+from netwarp.core.given_data import as_dataset, checked, with_scores
 from netwarp.core.params import n_params, unflatten
 from netwarp.core.trajectory import Trajectory
-from netwarp.data.datasets import Dataset
 from netwarp.errors import NetwarpError
 
 Array = NDArray[np.float64]
@@ -120,9 +119,8 @@ def record(record_mlp: Callable[..., Trajectory], pipe: Pipeline, X: Any, y: Any
     traj = record_mlp(mlp, Xt, y, Xt_test, y_test, **kwargs)
     out = compose(maps, traj, _names(pipe))
     assert traj.data is not None
-    d = traj.data
-    out.data = Dataset(d.name, Xa, d.y_train, np.empty((0, Xa.shape[1])) if X_test is None else
-                       check_array(X_test, dtype=np.float64), d.y_test)  # fmt: skip
+    d = traj.data  # the raw inputs with the targets the MLP was recorded on
+    out.data = as_dataset(Xa, d.y_train, X_test, None if X_test is None else d.y_test, d.name)
     return out
 
 
