@@ -10,9 +10,10 @@ arithmetic in NumPy's order. So every parameter is the same bits as on the NumPy
 scikit-learn's ``fit``); the parity tests run through here whenever numba is installed.
 
 Used for float64 dense data without sample weights, hidden activations ``identity``,
-``tanh``, ``logistic``, ``relu`` and outputs ``identity``, ``logistic``, ``softmax``, ``exp``;
+``tanh``, ``logistic``, ``relu`` and outputs ``identity``, ``logistic``, ``softmax``, ``exp``,
+with C-ordered ``X`` when unshuffled (``fit`` multiplies a Fortran or strided ``X``'s own slices);
 :func:`prepare` returns None otherwise, or when the self-check of the building blocks fails,
-and the engine keeps its NumPy loop. The epoch's loss is summed compiled too (:func:`_loss_sum`,
+and the engine keeps its NumPy loop. BLAS runs with the threads the process has, as in ``fit``. The epoch's loss is summed compiled too (:func:`_loss_sum`,
 :func:`netwarp.core.batchops.deferred_loss`'s numbers, SciPy's ``xlogy`` loop for the logs)
 for the log losses of classifiers and the squared error; other losses are summed by NumPy
 from the epoch's outputs afterwards.
