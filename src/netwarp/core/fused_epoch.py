@@ -13,10 +13,11 @@ Used for float64 dense data without sample weights, hidden activations ``identit
 ``tanh``, ``logistic``, ``relu`` and outputs ``identity``, ``logistic``, ``softmax``, ``exp``,
 with C-ordered ``X`` when unshuffled (``fit`` multiplies a Fortran or strided ``X``'s own slices);
 :func:`prepare` returns None otherwise, or when the self-check of the building blocks fails,
-and the engine keeps its NumPy loop. BLAS runs with the threads the process has, as in ``fit``. The epoch's loss is summed compiled too (:func:`_loss_sum`,
-:func:`netwarp.core.batchops.deferred_loss`'s numbers, SciPy's ``xlogy`` loop for the logs)
-for the log losses of classifiers and the squared error; other losses are summed by NumPy
-from the epoch's outputs afterwards.
+and the engine keeps its NumPy loop. BLAS runs with the threads the process has, as in ``fit``.
+
+The epoch's loss is summed compiled too (:func:`_loss_sum`, :func:`netwarp.core.batchops.deferred_loss`'s
+numbers, SciPy's ``xlogy`` loop for the logs) for the log losses of classifiers and the squared
+error; other losses are summed by NumPy from the epoch's outputs afterwards.
 
 Shapes: ``X`` ``(n, d)``, ``Y`` ``(n, k)``; ``theta``, ``grad`` ``(n_params,)``; ``out`` the
 epoch's outputs ``(n, k)`` in batch order; ``l2`` each batch's L2 term ``(n_batches,)``.
@@ -234,7 +235,8 @@ class CompiledEpochs:
         if self.loss_kind == 2 and not np.all(np.count_nonzero(Y, axis=1) == 1):
             self.loss_kind = 0  # not one-hot: NumPy sums it
         # scratch of the compiled loss (which overwrites the epoch's outputs: nothing reads them after)
-        self.picked, self.one, self.means = np.empty(X.shape[0]), np.ones(1), np.empty(epoch_out.shape[1])
+        self.picked = np.empty(X.shape[0] if self.loss_kind == 2 else 0)  # the true classes' probabilities
+        self.one, self.means = np.ones(1), np.empty(epoch_out.shape[1])
 
     def run(self, order: Any) -> tuple[Any, Any, Any]:
         """Train one epoch over the rows ``order`` ``(n,)`` (None: in place, unshuffled).

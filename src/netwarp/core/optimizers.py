@@ -65,40 +65,41 @@ class FlatOptimizer:
             else:
                 np.add(theta, v, out=theta)
             return
-        self.t += 1
+        rate = self._next_rate()
         pair = self._pair
         self.moments *= self._decay  # beta_1 * m, beta_2 * v
         np.multiply(grad, self._gain[0], out=pair[0])  # (1 - beta_1) * grad
         np.square(grad, out=pair[1])  # what grad**2 computes
         pair[1] *= self._gain[1]  # (1 - beta_2) * grad**2
         self.moments += pair  # beta_1 * m + (1 - beta_1) * grad, beta_2 * v + (1 - beta_2) * grad**2
-        self.learning_rate = self._adam_rate()
         np.sqrt(self.m2, out=buf)
         buf += cfg.epsilon
-        np.multiply(self.m1, -self.learning_rate, out=step)
+        np.multiply(self.m1, -rate, out=step)
         step /= buf  # -lr * m / (sqrt(v) + epsilon)
         np.add(theta, step, out=theta)
 
-    def _adam_rate(self) -> Any:
-        """Adam's learning rate at step ``t``: scikit-learn's expression on the same scalars, so
-        its type follows theirs (a NumPy float64 for Python floats, float32 arithmetic where the
-        hyper-parameters are ``np.float32``)."""
-        cfg = self.cfg
-        return cfg.learning_rate_init * np.sqrt(1 - cfg.beta_2**self.t) / (1 - cfg.beta_1**self.t)
+    def _next_rate(self) -> Any:
+        """The learning rate of the next step. Adam moves on to step ``t + 1`` and computes it by
+        scikit-learn's expression on the same scalars, so its type follows theirs (a NumPy float64
+        for Python floats, float32 arithmetic where the hyper-parameters are ``np.float32``)."""
+        if not self.sgd:
+            cfg = self.cfg
+            self.t += 1
+            self.learning_rate = cfg.learning_rate_init * np.sqrt(1 - cfg.beta_2**self.t) / (1 - cfg.beta_1**self.t)
+        return self.learning_rate
 
     def update_fused(self, kernels: Any, theta: Array, grad: Array, n_coef: int, alpha: float, m: Any) -> None:
         """:meth:`update` in one compiled pass (:mod:`netwarp.core.fused`, float64), which also
         finishes the gradient: ``(grad + alpha * W) / m`` for the ``n_coef`` coefficients,
         ``grad / m`` for the intercepts. The same operations per element, so the same numbers."""
         cfg = self.cfg
+        rate = self._next_rate()
         if self.sgd:
-            kernels.sgd(theta, grad, n_coef, float(alpha), float(m), self.velocity, float(self.learning_rate),
+            kernels.sgd(theta, grad, n_coef, float(alpha), float(m), self.velocity, float(rate),
                         float(cfg.momentum), bool(cfg.nesterovs_momentum))  # fmt: skip
             return
-        self.t += 1
-        self.learning_rate = self._adam_rate()
         kernels.adam(theta, grad, n_coef, float(alpha), float(m), self.m1, self.m2, float(self._decay[0, 0]),
-                     float(self._decay[1, 0]), float(self._gain[0]), float(self._gain[1]), float(-self.learning_rate),
+                     float(self._decay[1, 0]), float(self._gain[0]), float(self._gain[1]), float(-rate),
                      float(cfg.epsilon))  # fmt: skip
 
     def step_rates(self, n_steps: int) -> Array:
@@ -106,11 +107,7 @@ class FlatOptimizer:
         :meth:`update_fused` takes them (Adam's move on with its step count ``t``)."""
         if self.sgd:
             return np.full(n_steps, float(self.learning_rate))
-        rates = np.empty(n_steps)
-        for k in range(n_steps):
-            self.t += 1
-            self.learning_rate = rates[k] = self._adam_rate()
-        return rates
+        return np.array([self._next_rate() for _ in range(n_steps)], dtype=np.float64)
 
     def iteration_ends(self, time_step: int) -> None:
         """The end-of-epoch learning-rate update (``invscaling``)."""
