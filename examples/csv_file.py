@@ -14,23 +14,15 @@ new temporary directory).
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
 from pathlib import Path
+
+from _out import output_dir
 
 import netwarp
 from netwarp.data.files import load_file
 from netwarp.view.figures import plot
 
 HERE = Path(__file__).resolve().parent
-
-
-def output_dir() -> Path:
-    where = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("NETWARP_EXAMPLES_OUT")
-    out = Path(where) if where else Path(tempfile.mkdtemp(prefix="netwarp-example-"))
-    out.mkdir(parents=True, exist_ok=True)
-    return out
 
 
 def main() -> None:

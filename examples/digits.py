@@ -11,13 +11,10 @@ new temporary directory).
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
 import warnings
-from pathlib import Path
 
 import matplotlib.pyplot as plt
+from _out import output_dir
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -25,13 +22,6 @@ from sklearn.neural_network import MLPClassifier
 
 import netwarp
 from netwarp.view.figures import plot, plot_training
-
-
-def output_dir() -> Path:
-    where = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("NETWARP_EXAMPLES_OUT")
-    out = Path(where) if where else Path(tempfile.mkdtemp(prefix="netwarp-example-"))
-    out.mkdir(parents=True, exist_ok=True)
-    return out
 
 
 def main() -> None:

@@ -15,13 +15,9 @@ Run: ``python examples/digits_cnn.py [OUTPUT_DIR]`` (or set NETWARP_EXAMPLES_OUT
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
-from pathlib import Path
-
 import numpy as np
 import torch
+from _out import output_dir
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from torch import nn
@@ -51,13 +47,6 @@ def cnn() -> nn.Module:
         nn.Flatten(), nn.Linear(128, 32), nn.ReLU(),    # the last hidden layer: 32 units
         nn.Linear(32, 10),                              # logits; the recorder shows their softmax
     )  # fmt: skip
-
-
-def output_dir() -> Path:
-    where = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("NETWARP_EXAMPLES_OUT")
-    out = Path(where) if where else Path(tempfile.mkdtemp(prefix="netwarp-example-"))
-    out.mkdir(parents=True, exist_ok=True)
-    return out
 
 
 def main() -> None:

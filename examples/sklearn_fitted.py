@@ -10,23 +10,12 @@ default: a new temporary directory).
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
-from pathlib import Path
-
 import numpy as np
+from _out import output_dir
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 import netwarp
 from netwarp.view.figures import plot
-
-
-def output_dir() -> Path:
-    where = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("NETWARP_EXAMPLES_OUT")
-    out = Path(where) if where else Path(tempfile.mkdtemp(prefix="netwarp-example-"))
-    out.mkdir(parents=True, exist_ok=True)
-    return out
 
 
 def main() -> None:
